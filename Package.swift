@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every Swift target gets the same strictness: a file's `public import` says exactly which
+/// dependency leaks into its API, and existentials are spelled out.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "hosthealth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hosthealthd", targets: ["hosthealthd"]),
+        .executable(name: "hostctl", targets: ["hostctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Thin system-library modules, one per C library.
+        .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // libsensors-dev ships no .pc file: the module map links it.
+        .systemLibrary(name: "CSensors", providers: [.apt(["libsensors-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Macros and variadic/awkward C calls as plain prefixed functions.
+        .target(name: "CHostHealthShims", dependencies: ["CMnl"]),
+
+        // Model, health policy, config and exposition: pure, no I/O.
+        .target(name: "HostHealthCore", dependencies: ["YAML"], swiftSettings: swiftSettings),
+        // libyaml as a tree of Swift values that remember their line.
+        .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
+        // Reader: network links over rtnetlink.
+        .target(
+            name: "LinkReader",
+            dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
+            swiftSettings: swiftSettings
+        ),
+        // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
+        .target(
+            name: "HostHealthAgent",
+            dependencies: [
+                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hosthealthd",
+            dependencies: [
+                "HostHealthAgent", "HostHealthCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hostctl",
+            dependencies: [
+                "HostHealthAgent", "HostHealthCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HostHealthAgentTests",
+            dependencies: [
+                "HostHealthAgent", "HostHealthCore", "YAML",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

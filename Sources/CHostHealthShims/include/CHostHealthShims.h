@@ -1,0 +1,36 @@
+#ifndef CHOSTHEALTH_SHIMS_H
+#define CHOSTHEALTH_SHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+/// MNL_SOCKET_BUFFER_SIZE calls sysconf(): a macro Swift cannot import.
+size_t hh_mnl_socket_buffer_size(void);
+
+/// Opens a netlink socket of `bus` inside the network namespace at `netns_path`
+/// (e.g. /run/netns/NAME), or in the caller's namespace when `netns_path` is NULL.
+/// The namespace switch is confined to the calling thread and undone before returning:
+/// a socket keeps the namespace it was created in. Returns NULL with errno set.
+struct mnl_socket *hh_mnl_socket_open_in_netns(const char *netns_path, int bus);
+
+/// Sends `message` as one datagram to the sd_notify socket `socket_path`
+/// ("@name" means the abstract namespace). Returns 0 or -errno.
+int hh_sd_notify(const char *socket_path, const char *message);
+
+/// An eventfd used to wake a thread blocked in hh_wait_readable.
+int hh_eventfd_create(void);
+int hh_eventfd_signal(int fd);
+
+/// Blocks until `fd` or `wake_fd` is readable, or `timeout_ms` passes (-1: forever).
+/// Returns 1 when `fd` is readable, 2 when `wake_fd` is, 0 on timeout, -errno on error.
+int hh_wait_readable(int fd, int wake_fd, int timeout_ms);
+
+/// Sets an integer socket option; returns 0 or -errno.
+int hh_setsockopt_int(int fd, int level, int option, int value);
+
+/// Receives one datagram without blocking the caller when `dontwait` is set; returns the
+/// length, or -errno (-ENOBUFS when the kernel dropped messages for this socket).
+long hh_recv(int fd, void *buffer, size_t length, int dontwait);
+
+#endif

@@ -1,0 +1,117 @@
+#define _GNU_SOURCE
+#include "CHostHealthShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+size_t hh_mnl_socket_buffer_size(void) {
+    return MNL_SOCKET_BUFFER_SIZE;
+}
+
+struct mnl_socket *hh_mnl_socket_open_in_netns(const char *netns_path, int bus) {
+    if (netns_path == NULL) {
+        return mnl_socket_open(bus);
+    }
+    int original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (original < 0) {
+        return NULL;
+    }
+    int target = open(netns_path, O_RDONLY | O_CLOEXEC);
+    if (target < 0) {
+        int saved = errno;
+        close(original);
+        errno = saved;
+        return NULL;
+    }
+    struct mnl_socket *socket = NULL;
+    if (setns(target, CLONE_NEWNET) == 0) {
+        socket = mnl_socket_open(bus);
+        int saved = errno;
+        if (setns(original, CLONE_NEWNET) != 0) {
+            /* The thread would stay in the wrong namespace: refuse rather than continue. */
+            if (socket != NULL) {
+                mnl_socket_close(socket);
+                socket = NULL;
+            }
+        } else {
+            errno = saved;
+        }
+    }
+    int saved = errno;
+    close(target);
+    close(original);
+    errno = saved;
+    return socket;
+}
+
+int hh_sd_notify(const char *socket_path, const char *message) {
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof(address));
+    address.sun_family = AF_UNIX;
+    size_t path_length = strlen(socket_path);
+    if (path_length == 0 || path_length >= sizeof(address.sun_path)) {
+        return -EINVAL;
+    }
+    memcpy(address.sun_path, socket_path, path_length);
+    socklen_t address_length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_length);
+    if (socket_path[0] == '@') {
+        address.sun_path[0] = '\0';
+    } else {
+        address_length += 1;
+    }
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    ssize_t sent = sendto(fd, message, strlen(message), MSG_NOSIGNAL,
+                          (struct sockaddr *)&address, address_length);
+    int result = sent < 0 ? -errno : 0;
+    close(fd);
+    return result;
+}
+
+int hh_eventfd_create(void) {
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+int hh_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
+}
+
+int hh_wait_readable(int fd, int wake_fd, int timeout_ms) {
+    struct pollfd fds[2] = {
+        { .fd = fd, .events = POLLIN },
+        { .fd = wake_fd, .events = POLLIN },
+    };
+    for (;;) {
+        int ready = poll(fds, wake_fd >= 0 ? 2 : 1, timeout_ms);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (ready == 0) return 0;
+        if (wake_fd >= 0 && (fds[1].revents & POLLIN)) return 2;
+        return 1;
+    }
+}
+
+int hh_setsockopt_int(int fd, int level, int option, int value) {
+    return setsockopt(fd, level, option, &value, sizeof(value)) == 0 ? 0 : -errno;
+}
+
+long hh_recv(int fd, void *buffer, size_t length, int dontwait) {
+    for (;;) {
+        ssize_t received = recv(fd, buffer, length, dontwait ? MSG_DONTWAIT : 0);
+        if (received < 0 && errno == EINTR) continue;
+        return received < 0 ? -errno : (long)received;
+    }
+}

@@ -1,0 +1,45 @@
+/// Facts about the running agent that the scrape reports about itself.
+public struct AgentInfo: Sendable, Equatable {
+    public var version: String
+
+    public init(version: String) {
+        self.version = version
+    }
+}
+
+/// Renders the whole `/metrics` body from the latest snapshot and verdict.
+public enum MetricsExposition {
+    public static func render(
+        report: HealthReport, snapshot: HostSnapshot, agent: AgentInfo, format: ExpositionFormat, now: Timestamp
+    ) -> [UInt8] {
+        let linkCount = snapshot.links?.count ?? 0
+        var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 2400)
+
+        writer.family("hosthealth_build_info", .info, help: "Version of the hosthealth agent; always 1.")
+        writer.sample("hosthealth_build_info", ["version": agent.version], 1)
+
+        writer.family("hosthealth_host_state", .gauge, help: "Host health state as a state set: 1 for the current state, 0 for the others.")
+        for state in HealthState.allCases {
+            writer.sample("hosthealth_host_state", ["state": state.rawValue], report.host.state == state ? 1 : 0)
+        }
+        writer.family("hosthealth_host_capacity_ratio", .gauge, help: "Share of full traffic the host can take (1 ok, 0 drain).")
+        writer.sample("hosthealth_host_capacity_ratio", [:], report.host.capacity)
+        writer.family("hosthealth_host_state_since_timestamp_seconds", .gauge, help: "When the host entered its current state, in Unix seconds.")
+        writer.sample("hosthealth_host_state_since_timestamp_seconds", [:], report.host.since.secondsSinceEpoch.rounded(.down))
+
+        writer.family("hosthealth_component_state", .gauge, help: "Component health state as a state set: 1 for the current state, 0 for the others.")
+        for component in report.components {
+            let kind = component.id.kind.rawValue
+            let id = component.id.description
+            for state in HealthState.allCases {
+                writer.sample("hosthealth_component_state", ["kind": kind, "id": id, "state": state.rawValue], component.state == state ? 1 : 0)
+            }
+        }
+
+        if let links = snapshot.links {
+            LinkExposition.render(links, into: &writer)
+        }
+        ReaderExposition.render(snapshot.readers, into: &writer, now: now)
+        return writer.finish()
+    }
+}

@@ -1,0 +1,101 @@
+/// The status document of `GET /status` and `hostctl status --json`. Field names are a
+/// contract with the outside world: add fields, never rename them.
+public struct StatusDocument: Sendable, Codable, Equatable {
+    public struct Host: Sendable, Codable, Equatable {
+        public var state: HealthState
+        public var capacity: Double
+        public var since: String
+        public var maintenance: String?
+        public var reasons: [String]
+
+        public init(state: HealthState, capacity: Double, since: String, maintenance: String?, reasons: [String]) {
+            self.state = state
+            self.capacity = capacity
+            self.since = since
+            self.maintenance = maintenance
+            self.reasons = reasons
+        }
+
+        // `maintenance` is written as null when absent: consumers rely on the key.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(state, forKey: .state)
+            try container.encode(capacity, forKey: .capacity)
+            try container.encode(since, forKey: .since)
+            try container.encode(maintenance, forKey: .maintenance)
+            try container.encode(reasons, forKey: .reasons)
+        }
+    }
+
+    public struct Component: Sendable, Codable, Equatable {
+        public var kind: String
+        public var id: String
+        public var name: String
+        public var state: HealthState
+        public var reason: String
+        public var since: String?
+        public var progress: Double?
+        public var etaSeconds: Double?
+        public var stale: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case kind, id, name, state, reason, since, progress
+            case etaSeconds = "eta_seconds"
+            case stale
+        }
+
+        public init(
+            kind: String, id: String, name: String, state: HealthState, reason: String,
+            since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false
+        ) {
+            self.kind = kind
+            self.id = id
+            self.name = name
+            self.state = state
+            self.reason = reason
+            self.since = since
+            self.progress = progress
+            self.etaSeconds = etaSeconds
+            self.stale = stale
+        }
+    }
+
+    public var host: Host
+    public var components: [Component]
+
+    public init(host: Host, components: [Component]) {
+        self.host = host
+        self.components = components
+    }
+
+    public init(report: HealthReport) {
+        host = Host(
+            state: report.host.state, capacity: report.host.capacity, since: report.host.since.rfc3339,
+            maintenance: report.host.maintenance, reasons: report.host.reasons)
+        components = report.components.map {
+            Component(
+                kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
+                reason: $0.reason, since: $0.since.rfc3339, progress: $0.progress,
+                etaSeconds: $0.etaSeconds, stale: $0.stale)
+        }
+    }
+}
+
+/// The body of `GET /health`: the host verdict with each component's state, small enough for
+/// a load balancer's health checker to log.
+public struct HealthDocument: Sendable, Codable, Equatable {
+    public var state: HealthState
+    public var capacity: Double
+    public var since: String
+    public var reasons: [String]
+    /// Component id → state.
+    public var components: [String: HealthState]
+
+    public init(report: HealthReport) {
+        state = report.host.state
+        capacity = report.host.capacity
+        since = report.host.since.rfc3339
+        reasons = report.host.reasons
+        components = Dictionary(uniqueKeysWithValues: report.components.map { ($0.id.description, $0.state) })
+    }
+}

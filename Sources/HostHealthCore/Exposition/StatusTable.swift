@@ -1,0 +1,101 @@
+/// Renders a status document as the table `hostctl status` prints: the host first, then the
+/// components worst first. Colour only when asked (a terminal); plain text when piped.
+public struct StatusTable: Sendable {
+    public var color: Bool
+    /// Only components that are not ok.
+    public var problemsOnly: Bool
+
+    public init(color: Bool, problemsOnly: Bool = false) {
+        self.color = color
+        self.problemsOnly = problemsOnly
+    }
+
+    public func render(_ document: StatusDocument) -> String {
+        var out = ""
+        let host = document.host
+        out += "HOST  \(paint(host.state.rawValue.uppercased(), host.state))  capacity \(percent(host.capacity))  since \(host.since)"
+        if let maintenance = host.maintenance {
+            out += "  maintenance: \(maintenance)"
+        }
+        out += "\n"
+        for reason in host.reasons {
+            out += "  - \(reason)\n"
+        }
+        let components = document.components
+            .filter { !problemsOnly || $0.state != .ok }
+            .sorted { $0.state != $1.state ? $0.state > $1.state : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        let okCount = document.components.count { $0.state == .ok }
+        if components.isEmpty {
+            out += problemsOnly && okCount > 0 ? "\nall \(okCount) components ok\n" : "\nno components\n"
+            return out
+        }
+        let kindWidth = max(4, components.map(\.kind.count).max() ?? 0)
+        let nameWidth = max(4, min(24, components.map(\.name.count).max() ?? 0))
+        let stateWidth = 10
+        out += "\n" + pad("KIND", kindWidth) + "  " + pad("NAME", nameWidth) + "  " + pad("STATE", stateWidth) + "  REASON\n"
+        for component in components {
+            var line = pad(component.kind, kindWidth) + "  " + pad(component.name, nameWidth) + "  "
+            line += paint(pad(component.state.rawValue, stateWidth), component.state)
+            var detail = component.reason
+            if component.stale { detail += detail.isEmpty ? "(stale)" : " (stale)" }
+            if component.state == .converging, let progress = component.progress {
+                detail += "  " + bar(progress) + " " + percent(progress)
+                if let eta = component.etaSeconds { detail += " ETA " + Self.duration(eta) }
+            }
+            if !detail.isEmpty { line += "  " + detail }
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+        }
+        if problemsOnly, okCount > 0 {
+            out += "(\(okCount) more ok)\n"
+        }
+        return out
+    }
+
+    func paint(_ text: String, _ state: HealthState) -> String {
+        guard color else { return text }
+        let code = switch state {
+        case .ok: "32"
+        case .converging: "36"
+        case .degraded: "33"
+        case .failed: "1;31"
+        case .unknown: "35"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    func percent(_ ratio: Double) -> String {
+        "\(Int((ratio * 100).rounded()))%"
+    }
+
+    func bar(_ progress: Double) -> String {
+        let filled = Int((max(0, min(1, progress)) * 20).rounded())
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled) + "]"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        if whole >= 3600 { return "\(whole / 3600)h\(whole % 3600 / 60)m" }
+        if whole >= 60 { return "\(whole / 60)m\(whole % 60 == 0 ? "" : "\(whole % 60)s")" }
+        return "\(whole)s"
+    }
+}
+
+/// The exit codes of `hostctl status` and `hostctl check`, so scripts can branch on them.
+public enum StatusExitCode {
+    public static func forState(_ state: HealthState) -> Int32 {
+        switch state {
+        case .ok: 0
+        case .converging, .degraded: 1
+        case .failed: 2
+        case .unknown: 3
+        }
+    }
+
+    /// The agent could not be reached: as unknown.
+    public static let unreachable: Int32 = 3
+}

@@ -1,0 +1,33 @@
+/// Samples of a link's carrier-change counter over the flap window, enough to tell how many
+/// changes happened in the last `window` seconds whenever the link is looked at.
+public struct CarrierHistory: Sendable, Equatable {
+    public private(set) var samples: [(at: Timestamp, changes: UInt32)] = []
+
+    public init() {}
+
+    public static func == (lhs: CarrierHistory, rhs: CarrierHistory) -> Bool {
+        lhs.samples.elementsEqual(rhs.samples) { $0.at == $1.at && $0.changes == $1.changes }
+    }
+
+    /// Records the counter and forgets samples no longer needed for `window`: the newest one
+    /// at or before the window's start is kept as its baseline.
+    public mutating func record(_ changes: UInt32, at now: Timestamp, window: Double) {
+        if let last = samples.last, last.changes == changes {
+            // No change: the baseline stays where it is.
+        } else {
+            samples.append((now, changes))
+        }
+        let start = now + -window
+        while samples.count > 1, samples[1].at <= start {
+            samples.removeFirst()
+        }
+    }
+
+    /// Carrier changes within the window. A counter that went backwards (driver reset) counts
+    /// from zero.
+    public func changes(at now: Timestamp, window: Double) -> UInt32 {
+        _ = (now, window)  // The samples were already pruned to the window by `record`.
+        guard let latest = samples.last, let baseline = samples.first else { return 0 }
+        return latest.changes >= baseline.changes ? latest.changes - baseline.changes : latest.changes
+    }
+}

@@ -1,0 +1,114 @@
+/// What the policy carries from one evaluation to the next.
+public struct HealthMemory: Sendable, Equatable {
+    public var components: [ComponentID: HysteresisMemory] = [:]
+    public var carrierHistory: [String: CarrierHistory] = [:]
+    public var host: HostHealth?
+
+    public init() {}
+}
+
+/// The result of one evaluation.
+public struct HealthEvaluation: Sendable {
+    public var report: HealthReport
+    public var memory: HealthMemory
+    public var transitions: [Transition]
+}
+
+/// The judgement step of the pipeline: a pure function of (previous memory, snapshot, config,
+/// now). No clocks, files or sockets, so every rule is testable to the second.
+public struct HealthPolicy: Sendable {
+    public var config: AgentConfig
+
+    public init(config: AgentConfig) {
+        self.config = config
+    }
+
+    public func evaluate(previous: HealthMemory, snapshot: HostSnapshot, now: Timestamp) -> HealthEvaluation {
+        var memory = previous
+        var verdicts: [Verdict] = []
+        var transitions: [Transition] = []
+
+        if let links = snapshot.links {
+            let linkConfig = config.links
+            var history: [String: CarrierHistory] = [:]
+            history.reserveCapacity(links.count)
+            for (name, link) in links {
+                guard let changes = link.carrierChanges else { continue }
+                var samples = memory.carrierHistory[name] ?? CarrierHistory()
+                samples.record(changes, at: now, window: linkConfig.flapWindowSeconds)
+                history[name] = samples
+            }
+            memory.carrierHistory = history
+            let stale = staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds, now: now)
+            verdicts += LinkHealth(config: linkConfig).verdicts(links: links, history: history, now: now, stale: stale)
+        } else {
+            memory.carrierHistory = [:]
+        }
+
+        let hysteresis = Hysteresis(recoverAfterSeconds: config.links.recoverAfterSeconds)
+        var next: [ComponentID: HysteresisMemory] = [:]
+        next.reserveCapacity(verdicts.count)
+        for verdict in verdicts {
+            let (remembered, changedFrom) = hysteresis.apply(verdict, to: memory.components[verdict.id], now: now)
+            next[verdict.id] = remembered
+            if let from = changedFrom {
+                // A component seen for the first time in state ok is not news.
+                if from != nil || remembered.current.state != .ok {
+                    transitions.append(Transition(
+                        component: verdict.id, name: verdict.name, from: from,
+                        to: remembered.current.state, reason: remembered.current.reason, at: now))
+                }
+            }
+        }
+        memory.components = next
+
+        let components = next.values.map(\.current).sorted { $0.id < $1.id }
+        let host = judgeHost(components, previous: previous.host, now: now)
+        if let old = previous.host, old.state != host.state {
+            transitions.append(Transition(
+                component: nil, name: "host", from: old.state, to: host.state,
+                reason: host.reasons.first ?? "", at: now))
+        } else if previous.host == nil, host.state != .ok {
+            transitions.append(Transition(
+                component: nil, name: "host", from: nil, to: host.state,
+                reason: host.reasons.first ?? "", at: now))
+        }
+        memory.host = host
+        return HealthEvaluation(
+            report: HealthReport(host: host, components: components, evaluatedAt: now),
+            memory: memory, transitions: transitions)
+    }
+
+    /// A reader's data is stale when it never succeeded or its last success is too old.
+    func staleness(of reader: ReaderStatus?, limit: Double, now: Timestamp) -> String? {
+        guard let reader else { return nil }
+        guard let age = reader.age(at: now) else {
+            return "\(reader.name) reader has not read successfully yet" + (reader.lastError.map { ": \($0)" } ?? "")
+        }
+        if age > limit {
+            return "\(reader.name) reader stale for \(Int(age))s" + (reader.lastError.map { ": \($0)" } ?? "")
+        }
+        return nil
+    }
+
+    /// The host takes the worst component state (components already smoothed by hysteresis)
+    /// and the smallest capacity.
+    func judgeHost(_ components: [ComponentHealth], previous: HostHealth?, now: Timestamp) -> HostHealth {
+        var state = HealthState.ok
+        var capacity = 1.0
+        var reasons: [String] = []
+        for component in components {
+            state = max(state, component.state)
+            capacity = min(capacity, component.capacity)
+        }
+        let worstFirst = components.filter { $0.state != .ok }.sorted {
+            $0.state != $1.state ? $0.state > $1.state : $0.id < $1.id
+        }
+        for component in worstFirst {
+            reasons.append("\(component.id.kind.rawValue) \(component.name): \(component.state.rawValue)"
+                + (component.reason.isEmpty ? "" : ", \(component.reason)"))
+        }
+        let since = previous.flatMap { $0.state == state ? $0.since : nil } ?? now
+        return HostHealth(state: state, capacity: capacity, since: since, reasons: reasons, maintenance: previous?.maintenance)
+    }
+}

@@ -1,0 +1,31 @@
+/// The host's verdict: the worst of its components, with the traffic share it can take.
+public struct HostHealth: Sendable, Equatable {
+    public var state: HealthState
+    public var capacity: Double
+    public var since: Timestamp
+    public var reasons: [String]
+    /// Set by `hostctl maintenance` (not built yet): an operator's drain.
+    public var maintenance: String?
+
+    public init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {
+        self.state = state
+        self.capacity = capacity
+        self.since = since
+        self.reasons = reasons
+        self.maintenance = maintenance
+    }
+}
+
+/// What every output shows: the host and each component, as judged at `evaluatedAt`.
+public struct HealthReport: Sendable, Equatable {
+    public var host: HostHealth
+    /// Sorted by id, so outputs are stable.
+    public var components: [ComponentHealth]
+    public var evaluatedAt: Timestamp
+
+    public init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp) {
+        self.host = host
+        self.components = components
+        self.evaluatedAt = evaluatedAt
+    }
+}

@@ -1,0 +1,97 @@
+/// Judges links from one snapshot: required links (by name or glob) that are down or without
+/// carrier fail the host, slow or flapping ones degrade it; all other links are shown as `ok`
+/// because they are information, not intent.
+public struct LinkHealth: Sendable {
+    public var config: LinkConfig
+
+    public init(config: LinkConfig) {
+        self.config = config
+    }
+
+    public static func componentID(_ name: String) -> ComponentID {
+        ComponentID(kind: .link, key: name)
+    }
+
+    /// Verdicts for every link and for every required pattern that matches none.
+    /// `history` must already hold this snapshot's carrier counters.
+    public func verdicts(
+        links: [String: Link], history: [String: CarrierHistory], now: Timestamp, stale: String?
+    ) -> [Verdict] {
+        var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(links.count + config.required.count)
+        var matchedPatterns = Set<LinkPattern>()
+        for (name, link) in links {
+            let requirement = config.required.first { $0.pattern.matches(name) }
+            if let requirement { matchedPatterns.insert(requirement.pattern) }
+            var verdict = judge(link, requirement: requirement, history: history[name], now: now)
+            if let stale {
+                verdict.state = .unknown
+                verdict.reason = stale
+                verdict.stale = true
+            }
+            verdicts.append(verdict)
+        }
+        for requirement in config.required where !matchedPatterns.contains(requirement.pattern) {
+            // Another entry may have claimed the links this one names.
+            if links.keys.contains(where: { requirement.pattern.matches($0) }) { continue }
+            let id = Self.componentID(requirement.pattern.text)
+            verdicts.append(Verdict(
+                id: id, name: requirement.pattern.text,
+                state: stale == nil ? .failed : .unknown,
+                reason: stale ?? (requirement.pattern.isLiteral
+                    ? "required link is missing"
+                    : "no link matches required pattern '\(requirement.pattern.text)'"),
+                stale: stale != nil))
+        }
+        return verdicts
+    }
+
+    func judge(_ link: Link, requirement: RequiredLink?, history: CarrierHistory?, now: Timestamp) -> Verdict {
+        let id = Self.componentID(link.name)
+        guard let requirement else {
+            return Verdict(id: id, name: link.name, state: .ok, reason: "")
+        }
+        func verdict(_ state: HealthState, _ reason: String) -> Verdict {
+            Verdict(id: id, name: link.name, state: state, reason: reason)
+        }
+        if !link.adminUp {
+            return verdict(.failed, "required link is administratively down")
+        }
+        switch link.operState {
+        case .down, .lowerLayerDown, .notPresent:
+            return verdict(.failed, link.carrier == false
+                ? "required link has no carrier (operstate \(link.operState.rawValue))"
+                : "required link is \(link.operState.rawValue)")
+        case .unknown, .up, .testing, .dormant:
+            break
+        }
+        if link.carrier == false {
+            return verdict(.failed, "required link has no carrier")
+        }
+        if link.operState == .dormant || link.operState == .testing {
+            return verdict(.degraded, "required link is \(link.operState.rawValue)")
+        }
+        if let history {
+            let changes = history.changes(at: now, window: config.flapWindowSeconds)
+            if changes > config.flapMaxChanges {
+                return verdict(.degraded, "carrier flapping: \(changes) changes in \(Self.duration(config.flapWindowSeconds))")
+            }
+        }
+        if let declared = requirement.minSpeedMbps {
+            guard let speed = link.speedMbps else {
+                return verdict(.unknown, "speed not reported; \(declared) Mb/s declared")
+            }
+            if speed < declared {
+                return verdict(.degraded, "speed \(speed) Mb/s below declared \(declared) Mb/s")
+            }
+        }
+        return verdict(.ok, "")
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole % 3600 == 0, whole >= 3600 { return "\(whole / 3600)h" }
+        if whole % 60 == 0, whole >= 60 { return "\(whole / 60)m" }
+        return "\(whole)s"
+    }
+}

@@ -1,0 +1,100 @@
+internal import CMnl
+internal import CHostHealthShims
+internal import Glibc
+
+/// Why a netlink operation failed: an errno and what was being done.
+public struct NetlinkError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var errno: Int32
+
+    public static let ENOBUFS: Int32 = 105
+
+    public var description: String {
+        "netlink \(operation) failed: \(Self.name(errno)) (errno \(errno))"
+    }
+
+    static func name(_ code: Int32) -> String {
+        switch code {
+        case 1: "operation not permitted"
+        case 2: "no such file or directory"
+        case 13: "permission denied"
+        case 22: "invalid argument"
+        case 93: "protocol not supported"
+        case 97: "address family not supported"
+        case 105: "no buffer space (events were lost)"
+        default: "error"
+        }
+    }
+}
+
+/// An rtnetlink socket: the one place the link reader calls libmnl. It is not thread-safe;
+/// each owner uses it from one thread at a time.
+final class NetlinkSocket: @unchecked Sendable {
+    private let socket: OpaquePointer
+    let portID: UInt32
+    private var sequence: UInt32 = 1
+    private var buffer: UnsafeMutableRawBufferPointer
+
+    /// Opens a NETLINK_ROUTE socket in `netns` (a path such as /run/netns/NAME; nil: ours),
+    /// subscribed to `groups` (RTMGRP_* bits; 0: none).
+    init(netns: String?, groups: UInt32) throws(NetlinkError) {
+        let opened: OpaquePointer? = if let netns {
+            netns.withCString { hh_mnl_socket_open_in_netns($0, NETLINK_ROUTE) }
+        } else {
+            hh_mnl_socket_open_in_netns(nil, NETLINK_ROUTE)
+        }
+        guard let opened else { throw NetlinkError(operation: "open", errno: Self.lastErrno()) }
+        guard mnl_socket_bind(opened, groups, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+            let code = Self.lastErrno()
+            mnl_socket_close(opened)
+            throw NetlinkError(operation: "bind", errno: code)
+        }
+        socket = opened
+        portID = mnl_socket_get_portid(opened)
+        // Large enough for any dump chunk the kernel builds (it caps them near 32 KiB).
+        buffer = .allocate(byteCount: max(64 * 1024, Int(hh_mnl_socket_buffer_size())), alignment: 8)
+        if groups != 0 {
+            // Room for a burst of events (a flood of link changes) before the kernel drops any.
+            _ = hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024)
+        }
+    }
+
+    deinit {
+        mnl_socket_close(socket)
+        buffer.deallocate()
+    }
+
+    var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
+
+    /// Sends RTM_GETLINK with NLM_F_DUMP; the replies arrive through `receive`.
+    func requestLinkDump() throws(NetlinkError) {
+        sequence &+= 1
+        var request = [UInt8](repeating: 0, count: 64)
+        let sent = request.withUnsafeMutableBytes { raw -> Int in
+            let header = mnl_nlmsg_put_header(raw.baseAddress)!
+            header.pointee.nlmsg_type = UInt16(RTM_GETLINK)
+            header.pointee.nlmsg_flags = UInt16(NLM_F_REQUEST | NLM_F_DUMP)
+            header.pointee.nlmsg_seq = sequence
+            let info = mnl_nlmsg_put_extra_header(header, MemoryLayout<ifinfomsg>.size)!
+            info.assumingMemoryBound(to: ifinfomsg.self).pointee.ifi_family = UInt8(AF_UNSPEC)
+            return mnl_socket_sendto(socket, header, Int(header.pointee.nlmsg_len))
+        }
+        if sent < 0 { throw NetlinkError(operation: "send", errno: Self.lastErrno()) }
+    }
+
+    /// Receives one datagram and parses it. With `wait` false, returns nil when nothing is
+    /// queued. Throws ENOBUFS when the kernel had to drop messages for this socket.
+    func receive(wait: Bool) throws(NetlinkError) -> NetlinkParseResult? {
+        let received = hh_recv(fileDescriptor, buffer.baseAddress, buffer.count, wait ? 0 : 1)
+        if received < 0 {
+            let code = Int32(-received)
+            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            throw NetlinkError(operation: "receive", errno: code)
+        }
+        return RTNetlinkParser.parse(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
+    }
+
+    private static func lastErrno() -> Int32 {
+        errno
+    }
+}

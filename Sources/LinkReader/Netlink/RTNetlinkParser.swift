@@ -1,0 +1,243 @@
+public import HostHealthCore
+
+/// One link message from rtnetlink: a link as it is now (RTM_NEWLINK, from a dump or an
+/// event), or one that went away (RTM_DELLINK).
+public enum LinkMessage: Sendable, Equatable {
+    case link(Link)
+    case removed(index: Int32, name: String)
+}
+
+/// What one buffer of netlink messages held.
+public struct NetlinkParseResult: Sendable, Equatable {
+    public var messages: [LinkMessage] = []
+    /// NLMSG_DONE was seen: a dump is complete.
+    public var done = false
+    /// A negative errno from NLMSG_ERROR (0 is an acknowledgement, not an error).
+    public var error: Int32?
+    /// The kernel flagged a dump as inconsistent (NLM_F_DUMP_INTR): links changed during it.
+    public var interrupted = false
+    /// Input skipped by reason: `truncated_message`, `truncated_attribute`,
+    /// `malformed_attribute`, `unknown_attribute`, `unknown_message`.
+    public var skipped: [String: UInt64] = [:]
+
+    public init() {}
+
+    mutating func skip(_ reason: String) {
+        skipped[reason, default: 0] += 1
+    }
+}
+
+/// Decodes rtnetlink link messages from raw bytes, in the host's byte order as the kernel
+/// writes them. Pure: the tests feed it annotated kernel replies. A malformed message or
+/// attribute is skipped and counted, never a crash and never a reason to drop its neighbours.
+public enum RTNetlinkParser {
+    // netlink(7), rtnetlink(7), <linux/if_link.h>. Written out so the parser needs no C.
+    static let headerLength = 16
+    static let ifinfomsgLength = 16
+    static let NLMSG_NOOP: UInt16 = 1
+    static let NLMSG_ERROR: UInt16 = 2
+    static let NLMSG_DONE: UInt16 = 3
+    static let NLMSG_OVERRUN: UInt16 = 4
+    static let RTM_NEWLINK: UInt16 = 16
+    static let RTM_DELLINK: UInt16 = 17
+    static let NLM_F_DUMP_INTR: UInt16 = 0x10
+    static let IFF_UP: UInt32 = 0x1
+    static let ARPHRD_LOOPBACK: UInt16 = 772
+
+    enum IFLA {
+        static let address: UInt16 = 1
+        static let ifname: UInt16 = 3
+        static let mtu: UInt16 = 4
+        static let stats: UInt16 = 7
+        static let operstate: UInt16 = 16
+        static let linkinfo: UInt16 = 18
+        static let stats64: UInt16 = 23
+        static let carrier: UInt16 = 33
+        static let carrierChanges: UInt16 = 35
+        static let carrierUpCount: UInt16 = 47
+        static let carrierDownCount: UInt16 = 48
+        static let permAddress: UInt16 = 54
+        /// The highest attribute this parser's kernel headers (Linux 6.1, as in Debian 12) know; anything above
+        /// comes from a newer kernel and is counted as unknown.
+        static let max: UInt16 = 61
+        static let infoKind: UInt16 = 1
+    }
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> NetlinkParseResult {
+        var result = NetlinkParseResult()
+        var offset = 0
+        while offset + headerLength <= bytes.count {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            let flags = bytes.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self)
+            guard length >= headerLength, offset + length <= bytes.count else {
+                result.skip("truncated_message")
+                return result
+            }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + headerLength)..<(offset + length)])
+            if flags & NLM_F_DUMP_INTR != 0 { result.interrupted = true }
+            switch type {
+            case NLMSG_DONE:
+                result.done = true
+            case NLMSG_ERROR:
+                if payload.count >= 4 {
+                    let code = payload.loadUnaligned(as: Int32.self)
+                    if code != 0 { result.error = code }
+                } else {
+                    result.skip("truncated_message")
+                }
+            case NLMSG_NOOP, NLMSG_OVERRUN:
+                break
+            case RTM_NEWLINK, RTM_DELLINK:
+                if let link = decodeLink(payload, result: &result) {
+                    result.messages.append(type == RTM_NEWLINK ? .link(link) : .removed(index: link.index, name: link.name))
+                }
+            default:
+                result.skip("unknown_message")
+            }
+            offset += align(length)
+        }
+        if offset < bytes.count {
+            result.skip("truncated_message")
+        }
+        return result
+    }
+
+    public static func parse(_ bytes: [UInt8]) -> NetlinkParseResult {
+        bytes.withUnsafeBytes { parse($0) }
+    }
+
+    static func align(_ length: Int) -> Int {
+        (length + 3) & ~3
+    }
+
+    /// Decodes ifinfomsg and its attributes; nil when the message cannot name a link.
+    static func decodeLink(_ payload: UnsafeRawBufferPointer, result: inout NetlinkParseResult) -> Link? {
+        guard payload.count >= ifinfomsgLength else {
+            result.skip("truncated_message")
+            return nil
+        }
+        let deviceType = payload.loadUnaligned(fromByteOffset: 2, as: UInt16.self)
+        let index = payload.loadUnaligned(fromByteOffset: 4, as: Int32.self)
+        let flags = payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        var link = Link(
+            index: index, name: "", kind: deviceType == ARPHRD_LOOPBACK ? "loopback" : "physical",
+            operState: .unknown, adminUp: flags & IFF_UP != 0)
+        var stats32: LinkStatistics?
+        forEachAttribute(UnsafeRawBufferPointer(rebasing: payload[ifinfomsgLength...]), result: &result) { type, value, result in
+            switch type {
+            case IFLA.ifname:
+                link.name = string(value)
+            case IFLA.address:
+                link.address = macAddress(value)
+            case IFLA.permAddress:
+                link.permanentAddress = macAddress(value)
+            case IFLA.mtu:
+                link.mtu = u32(value, &result)
+            case IFLA.operstate:
+                if let raw = u8(value, &result) { link.operState = OperState(kernelValue: raw) }
+            case IFLA.carrier:
+                link.carrier = u8(value, &result).map { $0 != 0 }
+            case IFLA.carrierChanges:
+                link.carrierChanges = u32(value, &result)
+            case IFLA.carrierUpCount:
+                link.carrierUpCount = u32(value, &result)
+            case IFLA.carrierDownCount:
+                link.carrierDownCount = u32(value, &result)
+            case IFLA.stats64:
+                link.statistics = statistics(value, width: 8, &result)
+            case IFLA.stats:
+                stats32 = statistics(value, width: 4, &result)
+            case IFLA.linkinfo:
+                forEachAttribute(value, result: &result) { infoType, infoValue, _ in
+                    if infoType == IFLA.infoKind {
+                        let kind = string(infoValue)
+                        if !kind.isEmpty { link.kind = kind }
+                    }
+                }
+            case let other where other > IFLA.max:
+                result.skip("unknown_attribute")
+            default:
+                break
+            }
+        }
+        if link.statistics == nil { link.statistics = stats32 }
+        guard !link.name.isEmpty else {
+            result.skip("malformed_attribute")
+            return nil
+        }
+        return link
+    }
+
+    /// Walks `struct rtattr`s; a truncated one ends the walk and is counted.
+    static func forEachAttribute(
+        _ bytes: UnsafeRawBufferPointer, result: inout NetlinkParseResult,
+        _ body: (UInt16, UnsafeRawBufferPointer, inout NetlinkParseResult) -> Void
+    ) {
+        var offset = 0
+        while offset + 4 <= bytes.count {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = bytes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+            guard length >= 4, offset + length <= bytes.count else {
+                result.skip("truncated_attribute")
+                return
+            }
+            body(type, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + length)]), &result)
+            offset += align(length)
+        }
+        if offset < bytes.count {
+            result.skip("truncated_attribute")
+        }
+    }
+
+    static func string(_ value: UnsafeRawBufferPointer) -> String {
+        let end = value.firstIndex(of: 0) ?? value.count
+        return String(decoding: UnsafeRawBufferPointer(rebasing: value[..<end]), as: UTF8.self)
+    }
+
+    static func u8(_ value: UnsafeRawBufferPointer, _ result: inout NetlinkParseResult) -> UInt8? {
+        guard value.count >= 1 else {
+            result.skip("malformed_attribute")
+            return nil
+        }
+        return value[0]
+    }
+
+    static func u32(_ value: UnsafeRawBufferPointer, _ result: inout NetlinkParseResult) -> UInt32? {
+        guard value.count >= 4 else {
+            result.skip("malformed_attribute")
+            return nil
+        }
+        return value.loadUnaligned(as: UInt32.self)
+    }
+
+    /// `struct rtnl_link_stats64` (or the 32-bit `rtnl_link_stats`): rx/tx packets, bytes,
+    /// errors, dropped are its first eight fields.
+    static func statistics(_ value: UnsafeRawBufferPointer, width: Int, _ result: inout NetlinkParseResult) -> LinkStatistics? {
+        guard value.count >= 8 * width else {
+            result.skip("malformed_attribute")
+            return nil
+        }
+        func field(_ n: Int) -> UInt64 {
+            width == 8
+                ? value.loadUnaligned(fromByteOffset: n * 8, as: UInt64.self)
+                : UInt64(value.loadUnaligned(fromByteOffset: n * 4, as: UInt32.self))
+        }
+        return LinkStatistics(
+            receiveBytes: field(2), transmitBytes: field(3), receivePackets: field(0), transmitPackets: field(1),
+            receiveErrors: field(4), transmitErrors: field(5), receiveDrops: field(6), transmitDrops: field(7))
+    }
+
+    static func macAddress(_ value: UnsafeRawBufferPointer) -> String? {
+        guard !value.isEmpty else { return nil }
+        let hex: [Character] = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(value.count * 3)
+        for (i, byte) in value.enumerated() {
+            if i > 0 { text.append(":") }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0xF)])
+        }
+        return text
+    }
+}
