@@ -27,6 +27,7 @@ public struct HealthPolicy: Sendable {
         var memory = previous
         var verdicts: [Verdict] = []
         var transitions: [Transition] = []
+        var readerProblems: [String] = []
 
         if let links = snapshot.links {
             let linkConfig = config.links
@@ -40,6 +41,7 @@ public struct HealthPolicy: Sendable {
             }
             memory.carrierHistory = history
             let stale = staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds, now: now)
+            if let stale { readerProblems.append(stale) }
             verdicts += LinkHealth(config: linkConfig).verdicts(links: links, history: history, now: now, stale: stale)
         } else {
             memory.carrierHistory = [:]
@@ -63,7 +65,7 @@ public struct HealthPolicy: Sendable {
         memory.components = next
 
         let components = next.values.map(\.current).sorted { $0.id < $1.id }
-        let host = judgeHost(components, previous: previous.host, now: now)
+        let host = judgeHost(components, readerProblems: readerProblems, previous: previous.host, now: now)
         if let old = previous.host, old.state != host.state {
             transitions.append(Transition(
                 component: nil, name: "host", from: old.state, to: host.state,
@@ -92,11 +94,12 @@ public struct HealthPolicy: Sendable {
     }
 
     /// The host takes the worst component state (components already smoothed by hysteresis)
-    /// and the smallest capacity.
-    func judgeHost(_ components: [ComponentHealth], previous: HostHealth?, now: Timestamp) -> HostHealth {
-        var state = HealthState.ok
-        var capacity = 1.0
-        var reasons: [String] = []
+    /// and the smallest capacity. A reader that cannot vouch for its domain makes the host
+    /// `unknown` even when it has no components to mark: the answer fails closed.
+    func judgeHost(_ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, now: Timestamp) -> HostHealth {
+        var state = readerProblems.isEmpty ? HealthState.ok : .unknown
+        var capacity = readerProblems.isEmpty ? 1.0 : 0
+        var reasons = readerProblems
         for component in components {
             state = max(state, component.state)
             capacity = min(capacity, component.capacity)

@@ -1,0 +1,99 @@
+internal import Logging
+internal import NIOCore
+internal import NIOHTTP1
+internal import NIOPosix
+internal import ServiceLifecycle
+
+/// Serves `Routes` over HTTP/1.1 on a socket bound before the service group starts, so a bad
+/// address fails the start with a clear error instead of a half-running agent.
+final class HTTPServer: Service {
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    let name: String
+    private let channel: NIOAsyncChannel<Connection, Never>
+    private let routes: Routes
+    private let logger: Logger
+
+    private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, logger: Logger) {
+        self.name = name
+        self.channel = channel
+        self.routes = routes
+        self.logger = logger
+    }
+
+    static func bind(_ address: ListenAddress, routes: Routes, logger: Logger) async throws -> HTTPServer {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        let channel: NIOAsyncChannel<Connection, Never>
+        switch address {
+        case .tcp(let host, let port):
+            channel = try await bootstrap.bind(host: host, port: port) { child in
+                child.eventLoop.makeCompletedFuture { try Self.configure(child) }
+            }
+        case .unix(let path):
+            channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+                child.eventLoop.makeCompletedFuture { try Self.configure(child) }
+            }
+        }
+        return HTTPServer(name: address.description, channel: channel, routes: routes, logger: logger)
+    }
+
+    private static func configure(_ child: any Channel) throws -> Connection {
+        try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        return try Connection(wrappingChannelSynchronously: child)
+    }
+
+    func run() async throws {
+        // Shutdown closes the listener by cancelling the accept loop: that is the normal end.
+        do {
+            try await acceptConnections()
+        } catch is CancellationError {
+        }
+    }
+
+    private func acceptConnections() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await self.channel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: Connection) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var request: HTTPRequestHead?
+                for try await part in inbound {
+                    switch part {
+                    case .head(let head):
+                        request = head
+                    case .body:
+                        break
+                    case .end:
+                        guard let head = request else { continue }
+                        let response = await routes.respond(to: head)
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Content-Type", value: response.contentType)
+                        headers.add(name: "Content-Length", value: String(response.body.count))
+                        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
+                        if head.method != .HEAD {
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+                        }
+                        try await outbound.write(.end(nil))
+                        if !head.isKeepAlive { return }
+                        request = nil
+                    }
+                }
+            }
+        } catch {
+            logger.debug("HTTP connection ended", metadata: ["listener": "\(name)", "error": "\(error)"])
+        }
+    }
+}

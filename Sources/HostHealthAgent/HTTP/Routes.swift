@@ -1,0 +1,72 @@
+internal import FoundationEssentials
+internal import HostHealthCore
+public import NIOHTTP1
+
+/// The agent's HTTP endpoints, as a function from request to response: testable without a
+/// socket, and served the same on the TCP port and the control socket.
+public struct Routes: Sendable {
+    public let engine: HealthEngine
+    /// `/livez` fails when the engine has not evaluated for this long: its loop is stuck.
+    public var livenessLimitSeconds: Double = 10
+
+    public init(engine: HealthEngine) {
+        self.engine = engine
+    }
+
+    public func respond(to head: HTTPRequestHead) async -> HTTPResponse {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        guard head.method == .GET || head.method == .HEAD else {
+            return HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
+        }
+        switch path {
+        case "/metrics":
+            let format = ExpositionFormat(accept: head.headers.first(name: "accept"))
+            return HTTPResponse(status: .ok, contentType: format.contentType, body: await engine.metrics(format: format))
+        case "/health":
+            let report = await engine.report
+            let code = await engine.config.health.statusCode(for: report.host.state)
+            return json(HealthDocument(report: report), status: HTTPResponseStatus(statusCode: code))
+        case "/status":
+            return json(StatusDocument(report: await engine.report), status: .ok)
+        case "/livez":
+            let age = WallClock.now() - (await engine.lastEvaluation)
+            return age <= livenessLimitSeconds
+                ? HTTPResponse(status: .ok, text: "ok\n")
+                : HTTPResponse(status: .serviceUnavailable, text: "engine has not evaluated for \(Int(age))s\n")
+        case "/":
+            return HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8", body: Array(Self.landingPage(version: engine.agent.version).utf8))
+        default:
+            return HTTPResponse(status: .notFound, text: "not found; see / for the endpoints\n")
+        }
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponseStatus) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            var body = Array(try encoder.encode(value))
+            body.append(UInt8(ascii: "\n"))
+            return HTTPResponse(status: status, contentType: "application/json", body: body)
+        } catch {
+            return HTTPResponse(status: .internalServerError, text: "cannot encode the response: \(error)\n")
+        }
+    }
+
+    static func landingPage(version: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html><head><title>hosthealth</title></head>
+        <body>
+        <h1>hosthealth \(version)</h1>
+        <p>Per-host hardware and host health agent.</p>
+        <ul>
+        <li><a href="/metrics">/metrics</a> &mdash; Prometheus scrape (OpenMetrics when asked)</li>
+        <li><a href="/health">/health</a> &mdash; host state; 200 when it can take traffic, 503 when not</li>
+        <li><a href="/status">/status</a> &mdash; the status document: host and every component</li>
+        <li><a href="/livez">/livez</a> &mdash; 200 while the agent itself is alive</li>
+        </ul>
+        </body></html>
+
+        """
+    }
+}

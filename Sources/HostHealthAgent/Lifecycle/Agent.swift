@@ -1,0 +1,110 @@
+internal import Glibc
+internal import HostHealthCore
+internal import LinkReader
+public import Logging
+internal import NIOPosix
+internal import ServiceLifecycle
+internal import UnixSignals
+
+/// `hosthealthd` put together: config, engine, readers and servers in one service group with
+/// graceful shutdown on SIGTERM/SIGINT and reload on SIGHUP.
+public struct Agent: Sendable {
+    public static let version = "0.1.0"
+
+    public var options: AgentOptions
+    public var logger: Logger
+
+    public init(options: AgentOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs until a termination signal. Throws at start, before serving anything, when the
+    /// configuration is bad or an address cannot be bound.
+    public func run() async throws {
+        let loader = ConfigLoader(path: options.configFile)
+        let config = try loader.load()
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+        do {
+            try await run(config: config, loader: loader, threads: threads)
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
+        }
+        try? await threads.shutdownGracefully()
+    }
+
+    private func run(config: AgentConfig, loader: ConfigLoader, threads: NIOThreadPool) async throws {
+        let collector = options.linksEnabled ? LinkCollector() : nil
+        var refresh: (@Sendable () async throws -> LinkUpdate)?
+        if let collector {
+            refresh = { try await threads.runIfActive { try collector.dump(cause: "scrape") } }
+        }
+        let engine = HealthEngine(
+            config: config, agent: AgentInfo(version: Self.version), linksEnabled: options.linksEnabled,
+            logger: logger, refreshLinks: refresh)
+        let routes = Routes(engine: engine)
+        let notifier = SystemdNotifier()
+
+        var services: [any Service] = []
+        for address in options.webListenAddresses {
+            services.append(try await listen(address, what: "--web.listen-address") {
+                try await HTTPServer.bind(address, routes: routes, logger: logger)
+            })
+        }
+        if let path = options.controlSocket {
+            services.append(try await listen(.unix(path: path), what: "--control.socket") {
+                try Self.prepareSocketDirectory(for: path)
+                let server = try await HTTPServer.bind(.unix(path: path), routes: routes, logger: logger)
+                // Root and the hosthealth group: the socket shows the host's whole state.
+                chmod(path, 0o660)
+                if let group = getgrnam("hosthealth") { chown(path, getuid(), group.pointee.gr_gid) }
+                return server
+            })
+        }
+        if case .tcp(let host, let port)? = options.agentCheckAddress {
+            services.append(try await listen(.tcp(host: host, port: port), what: "--agent-check.listen-address") {
+                try await AgentCheckServer.bind(host: host, port: port, engine: engine, logger: logger)
+            })
+        }
+        if let collector {
+            services.append(LinkService(
+                collector: collector, engine: engine, threads: threads,
+                resyncIntervalSeconds: config.links.resyncIntervalSeconds, logger: logger))
+        }
+        services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
+        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger))
+
+        logger.info("starting", metadata: [
+            "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",
+            "web": "\(options.webListenAddresses.map(\.description).joined(separator: ","))",
+            "agent_check": "\(options.agentCheckAddress?.description ?? "off")",
+            "control_socket": "\(options.controlSocket ?? "off")",
+            "collectors": "\(options.linksEnabled ? "links" : "none")",
+        ])
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    private func listen<S>(_ address: ListenAddress, what: String, _ bind: () async throws -> S) async throws -> S {
+        do {
+            return try await bind()
+        } catch {
+            throw AgentError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
+        }
+    }
+
+    /// Creates the socket's directory (mode 0755) when missing, e.g. /run/hosthealth.
+    static func prepareSocketDirectory(for path: String) throws {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        let directory = String(path[..<slash])
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw AgentError(.cannotListen, "cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
+    }
+}

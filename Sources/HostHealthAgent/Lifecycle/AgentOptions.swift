@@ -1,0 +1,33 @@
+public import Logging
+
+/// What `hosthealthd`'s flags resolved to.
+public struct AgentOptions: Sendable {
+    /// Default HTTP port: outside 9100–9999, the fully allocated exporter range.
+    public static let defaultWebPort = 9041
+    public static let defaultAgentCheckPort = 9777
+    public static let defaultControlSocket = "/run/hosthealth/control.sock"
+
+    public var configFile: String?
+    public var webListenAddresses: [ListenAddress]
+    public var agentCheckAddress: ListenAddress?
+    public var controlSocket: String?
+    public var linksEnabled: Bool
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+
+    public init(
+        configFile: String? = nil,
+        webListenAddresses: [ListenAddress] = [.tcp(host: "0.0.0.0", port: AgentOptions.defaultWebPort)],
+        agentCheckAddress: ListenAddress? = .tcp(host: "0.0.0.0", port: AgentOptions.defaultAgentCheckPort),
+        controlSocket: String? = AgentOptions.defaultControlSocket,
+        linksEnabled: Bool = true, logLevel: Logger.Level = .info, logFormat: LogFormat = .logfmt
+    ) {
+        self.configFile = configFile
+        self.webListenAddresses = webListenAddresses
+        self.agentCheckAddress = agentCheckAddress
+        self.controlSocket = controlSocket
+        self.linksEnabled = linksEnabled
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+    }
+}

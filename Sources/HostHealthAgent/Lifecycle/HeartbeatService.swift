@@ -1,0 +1,51 @@
+internal import HostHealthCore
+internal import Logging
+internal import ServiceLifecycle
+
+/// Moves the engine's clock on every second (hysteresis and staleness advance without events),
+/// tells systemd READY=1 once the first verdict stands, and pings its watchdog only while the
+/// engine answers.
+final class HeartbeatService: Service {
+    let engine: HealthEngine
+    let notifier: SystemdNotifier
+    let waitForFirstLinks: Bool
+    let logger: Logger
+
+    init(engine: HealthEngine, notifier: SystemdNotifier, waitForFirstLinks: Bool, logger: Logger) {
+        self.engine = engine
+        self.notifier = notifier
+        self.waitForFirstLinks = waitForFirstLinks
+        self.logger = logger
+    }
+
+    func run() async throws {
+        // Ready when the listeners are bound (done before the group started) and the first
+        // link dump is judged, or after 2 s at most so a broken reader does not hold startup.
+        var waited = 0
+        while waitForFirstLinks, await engine.snapshot.reader("links")?.lastSuccess == nil,
+              await engine.snapshot.reader("links")?.errors == 0, waited < 200 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        if let code = notifier.notify("READY=1\nSTATUS=serving") {
+            logger.warning("sd_notify READY=1 failed", metadata: ["errno": "\(code)"])
+        }
+        logger.info("ready")
+        await cancelWhenGracefulShutdown {
+            var sinceWatchdog = ContinuousClock.now
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: .seconds(1))
+                } catch {
+                    return  // shutting down
+                }
+                await self.engine.tick()
+                if let interval = self.notifier.watchdogInterval, ContinuousClock.now - sinceWatchdog >= interval - .milliseconds(1000) {
+                    self.notifier.notify("WATCHDOG=1")
+                    sinceWatchdog = ContinuousClock.now
+                }
+            }
+        }
+        notifier.notify("STOPPING=1")
+    }
+}

@@ -1,0 +1,37 @@
+internal import HostHealthCore
+internal import Logging
+internal import ServiceLifecycle
+internal import UnixSignals
+
+/// SIGHUP re-reads the configuration file. A bad file is logged with its line and the old
+/// configuration stays in force.
+final class ReloadService: Service {
+    let loader: ConfigLoader
+    let engine: HealthEngine
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    init(loader: ConfigLoader, engine: HealthEngine, notifier: SystemdNotifier, logger: Logger) {
+        self.loader = loader
+        self.engine = engine
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                self.notifier.notify("RELOADING=1")
+                do {
+                    let config = try self.loader.load()
+                    await self.engine.reload(config)
+                    self.logger.info("configuration reloaded", metadata: ["file": "\(self.loader.path)"])
+                } catch {
+                    self.logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
+                }
+                self.notifier.notify("READY=1")
+            }
+        }
+    }
+}

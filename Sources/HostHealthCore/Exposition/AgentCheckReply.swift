@@ -1,0 +1,33 @@
+/// The line HAProxy's agent-check reads: one per connection, `\n`-terminated.
+///
+/// HAProxy 2.6 (Debian 12) accepts `NN%` weights and rejects `weight:NN`. Only an `up` or
+/// `ready` from the agent undoes a `drain` or `down` the agent itself set, so recovery must
+/// say them explicitly.
+public enum AgentCheckReply {
+    public static func line(for host: HostHealth) -> String {
+        if let reason = host.maintenance {
+            return "maint #" + sanitize(reason) + "\n"
+        }
+        switch host.state {
+        case .ok:
+            return "up ready 100%\n"
+        case .converging:
+            let percent = max(1, min(100, Int((host.capacity * 100).rounded())))
+            return "up ready \(percent)%\n"
+        case .degraded:
+            return "up drain\n"
+        case .failed, .unknown:
+            let reason = host.reasons.first ?? host.state.rawValue
+            return "down #" + sanitize(reason) + "\n"
+        }
+    }
+
+    /// A reason fits on the line: no newlines, bounded length (HAProxy logs it).
+    static func sanitize(_ text: String) -> String {
+        var cleaned = String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        if cleaned.utf8.count > 100 {
+            cleaned = String(cleaned.prefix(97)) + "..."
+        }
+        return cleaned
+    }
+}
