@@ -35,7 +35,7 @@ public struct StatusTable: Sendable {
         out += "\n" + pad("KIND", kindWidth) + "  " + pad("NAME", nameWidth) + "  " + pad("STATE", stateWidth) + "  REASON\n"
         for component in components {
             var line = pad(component.kind, kindWidth) + "  " + pad(component.name, nameWidth) + "  "
-            line += paint(pad(component.state.rawValue, stateWidth), component.state)
+            line += paint(component.state.rawValue, component.state) + pad("", stateWidth - component.state.rawValue.count)
             var detail = component.reason
             if component.stale { detail += detail.isEmpty ? "(stale)" : " (stale)" }
             if component.state == .converging, let progress = component.progress {
