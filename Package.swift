@@ -80,8 +80,9 @@ let package = Package(
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "YAML",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "HostHealthAgent", "HostHealthCore", "LinkReader",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -21,6 +21,18 @@ public struct LinkUpdate: Sendable {
     public var durationSeconds: Double?
     /// Why a dump was made: `start`, `interval`, `overflow`, `scrape`.
     public var cause: String?
+
+    public init(
+        scope: Scope, messages: [LinkMessage], skipped: [String: UInt64], events: Int,
+        durationSeconds: Double? = nil, cause: String? = nil
+    ) {
+        self.scope = scope
+        self.messages = messages
+        self.skipped = skipped
+        self.events = events
+        self.durationSeconds = durationSeconds
+        self.cause = cause
+    }
 }
 
 /// Reads network links over rtnetlink: a dump on demand, and an event loop that subscribes to

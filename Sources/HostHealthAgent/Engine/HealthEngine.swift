@@ -43,6 +43,11 @@ public actor HealthEngine {
         report = HealthReport(host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [], evaluatedAt: now)
     }
 
+    /// Seconds since the last evaluation, on the engine's own clock.
+    public var secondsSinceEvaluation: Double {
+        clock() - lastEvaluation
+    }
+
     public var snapshot: HostSnapshot {
         HostSnapshot(links: links, readers: [linkReader].compactMap { $0 })
     }

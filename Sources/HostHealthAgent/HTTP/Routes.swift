@@ -29,7 +29,7 @@ public struct Routes: Sendable {
         case "/status":
             return json(StatusDocument(report: await engine.report), status: .ok)
         case "/livez":
-            let age = WallClock.now() - (await engine.lastEvaluation)
+            let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds
                 ? HTTPResponse(status: .ok, text: "ok\n")
                 : HTTPResponse(status: .serviceUnavailable, text: "engine has not evaluated for \(Int(age))s\n")

@@ -35,7 +35,7 @@ public struct ConfigParser: Sendable {
         var links = LinkConfig()
         if node.isNull { return links }
         let keys = ["required", "flapping", "recover_after", "resync_interval", "stale_after"]
-        var staleGiven = false
+        var staleNode: YAMLNode?
         for (key, value) in try mapping(node, path: "links", allowed: keys) {
             let path = "links.\(key)"
             switch key {
@@ -52,15 +52,15 @@ public struct ConfigParser: Sendable {
             case "resync_interval": links.resyncIntervalSeconds = try duration(value, path: path)
             case "stale_after":
                 links.staleAfterSeconds = try duration(value, path: path)
-                staleGiven = true
+                staleNode = value
             default: break
             }
         }
-        if !staleGiven {
+        if staleNode == nil {
             links.staleAfterSeconds = max(links.staleAfterSeconds, 3 * links.resyncIntervalSeconds)
         }
         if links.staleAfterSeconds <= links.resyncIntervalSeconds {
-            throw error(node, "links.stale_after", "must be longer than links.resync_interval (\(links.resyncIntervalSeconds)s), or every quiet link reads as stale")
+            throw error(staleNode ?? node, "links.stale_after", "must be longer than links.resync_interval (\(LinkHealth.duration(links.resyncIntervalSeconds))), or every quiet link reads as stale")
         }
         return links
     }

@@ -24,10 +24,14 @@ public enum AgentCheckReply {
 
     /// A reason fits on the line: no newlines, bounded length (HAProxy logs it).
     static func sanitize(_ text: String) -> String {
-        var cleaned = String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
-        if cleaned.utf8.count > 100 {
-            cleaned = String(cleaned.prefix(97)) + "..."
+        let cleaned = String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        guard cleaned.utf8.count > 100 else { return cleaned }
+        // Cut on a character boundary so the line stays valid UTF-8.
+        var cut = ""
+        for character in cleaned {
+            if cut.utf8.count + character.utf8.count > 97 { break }
+            cut.append(character)
         }
-        return cleaned
+        return cut + "..."
     }
 }

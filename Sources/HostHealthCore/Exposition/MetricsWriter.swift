@@ -66,7 +66,8 @@ public struct MetricsWriter: Sendable {
         append("# HELP ")
         append(familyName)
         append(" ")
-        appendEscaped(help, quote: false)
+        // OpenMetrics escapes quotes in HELP too; text 0.0.4 does not.
+        appendEscaped(help, quote: format == .openMetrics)
         append("\n# TYPE ")
         append(familyName)
         append(" ")

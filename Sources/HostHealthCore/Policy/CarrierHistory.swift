@@ -27,7 +27,11 @@ public struct CarrierHistory: Sendable, Equatable {
     /// from zero.
     public func changes(at now: Timestamp, window: Double) -> UInt32 {
         _ = (now, window)  // The samples were already pruned to the window by `record`.
-        guard let latest = samples.last, let baseline = samples.first else { return 0 }
-        return latest.changes >= baseline.changes ? latest.changes - baseline.changes : latest.changes
+        var total: UInt32 = 0
+        for (previous, next) in zip(samples, samples.dropFirst()) {
+            let step = next.changes >= previous.changes ? next.changes - previous.changes : next.changes
+            total = total.addingReportingOverflow(step).overflow ? .max : total + step
+        }
+        return total
     }
 }

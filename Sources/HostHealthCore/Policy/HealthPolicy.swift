@@ -62,6 +62,20 @@ public struct HealthPolicy: Sendable {
                 }
             }
         }
+        // A component that vanished while it was bad (a failed link deleted) must not let the
+        // host recover at once: its disappearance is a better state like any other, taken only
+        // after it has held.
+        for (id, remembered) in memory.components where next[id] == nil && remembered.current.state != .ok {
+            let gone = Verdict(id: id, name: remembered.current.name, state: .ok, reason: "")
+            let (held, changedFrom) = hysteresis.apply(gone, to: remembered, now: now)
+            if changedFrom != nil {
+                transitions.append(Transition(
+                    component: id, name: remembered.current.name, from: remembered.current.state,
+                    to: .ok, reason: "no longer present", at: now))
+            } else {
+                next[id] = held
+            }
+        }
         memory.components = next
 
         let components = next.values.map(\.current).sorted { $0.id < $1.id }

@@ -31,7 +31,10 @@ public struct LinkHealth: Sendable {
             }
             verdicts.append(verdict)
         }
+        var missing = Set<LinkPattern>()
         for requirement in config.required where !matchedPatterns.contains(requirement.pattern) {
+            // The same name listed twice is one component.
+            guard missing.insert(requirement.pattern).inserted else { continue }
             // Another entry may have claimed the links this one names.
             if links.keys.contains(where: { requirement.pattern.matches($0) }) { continue }
             let id = Self.componentID(requirement.pattern.text)
