@@ -60,6 +60,15 @@ struct HostHealthDaemon: AsyncParsableCommand {
         "Log line format: logfmt or json.", valueName: "format"))
     var logFormat: String = "logfmt"
 
+    /// node_exporter-style `--flag=` (an empty value, which disables a listener) reaches the
+    /// parser as `--flag ""`: ArgumentParser reads `--flag=` as a missing value.
+    static func main() async {
+        let arguments = CommandLine.arguments.dropFirst().flatMap { argument -> [String] in
+            argument.hasPrefix("--") && argument.hasSuffix("=") ? [String(argument.dropLast()), ""] : [argument]
+        }
+        await main(Array(arguments))
+    }
+
     func validate() throws {
         guard Self.level(logLevel) != nil else {
             throw ValidationError("--log.level must be one of debug, info, warn, error (got '\(logLevel)')")
