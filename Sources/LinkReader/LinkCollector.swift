@@ -10,6 +10,8 @@ public struct LinkUpdate: Sendable {
         case all
         /// Events: apply on top of what is known.
         case changes
+        /// Fresh counters for known links; nothing else changed.
+        case statistics
     }
 
     public var scope: Scope
@@ -19,7 +21,7 @@ public struct LinkUpdate: Sendable {
     public var events: Int
     /// Wall time a dump took.
     public var durationSeconds: Double?
-    /// Why a dump was made: `start`, `interval`, `overflow`, `scrape`.
+    /// Why a dump was made: `start`, `interval`, `overflow`, `scrape`, `direct`.
     public var cause: String?
 
     public init(
@@ -71,10 +73,28 @@ public final class LinkCollector: Sendable {
     /// Reads every link once (blocking, a few milliseconds for a thousand links).
     public func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
         let started = MonotonicClock.now()
-        var result = try dumpSocket.withLock { (socket) throws(NetlinkError) -> NetlinkParseResult in
+        var result = try dump(.links)
+        enrich(&result.messages)
+        return LinkUpdate(
+            scope: .all, messages: result.messages, skipped: result.skipped, events: 0,
+            durationSeconds: MonotonicClock.now() - started, cause: cause)
+    }
+
+    /// Reads every link's 64-bit counters (RTM_GETSTATS), for a scrape: the messages are all
+    /// `.statistics`.
+    public func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
+        let started = MonotonicClock.now()
+        let result = try dump(.statistics)
+        return LinkUpdate(
+            scope: .statistics, messages: result.messages, skipped: result.skipped, events: 0,
+            durationSeconds: MonotonicClock.now() - started, cause: "scrape")
+    }
+
+    private func dump(_ kind: NetlinkSocket.DumpKind) throws(NetlinkError) -> NetlinkParseResult {
+        try dumpSocket.withLock { (socket) throws(NetlinkError) -> NetlinkParseResult in
             if socket == nil { socket = try NetlinkSocket(netns: netns, groups: 0) }
             do throws(NetlinkError) {
-                return try Self.dump(on: socket!)
+                return try Self.dump(kind, on: socket!)
             } catch {
                 // Start over with a fresh socket: leftovers of a broken dump must not leak
                 // into the next one.
@@ -82,17 +102,13 @@ public final class LinkCollector: Sendable {
                 throw error
             }
         }
-        enrich(&result.messages)
-        return LinkUpdate(
-            scope: .all, messages: result.messages, skipped: result.skipped, events: 0,
-            durationSeconds: MonotonicClock.now() - started, cause: cause)
     }
 
-    private static func dump(on socket: NetlinkSocket) throws(NetlinkError) -> NetlinkParseResult {
+    private static func dump(_ kind: NetlinkSocket.DumpKind, on socket: NetlinkSocket) throws(NetlinkError) -> NetlinkParseResult {
         var attempts = 0
         while true {
             attempts += 1
-            try socket.requestLinkDump()
+            try socket.requestDump(kind)
             var total = NetlinkParseResult()
             while !total.done {
                 guard let part = try socket.receive(wait: true) else { continue }
@@ -115,9 +131,12 @@ public final class LinkCollector: Sendable {
         deliver(try dump(cause: "start"))
         var nextResync = MonotonicClock.now() + resyncIntervalSeconds
         while !stopped.load(ordering: .relaxed) {
-            let timeout = max(0, Int32(((nextResync - MonotonicClock.now()) * 1000).rounded(.up)))
-            let ready = hh_wait_readable(events.fileDescriptor, wakeDescriptor, timeout)
+            // Wake at least hourly, so a very long interval never overflows poll's timeout.
+            let milliseconds = min(3_600_000, max(0, ((nextResync - MonotonicClock.now()) * 1000).rounded(.up)))
+            let ready = hh_wait_readable(events.fileDescriptor, wakeDescriptor, Int32(milliseconds))
             if ready == 2 || stopped.load(ordering: .relaxed) { return }
+            if ready < 0 { throw NetlinkError(operation: "poll", errno: -ready) }
+            if ready == 0 && MonotonicClock.now() < nextResync { continue }
             if ready == 0 {
                 deliver(deliverableDump(cause: "interval"))
                 nextResync = MonotonicClock.now() + resyncIntervalSeconds

@@ -20,9 +20,13 @@ struct StatusDocumentTests {
             evaluatedAt: t0 + 5)
     }
 
-    func json(_ value: some Encodable) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(value)
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    /// The bytes the agent serves, parsed back.
+    func json(_ document: StatusDocument) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(document.json())) as? [String: Any])
+    }
+
+    func json(_ document: HealthDocument) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(document.json())) as? [String: Any])
     }
 
     func host(_ document: StatusDocument) throws -> [String: Any] {
@@ -95,6 +99,14 @@ struct StatusDocumentTests {
     @Test func documentSurvivesARoundTripThroughJSON() throws {
         let document = StatusDocument(report: report)
         let decoded = try JSONDecoder().decode(StatusDocument.self, from: JSONEncoder().encode(document))
+        #expect(decoded == document)
+    }
+
+    @Test func servedJSONDecodesToTheSameDocument() throws {
+        var document = StatusDocument(report: report)
+        document.components[1].reason = "quote \" backslash \\ newline \n tab \t bell \u{07} é"
+        document.host.maintenance = "swap \"disk\""
+        let decoded = try JSONDecoder().decode(StatusDocument.self, from: Data(document.json()))
         #expect(decoded == document)
     }
 

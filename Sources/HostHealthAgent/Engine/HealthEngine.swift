@@ -8,36 +8,40 @@ public actor HealthEngine {
     public private(set) var config: AgentConfig
     public let agent: AgentInfo
     private var memory = HealthMemory()
-    private var links: [String: Link]?
-    /// Link name by ifindex, to notice renames (a new name on a known index).
+    private let linksEnabled: Bool
+    private var links: [String: Link] = [:]
+    /// Link name by ifindex: counters arrive by index, and a rename is a new name on a known
+    /// index.
     private var linkNames: [Int32: String] = [:]
-    private var linkReader: ReaderStatus?
+    private var linkReader: ReaderStatus
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
     private let clock: @Sendable () -> Timestamp
-    private let refreshLinks: (@Sendable () async throws -> LinkUpdate)?
+    private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
     private let logger: Logger
+    /// Bumped whenever anything but traffic counters changes; keys the cached state part of
+    /// the scrape, so a scrape re-renders only what moves between scrapes.
+    private var stateVersion: UInt64 = 0
+    private var stateCache: [ExpositionFormat: (version: UInt64, bytes: [UInt8])] = [:]
 
     /// - Parameters:
     ///   - linksEnabled: whether the link collector runs (its data is then expected).
-    ///   - refreshLinks: a fresh dump for a scrape (cheap counters are current at every scrape).
+    ///   - refreshStatistics: fresh link counters for a scrape.
     public init(
         config: AgentConfig, agent: AgentInfo, linksEnabled: Bool, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = WallClock.now,
-        refreshLinks: (@Sendable () async throws -> LinkUpdate)? = nil
+        refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil
     ) {
         self.config = config
         self.agent = agent
         self.clock = clock
         self.logger = logger
-        self.refreshLinks = refreshLinks
+        self.refreshStatistics = refreshStatistics
+        self.linksEnabled = linksEnabled
+        self.linkReader = ReaderStatus(name: "links")
         let now = clock()
-        if linksEnabled {
-            links = [:]
-            linkReader = ReaderStatus(name: "links")
-        }
         lastEvaluation = now
         // Unknown until the first evaluation (the first reader update or heartbeat).
         report = HealthReport(host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [], evaluatedAt: now)
@@ -49,56 +53,61 @@ public actor HealthEngine {
     }
 
     public var snapshot: HostSnapshot {
-        HostSnapshot(links: links, readers: [linkReader].compactMap { $0 })
+        linksEnabled ? HostSnapshot(links: links, readers: [linkReader]) : HostSnapshot()
     }
 
-    /// Applies a batch from the link reader and judges again.
+    /// Applies a batch from the link reader; judges again unless only counters moved.
     public func apply(_ update: LinkUpdate) {
+        guard linksEnabled else { return }
         let now = clock()
-        guard var reader = linkReader else { return }
         switch update.scope {
         case .all:
-            var fresh: [String: Link] = [:]
-            fresh.reserveCapacity(update.messages.count)
-            for case .link(let link) in update.messages { fresh[link.name] = link }
-            links = fresh
-            linkNames = Dictionary(fresh.values.map { ($0.index, $0.name) }, uniquingKeysWith: { $1 })
-            reader.resyncs += update.cause == "scrape" ? 0 : 1
+            links.removeAll(keepingCapacity: true)
+            linkNames.removeAll(keepingCapacity: true)
+            for case .link(let link) in update.messages {
+                links[link.name] = link
+                linkNames[link.index] = link.name
+            }
+            linkReader.resyncs += 1
         case .changes:
-            var current = links ?? [:]
             for message in update.messages {
                 switch message {
                 case .link(let link):
-                    // A rename arrives as a new name on a known index: drop the old name.
                     if let old = linkNames[link.index], old != link.name {
-                        current[old] = nil
+                        links[old] = nil
                     }
                     linkNames[link.index] = link.name
-                    current[link.name] = link
+                    links[link.name] = link
                 case .removed(let index, let name):
-                    current[name] = nil
+                    links[name] = nil
                     linkNames[index] = nil
+                case .statistics:
+                    break
                 }
             }
-            links = current
+        case .statistics:
+            for case .statistics(let index, let statistics) in update.messages {
+                if let name = linkNames[index] { links[name]?.statistics = statistics }
+            }
         }
-        reader.events += UInt64(update.events)
-        for (reason, count) in update.skipped { reader.skipped[reason, default: 0] += count }
+        linkReader.events += UInt64(update.events)
+        for (reason, count) in update.skipped { linkReader.skipped[reason, default: 0] += count }
         if update.skipped["dump_failed"] != nil {
-            reader.errors += 1
+            linkReader.errors += 1
         } else if update.scope == .all || update.events > 0 {
-            reader.lastSuccess = now
-            reader.lastError = nil
+            linkReader.lastSuccess = now
+            linkReader.lastError = nil
         }
-        if let duration = update.durationSeconds { reader.lastDurationSeconds = duration }
-        linkReader = reader
+        if update.scope == .statistics { return }
+        if let duration = update.durationSeconds { linkReader.lastDurationSeconds = duration }
+        stateVersion &+= 1
         evaluate(now: now)
     }
 
     /// Records that the link reader could not run at all (e.g. no netlink socket).
     public func linkReaderFailed(_ message: String) {
-        linkReader?.errors += 1
-        linkReader?.lastError = message
+        linkReader.errors += 1
+        linkReader.lastError = message
         evaluate()
     }
 
@@ -115,23 +124,31 @@ public actor HealthEngine {
     }
 
     /// The `/metrics` body, with link counters refreshed by one dump shared by concurrent
-    /// scrapes.
+    /// scrapes. Families that only change with a verdict or a link event come from a cache.
     public func metrics(format: ExpositionFormat) async -> [UInt8] {
         await refreshForScrape()
         let now = clock()
-        return MetricsExposition.render(report: report, snapshot: snapshot, agent: agent, format: format, now: now)
+        let snapshot = self.snapshot
+        var body: [UInt8]
+        if let cached = stateCache[format], cached.version == stateVersion {
+            body = cached.bytes
+        } else {
+            body = MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format)
+            stateCache[format] = (stateVersion, body)
+        }
+        body += MetricsExposition.renderVolatile(snapshot: snapshot, format: format, now: now)
+        return body
     }
 
     private func refreshForScrape() async {
-        guard let refreshLinks, linkReader != nil else { return }
+        guard let refreshStatistics, linksEnabled else { return }
         if let running = refreshInFlight {
             await running.value
             return
         }
         let task = Task {
             do {
-                let update = try await refreshLinks()
-                self.apply(update)
+                self.apply(try await refreshStatistics())
             } catch {
                 self.linkReaderFailed("scrape refresh: \(error)")
             }
@@ -145,6 +162,9 @@ public actor HealthEngine {
         let now = now ?? clock()
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: snapshot, now: now)
         memory = result.memory
+        if result.report.host != report.host || result.report.components != report.components {
+            stateVersion &+= 1
+        }
         report = result.report
         lastEvaluation = now
         for transition in result.transitions {

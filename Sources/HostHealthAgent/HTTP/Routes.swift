@@ -1,4 +1,3 @@
-internal import FoundationEssentials
 internal import HostHealthCore
 public import NIOHTTP1
 
@@ -25,9 +24,9 @@ public struct Routes: Sendable {
         case "/health":
             let report = await engine.report
             let code = await engine.config.health.statusCode(for: report.host.state)
-            return json(HealthDocument(report: report), status: HTTPResponseStatus(statusCode: code))
+            return json(HealthDocument(report: report).json(), status: HTTPResponseStatus(statusCode: code))
         case "/status":
-            return json(StatusDocument(report: await engine.report), status: .ok)
+            return json(StatusDocument(report: await engine.report).json(), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds
@@ -40,16 +39,8 @@ public struct Routes: Sendable {
         }
     }
 
-    func json(_ value: some Encodable, status: HTTPResponseStatus) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            var body = Array(try encoder.encode(value))
-            body.append(UInt8(ascii: "\n"))
-            return HTTPResponse(status: status, contentType: "application/json", body: body)
-        } catch {
-            return HTTPResponse(status: .internalServerError, text: "cannot encode the response: \(error)\n")
-        }
+    func json(_ body: [UInt8], status: HTTPResponseStatus) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json", body: body)
     }
 
     static func landingPage(version: String) -> String {

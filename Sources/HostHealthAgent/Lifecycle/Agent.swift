@@ -39,11 +39,11 @@ public struct Agent: Sendable {
         let collector = options.linksEnabled ? LinkCollector() : nil
         var refresh: (@Sendable () async throws -> LinkUpdate)?
         if let collector {
-            refresh = { try await threads.runIfActive { try collector.dump(cause: "scrape") } }
+            refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), linksEnabled: options.linksEnabled,
-            logger: logger, refreshLinks: refresh)
+            logger: logger, refreshStatistics: refresh)
         let routes = Routes(engine: engine)
         let notifier = SystemdNotifier()
 

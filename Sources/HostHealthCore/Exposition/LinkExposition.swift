@@ -16,10 +16,15 @@ enum LinkExposition {
         },
     ]
 
-    private static let counters: [Counter] = [
+    /// Counters that move only with a link event.
+    private static let carrierCounters: [Counter] = [
         Counter(name: "hosthealth_link_carrier_changes_total", help: "Carrier changes since the link was created.") { $0.carrierChanges.map(UInt64.init) },
         Counter(name: "hosthealth_link_carrier_up_changes_total", help: "Carrier gained since the link was created.") { $0.carrierUpCount.map(UInt64.init) },
         Counter(name: "hosthealth_link_carrier_down_changes_total", help: "Carrier lost since the link was created.") { $0.carrierDownCount.map(UInt64.init) },
+    ]
+
+    /// Counters that move between any two scrapes.
+    private static let trafficCounters: [Counter] = [
         Counter(name: "hosthealth_link_receive_bytes_total", help: "Bytes received.") { $0.statistics?.receiveBytes },
         Counter(name: "hosthealth_link_transmit_bytes_total", help: "Bytes transmitted.") { $0.statistics?.transmitBytes },
         Counter(name: "hosthealth_link_receive_packets_total", help: "Packets received.") { $0.statistics?.receivePackets },
@@ -30,10 +35,8 @@ enum LinkExposition {
         Counter(name: "hosthealth_link_transmit_drops_total", help: "Packets dropped on transmit.") { $0.statistics?.transmitDrops },
     ]
 
-    static func render(_ links: [String: Link], into writer: inout MetricsWriter) {
-        let sorted = links.values.sorted { $0.name < $1.name }
-        let labelSets = sorted.map { MetricsWriter.labelSet(["link": $0.name]) }
-
+    static func renderState(_ links: [String: Link], into writer: inout MetricsWriter) {
+        let (sorted, labelSets) = ordered(links)
         writer.family("hosthealth_link_info", .info, help: "Identity of a link; always 1.")
         for link in sorted {
             writer.sample("hosthealth_link_info", [
@@ -42,13 +45,28 @@ enum LinkExposition {
                 "permanent_address": link.permanentAddress ?? "", "duplex": link.duplex?.rawValue ?? "",
             ], 1)
         }
-        for (family, type) in [(gauges, MetricType.gauge), (counters, MetricType.counter)] {
-            for metric in family {
-                writer.family(metric.name, type, help: metric.help)
-                for (index, link) in sorted.enumerated() {
-                    guard let value = metric.value(link) else { continue }
-                    writer.sample(metric.name, encodedLabels: labelSets[index], value)
-                }
+        write(gauges, .gauge, sorted, labelSets, into: &writer)
+        write(carrierCounters, .counter, sorted, labelSets, into: &writer)
+    }
+
+    static func renderTraffic(_ links: [String: Link], into writer: inout MetricsWriter) {
+        let (sorted, labelSets) = ordered(links)
+        write(trafficCounters, .counter, sorted, labelSets, into: &writer)
+    }
+
+    private static func ordered(_ links: [String: Link]) -> ([Link], [[UInt8]]) {
+        let sorted = links.values.sorted { $0.name < $1.name }
+        return (sorted, sorted.map { MetricsWriter.labelSet(["link": $0.name]) })
+    }
+
+    private static func write(
+        _ metrics: [Counter], _ type: MetricType, _ links: [Link], _ labelSets: [[UInt8]], into writer: inout MetricsWriter
+    ) {
+        for metric in metrics {
+            writer.family(metric.name, type, help: metric.help)
+            for (index, link) in links.enumerated() {
+                guard let value = metric.value(link) else { continue }
+                writer.sample(metric.name, encodedLabels: labelSets[index], value)
             }
         }
     }

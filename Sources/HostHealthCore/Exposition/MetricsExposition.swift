@@ -7,13 +7,23 @@ public struct AgentInfo: Sendable, Equatable {
     }
 }
 
-/// Renders the whole `/metrics` body from the latest snapshot and verdict.
+/// Renders the `/metrics` body from the latest snapshot and verdict, in two parts: what changes
+/// only with a verdict or a link event (cacheable), and what moves at every scrape.
 public enum MetricsExposition {
+    /// The whole body.
     public static func render(
         report: HealthReport, snapshot: HostSnapshot, agent: AgentInfo, format: ExpositionFormat, now: Timestamp
     ) -> [UInt8] {
+        renderState(report: report, snapshot: snapshot, agent: agent, format: format)
+            + renderVolatile(snapshot: snapshot, format: format, now: now)
+    }
+
+    /// Build info, host and component states, link identity, state and carrier counters.
+    public static func renderState(
+        report: HealthReport, snapshot: HostSnapshot, agent: AgentInfo, format: ExpositionFormat
+    ) -> [UInt8] {
         let linkCount = snapshot.links?.count ?? 0
-        var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 2400)
+        var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 1600)
 
         writer.family("hosthealth_build_info", .info, help: "Version of the hosthealth agent; always 1.")
         writer.sample("hosthealth_build_info", ["version": agent.version], 1)
@@ -35,9 +45,18 @@ public enum MetricsExposition {
                 writer.sample("hosthealth_component_state", ["kind": kind, "id": id, "state": state.rawValue], component.state == state ? 1 : 0)
             }
         }
-
         if let links = snapshot.links {
-            LinkExposition.render(links, into: &writer)
+            LinkExposition.renderState(links, into: &writer)
+        }
+        return writer.bytes
+    }
+
+    /// Traffic counters and the readers' own health; ends the body.
+    public static func renderVolatile(snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp) -> [UInt8] {
+        let linkCount = snapshot.links?.count ?? 0
+        var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 900)
+        if let links = snapshot.links {
+            LinkExposition.renderTraffic(links, into: &writer)
         }
         ReaderExposition.render(snapshot.readers, into: &writer, now: now)
         return writer.finish()

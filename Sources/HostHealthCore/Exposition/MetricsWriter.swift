@@ -1,5 +1,5 @@
 /// The two formats a Prometheus scrape may ask for.
-public enum ExpositionFormat: Sendable {
+public enum ExpositionFormat: Sendable, Hashable {
     /// Prometheus text format 0.0.4, the default.
     case text
     /// OpenMetrics 1.0.0: counters are declared without `_total`, info families have their

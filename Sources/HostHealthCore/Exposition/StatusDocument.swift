@@ -99,3 +99,57 @@ public struct HealthDocument: Sendable, Codable, Equatable {
         components = Dictionary(uniqueKeysWithValues: report.components.map { ($0.id.description, $0.state) })
     }
 }
+
+extension StatusDocument {
+    /// The document as JSON, keys sorted, newline-terminated.
+    public func json() -> [UInt8] {
+        var writer = JSONWriter()
+        writer.object { root in
+            root.key("components")
+            root.array { list in
+                for component in components {
+                    list.object { item in
+                        item.key("eta_seconds"); item.optional(component.etaSeconds) { $0.number($1) }
+                        item.key("id"); item.string(component.id)
+                        item.key("kind"); item.string(component.kind)
+                        item.key("name"); item.string(component.name)
+                        item.key("progress"); item.optional(component.progress) { $0.number($1) }
+                        item.key("reason"); item.string(component.reason)
+                        item.key("since"); item.optional(component.since) { $0.string($1) }
+                        item.key("stale"); item.bool(component.stale)
+                        item.key("state"); item.string(component.state.rawValue)
+                    }
+                }
+            }
+            root.key("host")
+            root.object { hostObject in
+                hostObject.key("capacity"); hostObject.number(host.capacity)
+                hostObject.key("maintenance"); hostObject.optional(host.maintenance) { $0.string($1) }
+                hostObject.key("reasons"); hostObject.array { list in host.reasons.forEach { list.string($0) } }
+                hostObject.key("since"); hostObject.string(host.since)
+                hostObject.key("state"); hostObject.string(host.state.rawValue)
+            }
+        }
+        return writer.bytes + [UInt8(ascii: "\n")]
+    }
+}
+
+extension HealthDocument {
+    /// The `/health` body as JSON, keys sorted, newline-terminated.
+    public func json() -> [UInt8] {
+        var writer = JSONWriter()
+        writer.object { root in
+            root.key("capacity"); root.number(capacity)
+            root.key("components")
+            root.object { map in
+                for (id, state) in components.sorted(by: { $0.key < $1.key }) {
+                    map.key(id); map.string(state.rawValue)
+                }
+            }
+            root.key("reasons"); root.array { list in reasons.forEach { list.string($0) } }
+            root.key("since"); root.string(since)
+            root.key("state"); root.string(state.rawValue)
+        }
+        return writer.bytes + [UInt8(ascii: "\n")]
+    }
+}

@@ -66,17 +66,36 @@ final class NetlinkSocket: @unchecked Sendable {
 
     var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
 
-    /// Sends RTM_GETLINK with NLM_F_DUMP; the replies arrive through `receive`.
-    func requestLinkDump() throws(NetlinkError) {
+    /// What a dump request asks for.
+    enum DumpKind {
+        /// RTM_GETLINK: every attribute of every link.
+        case links
+        /// RTM_GETSTATS with IFLA_STATS_LINK_64 only: the counters, a fraction of the
+        /// kernel's work and of the bytes of a link dump.
+        case statistics
+    }
+
+    /// Sends a dump request; the replies arrive through `receive`.
+    func requestDump(_ kind: DumpKind) throws(NetlinkError) {
         sequence &+= 1
         var request = [UInt8](repeating: 0, count: 64)
+        let sequence = self.sequence
         let sent = request.withUnsafeMutableBytes { raw -> Int in
             let header = mnl_nlmsg_put_header(raw.baseAddress)!
-            header.pointee.nlmsg_type = UInt16(RTM_GETLINK)
             header.pointee.nlmsg_flags = UInt16(NLM_F_REQUEST | NLM_F_DUMP)
             header.pointee.nlmsg_seq = sequence
-            let info = mnl_nlmsg_put_extra_header(header, MemoryLayout<ifinfomsg>.size)!
-            info.assumingMemoryBound(to: ifinfomsg.self).pointee.ifi_family = UInt8(AF_UNSPEC)
+            switch kind {
+            case .links:
+                header.pointee.nlmsg_type = UInt16(RTM_GETLINK)
+                let info = mnl_nlmsg_put_extra_header(header, MemoryLayout<ifinfomsg>.size)!
+                info.assumingMemoryBound(to: ifinfomsg.self).pointee.ifi_family = UInt8(AF_UNSPEC)
+            case .statistics:
+                header.pointee.nlmsg_type = UInt16(RTM_GETSTATS)
+                let message = mnl_nlmsg_put_extra_header(header, MemoryLayout<if_stats_msg>.size)!
+                    .assumingMemoryBound(to: if_stats_msg.self)
+                message.pointee.family = UInt8(AF_UNSPEC)
+                message.pointee.filter_mask = 1 << (UInt32(IFLA_STATS_LINK_64) - 1)
+            }
             return mnl_socket_sendto(socket, header, Int(header.pointee.nlmsg_len))
         }
         if sent < 0 { throw NetlinkError(operation: "send", errno: Self.lastErrno()) }

@@ -5,6 +5,8 @@ public import HostHealthCore
 public enum LinkMessage: Sendable, Equatable {
     case link(Link)
     case removed(index: Int32, name: String)
+    /// RTM_NEWSTATS: only the 64-bit counters of the link with this index.
+    case statistics(index: Int32, LinkStatistics)
 }
 
 /// What one buffer of netlink messages held.
@@ -40,6 +42,9 @@ public enum RTNetlinkParser {
     static let NLMSG_OVERRUN: UInt16 = 4
     static let RTM_NEWLINK: UInt16 = 16
     static let RTM_DELLINK: UInt16 = 17
+    static let RTM_NEWSTATS: UInt16 = 92
+    static let ifStatsMsgLength = 12
+    static let IFLA_STATS_LINK_64: UInt16 = 1
     static let NLM_F_DUMP_INTR: UInt16 = 0x10
     static let IFF_UP: UInt32 = 0x1
     static let ARPHRD_LOOPBACK: UInt16 = 772
@@ -78,7 +83,12 @@ public enum RTNetlinkParser {
             if flags & NLM_F_DUMP_INTR != 0 { result.interrupted = true }
             switch type {
             case NLMSG_DONE:
+                // A dump the kernel gave up on ends with its negative errno here.
                 result.done = true
+                if payload.count >= 4 {
+                    let code = payload.loadUnaligned(as: Int32.self)
+                    if code < 0 { result.error = code }
+                }
             case NLMSG_ERROR:
                 if payload.count >= 4 {
                     let code = payload.loadUnaligned(as: Int32.self)
@@ -91,6 +101,10 @@ public enum RTNetlinkParser {
             case RTM_NEWLINK, RTM_DELLINK:
                 if let link = decodeLink(payload, result: &result) {
                     result.messages.append(type == RTM_NEWLINK ? .link(link) : .removed(index: link.index, name: link.name))
+                }
+            case RTM_NEWSTATS:
+                if let (index, statistics) = decodeStatistics(payload, result: &result) {
+                    result.messages.append(.statistics(index: index, statistics))
                 }
             default:
                 result.skip("unknown_message")
@@ -167,6 +181,24 @@ public enum RTNetlinkParser {
             return nil
         }
         return link
+    }
+
+    /// Decodes `struct if_stats_msg` and its IFLA_STATS_LINK_64.
+    static func decodeStatistics(_ payload: UnsafeRawBufferPointer, result: inout NetlinkParseResult) -> (Int32, LinkStatistics)? {
+        guard payload.count >= ifStatsMsgLength else {
+            result.skip("truncated_message")
+            return nil
+        }
+        let index = payload.loadUnaligned(fromByteOffset: 4, as: Int32.self)
+        var statistics: LinkStatistics?
+        forEachAttribute(UnsafeRawBufferPointer(rebasing: payload[ifStatsMsgLength...]), result: &result) { type, value, result in
+            if type == IFLA_STATS_LINK_64 { statistics = Self.statistics(value, width: 8, &result) }
+        }
+        guard let statistics else {
+            result.skip("malformed_attribute")
+            return nil
+        }
+        return (index, statistics)
     }
 
     /// Walks `struct rtattr`s; a truncated one ends the walk and is counted.
