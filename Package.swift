@@ -60,8 +60,6 @@ let package = Package(
             name: "hosthealthd",
             dependencies: [
                 "HostHealthAgent", "HostHealthCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

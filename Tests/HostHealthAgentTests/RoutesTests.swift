@@ -133,6 +133,22 @@ func healthState(_ response: HTTPResponse) throws -> String {
         #expect(String(decoding: open.body, as: UTF8.self).hasSuffix("# EOF\n"))
     }
 
+    @Test func openMetricsWithWeightZeroIsNotChosen() async throws {
+        let routes = Routes(engine: makeEngine(AgentConfig(), clock: clock))
+        let response = await routes.respond(to: request("/metrics", accept: "application/openmetrics-text; q=0, text/plain"))
+        #expect(response.contentType.hasPrefix("text/plain"))
+    }
+
+    @Test func healthBodyFollowsAVerdictChange() async throws {
+        let config = AgentConfig(links: LinkConfig(required: [RequiredLink(pattern: LinkPattern("eth0"))], recoverAfterSeconds: 0))
+        let engine = makeEngine(config, clock: clock)
+        let routes = Routes(engine: engine)
+        await engine.apply(dump([link("eth0", index: 2)]))
+        #expect(try healthState(await routes.respond(to: request("/health"))) == "ok")
+        await engine.apply(LinkUpdate(scope: .changes, messages: [.link(link("eth0", index: 2, operState: .down, carrier: false))], skipped: [:], events: 1))
+        #expect(try healthState(await routes.respond(to: request("/health"))) == "failed")
+    }
+
     @Test func statusDocumentListsEveryLink() async throws {
         let engine = makeEngine(AgentConfig(), clock: clock)
         await engine.apply(dump([link("eth0", index: 2), link("eth1", index: 3)]))

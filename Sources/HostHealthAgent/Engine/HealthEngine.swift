@@ -25,6 +25,14 @@ public actor HealthEngine {
     /// the scrape, so a scrape re-renders only what moves between scrapes.
     private var stateVersion: UInt64 = 0
     private var stateCache: [ExpositionFormat: (version: UInt64, bytes: [UInt8])] = [:]
+    private var documentCache: [DocumentKind: (version: UInt64, bytes: [UInt8])] = [:]
+
+    /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
+    /// for `/health` every second or two.
+    public enum DocumentKind: Sendable, Hashable {
+        case health
+        case status
+    }
 
     /// - Parameters:
     ///   - linksEnabled: whether the link collector runs (its data is then expected).
@@ -138,6 +146,17 @@ public actor HealthEngine {
         }
         body += MetricsExposition.renderVolatile(snapshot: snapshot, format: format, now: now)
         return body
+    }
+
+    /// The `/health` or `/status` JSON for the current verdict.
+    public func document(_ kind: DocumentKind) -> [UInt8] {
+        if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
+        let bytes = switch kind {
+        case .health: HealthDocument(report: report).json()
+        case .status: StatusDocument(report: report).json()
+        }
+        documentCache[kind] = (stateVersion, bytes)
+        return bytes
     }
 
     private func refreshForScrape() async {

@@ -22,11 +22,10 @@ public struct Routes: Sendable {
             let format = ExpositionFormat(accept: head.headers.first(name: "accept"))
             return HTTPResponse(status: .ok, contentType: format.contentType, body: await engine.metrics(format: format))
         case "/health":
-            let report = await engine.report
-            let code = await engine.config.health.statusCode(for: report.host.state)
-            return json(HealthDocument(report: report).json(), status: HTTPResponseStatus(statusCode: code))
+            let code = await engine.config.health.statusCode(for: engine.report.host.state)
+            return json(await engine.document(.health), status: HTTPResponseStatus(statusCode: code))
         case "/status":
-            return json(StatusDocument(report: await engine.report).json(), status: .ok)
+            return json(await engine.document(.status), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds

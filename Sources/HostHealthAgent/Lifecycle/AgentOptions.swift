@@ -1,7 +1,7 @@
 public import Logging
 
 /// What `hosthealthd`'s flags resolved to.
-public struct AgentOptions: Sendable {
+public struct AgentOptions: Sendable, Equatable {
     /// Default HTTP port: outside 9100–9999, the fully allocated exporter range.
     public static let defaultWebPort = 9041
     public static let defaultAgentCheckPort = 9777

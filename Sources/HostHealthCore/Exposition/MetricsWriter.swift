@@ -13,12 +13,18 @@ public enum ExpositionFormat: Sendable, Hashable {
         }
     }
 
-    /// Picks OpenMetrics only when the scraper's `Accept` header names it.
+    /// Picks OpenMetrics only when the scraper's `Accept` header names it with a weight above
+    /// zero.
     public init(accept: String?) {
-        if let accept, accept.contains("application/openmetrics-text") {
-            self = .openMetrics
-        } else {
-            self = .text
+        self = .text
+        for range in (accept ?? "").split(separator: ",") {
+            let parts = range.split(separator: ";").map { $0.trimmingPrefix(" ") }
+            guard parts.first?.hasPrefix("application/openmetrics-text") == true else { continue }
+            let weight = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if weight > 0 {
+                self = .openMetrics
+                return
+            }
         }
     }
 }

@@ -1,0 +1,1076 @@
+#!/usr/bin/python3
+"""End-to-end tests for hosthealthd and hostctl.
+
+Run from the repository root, as root, with the system Python (standard library only):
+
+    /usr/bin/python3 Tests/EndToEnd/e2e.py --bin-dir .build/debug [-k NAME ...]
+
+The script creates a network namespace `hhe2e-<pid>` with `lo` up and a veth pair
+`e2ea` <-> `e2eb` (e2ea is the "required" link of most configs; taking its peer e2eb down
+drops e2ea's carrier), then re-executes itself inside it (`ip netns exec NS ... --inside`).
+Every server (hosthealthd, haproxy, prometheus) listens on 127.0.0.1 inside the namespace and
+every client runs there too. The outer process forwards the test lines, prints the summary
+`N passed, N failed`, and always cleans up: processes left in the namespace, the namespace and
+the temporary directory.
+
+Output: one `PASS name` / `FAIL name: why` line per test on stdout, then the summary line.
+Diagnostics (timings, log tails of failed tests) go to stderr.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PYTHON = "/usr/bin/python3"
+PROMTOOL = "/usr/bin/promtool"
+PROMETHEUS = "/usr/bin/prometheus"
+HAPROXY = "/usr/sbin/haproxy"
+REQUIRED = "e2ea"   # the link configs require
+PEER = "e2eb"       # its veth peer: down here means no carrier on e2ea
+STATES = ("ok", "converging", "degraded", "failed", "unknown")
+# Exactly what Prometheus 2.42 sends when scraping.
+PROMETHEUS_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                     "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+
+CONFIG_REQUIRED = """\
+links:
+  required: [e2ea]
+  recover_after: 1s
+"""
+
+CONFIG_DEGRADED = """\
+links:
+  required: [{name: e2ea, min_speed: 100G}]
+  recover_after: 1s
+health:
+  status_codes: {degraded: 429}
+"""
+
+
+def log(message):
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+class Fail(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Fail(message)
+
+
+def run(cmd, check_rc=True, timeout=30, **kwargs):
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            timeout=timeout, **kwargs)
+    if check_rc and result.returncode != 0:
+        raise Fail(f"{' '.join(cmd)} exited {result.returncode}: {result.stderr.strip()}")
+    return result
+
+
+def wait_until(probe, timeout, interval=0.05):
+    """Calls probe() until it returns (True, value) or timeout passes. A probe counts only if
+    it started within the timeout. Returns (ok, last value, seconds from start to that probe)."""
+    start = time.monotonic()
+    value = None
+    while True:
+        began = time.monotonic() - start
+        try:
+            ok, value = probe()
+        except Fail:
+            raise
+        except Exception as error:  # a probe failing is a "not yet"
+            ok, value = False, f"{type(error).__name__}: {error}"
+        if ok:
+            return True, value, began
+        if time.monotonic() - start >= timeout:
+            return False, value, time.monotonic() - start
+        time.sleep(interval)
+
+
+# ----------------------------------------------------------------------------------------------
+# Outer process: namespace set-up, re-exec inside it, clean-up, summary.
+# ----------------------------------------------------------------------------------------------
+
+def outer(args):
+    started = time.monotonic()
+    passed = failed = 0
+    if os.geteuid() != 0:
+        print("FAIL setup: must run as root (creates a network namespace)")
+        print("0 passed, 1 failed")
+        return 1
+    namespace = f"hhe2e-{os.getpid()}"
+    workdir = tempfile.mkdtemp(prefix="hhe2e-")
+    os.chmod(workdir, 0o755)
+    bin_dir = os.path.abspath(args.bin_dir)
+    inner_rc = None
+    inner = None
+    harness_error = None
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    try:
+        for binary in ("hosthealthd", "hostctl"):
+            path = os.path.join(bin_dir, binary)
+            # A build in progress may have removed it for a moment.
+            if not wait_until(lambda: (os.access(path, os.X_OK), None), 30, interval=1)[0]:
+                raise Fail(f"{path} is missing or not executable")
+        run(["ip", "netns", "add", namespace])
+        run(["ip", "-n", namespace, "link", "set", "lo", "up"])
+        run(["ip", "-n", namespace, "link", "add", REQUIRED, "type", "veth", "peer", "name", PEER])
+        run(["ip", "-n", namespace, "link", "set", REQUIRED, "up"])
+        run(["ip", "-n", namespace, "link", "set", PEER, "up"])
+        cmd = ["ip", "netns", "exec", namespace, PYTHON, os.path.abspath(__file__),
+               "--inside", namespace, "--bin-dir", bin_dir, "--workdir", workdir]
+        for name in args.k or []:
+            cmd += ["-k", name]
+        inner = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
+        for line in inner.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            if line.startswith("PASS "):
+                passed += 1
+            elif line.startswith("FAIL "):
+                failed += 1
+        inner_rc = inner.wait()
+    except Fail as error:
+        harness_error = str(error)
+    except KeyboardInterrupt as error:
+        harness_error = f"interrupted ({error})"
+    finally:
+        for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(number, signal.SIG_IGN)   # clean-up must not be cut short
+        if inner is not None and inner.poll() is None:
+            inner.send_signal(signal.SIGTERM)
+            try:
+                inner.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                inner.kill()
+                inner.wait()
+        # Whatever still runs in our private namespace was started by this run.
+        pids = subprocess.run(["ip", "netns", "pids", namespace], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.split()
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+                log(f"# killed leftover process {pid} in {namespace}")
+            except (ProcessLookupError, ValueError):
+                pass
+        subprocess.run(["ip", "netns", "del", namespace], stderr=subprocess.DEVNULL)
+        shutil.rmtree(workdir, ignore_errors=True)
+    if harness_error is None and inner_rc not in (0, None) and failed == 0:
+        harness_error = f"the test process exited {inner_rc} without reporting a failure"
+    if harness_error is not None:
+        print(f"FAIL harness: {harness_error}")
+        failed += 1
+    log(f"# total run time {time.monotonic() - started:.1f}s")
+    print(f"{passed} passed, {failed} failed")
+    sys.stdout.flush()
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+# ----------------------------------------------------------------------------------------------
+# Inner process (inside the namespace): helpers.
+# ----------------------------------------------------------------------------------------------
+
+class Context:
+    def __init__(self, bin_dir, workdir, namespace):
+        self.bin_dir = bin_dir
+        self.workdir = workdir
+        self.namespace = namespace
+        self.procs = []        # every Popen started, for clean-up
+        self.used_ports = set()
+        self.logs = []         # (label, path) of logs worth showing when a test fails
+
+    @property
+    def hosthealthd(self):
+        return os.path.join(self.bin_dir, "hosthealthd")
+
+    @property
+    def hostctl(self):
+        return os.path.join(self.bin_dir, "hostctl")
+
+    def tempdir(self, prefix):
+        return tempfile.mkdtemp(prefix=prefix + "-", dir=self.workdir)
+
+    def free_port(self):
+        while True:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            if port not in self.used_ports:
+                self.used_ports.add(port)
+                return port
+
+    def spawn(self, cmd, log_path, env=None, label=None):
+        out = open(log_path, "wb")
+        try:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env, start_new_session=True)
+        finally:
+            out.close()
+        self.procs.append(proc)
+        self.logs.append((label or os.path.basename(cmd[0]), log_path))
+        return proc
+
+    def stop_all(self):
+        for proc in self.procs:
+            stop_process(proc)
+        self.procs = []
+        self.logs = []
+
+
+def stop_process(proc, timeout=5):
+    """SIGTERM, then SIGKILL; only this process (started by us)."""
+    if proc.poll() is not None:
+        return proc.returncode
+    try:
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
+def http_get(port, path, headers=None, timeout=2.0):
+    """Returns (status, headers dict with lower-case names, body bytes)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+def agent_check_line(port, timeout=2.0):
+    """Connects to the agent-check port and reads everything until the agent closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                return data
+            data += chunk
+
+
+def set_link(name, state):
+    run(["ip", "link", "set", name, state])
+
+
+def reset_links():
+    """Puts the fixture links back: both ends of the veth pair administratively up."""
+    for name in (REQUIRED, PEER):
+        subprocess.run(["ip", "link", "set", name, "up"], stderr=subprocess.DEVNULL)
+
+
+def tail(path, lines=15):
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Agent:
+    """One hosthealthd with its own config file, ports, control socket and log."""
+
+    def __init__(self, ctx, config_text, name="agent", env=None):
+        self.ctx = ctx
+        self.dir = ctx.tempdir(name)
+        self.config = os.path.join(self.dir, "hosthealth.yaml")
+        self.write_config(config_text)
+        self.web_port = ctx.free_port()
+        self.check_port = ctx.free_port()
+        self.socket = os.path.join(self.dir, "control.sock")
+        self.log_path = os.path.join(self.dir, "agent.log")
+        self.env = env
+        self.proc = None
+        self.spawned_at = None
+
+    def write_config(self, text):
+        with open(self.config, "w") as f:
+            f.write(text)
+
+    @property
+    def argv(self):
+        return [self.ctx.hosthealthd,
+                f"--config.file={self.config}",
+                f"--web.listen-address=127.0.0.1:{self.web_port}",
+                f"--agent-check.listen-address=127.0.0.1:{self.check_port}",
+                f"--control.socket={self.socket}"]
+
+    def start(self, wait=True):
+        env = dict(os.environ)
+        env.pop("NOTIFY_SOCKET", None)
+        env.pop("WATCHDOG_USEC", None)
+        env.update(self.env or {})
+        self.spawned_at = time.monotonic()
+        self.proc = self.ctx.spawn(self.argv, self.log_path, env=env, label=f"hosthealthd {self.dir}")
+        if wait:
+            self.wait_livez()
+        return self
+
+    def wait_livez(self, timeout=10):
+        def probe():
+            if self.proc.poll() is not None:
+                raise Fail(f"hosthealthd exited {self.proc.returncode} before /livez answered: "
+                           f"{tail(self.log_path, 5)}")
+            status, _, _ = http_get(self.web_port, "/livez", timeout=1)
+            return status == 200, status
+        ok, value, _ = wait_until(probe, timeout)
+        if self.proc.poll() is not None:
+            raise Fail(f"hosthealthd exited {self.proc.returncode}: {tail(self.log_path, 5)}")
+        check(ok, f"/livez did not answer 200 within {timeout}s (last: {value})")
+
+    def get(self, path, headers=None, timeout=2.0):
+        return http_get(self.web_port, path, headers, timeout)
+
+    def health(self):
+        status, _, body = self.get("/health")
+        return status, json.loads(body)
+
+    def wait_health(self, code, state, timeout):
+        """Waits until /health answers `code` with JSON state `state`; returns seconds waited."""
+        def probe():
+            status, document = self.health()
+            return (status == code and document.get("state") == state), (status, document.get("state"))
+        ok, value, elapsed = wait_until(probe, timeout, interval=0.02)
+        check(ok, f"/health did not answer {code} with state {state!r} within {timeout}s "
+                  f"(last: status, state = {value})")
+        return elapsed
+
+    def log_text(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise Fail("no VmRSS line in /proc/PID/status")
+
+
+def hostctl(ctx, *args, timeout=15):
+    return run([ctx.hostctl, *args], check_rc=False, timeout=timeout)
+
+
+LABEL_PAIR = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,|$)')
+
+
+def parse_sample(line):
+    """Splits a text-format sample line into (name, sorted label pairs, value, rest tokens)."""
+    match = re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", line)
+    if not match:
+        raise ValueError(f"no metric name in {line!r}")
+    name = match.group(0)
+    position = match.end()
+    labels = []
+    if position < len(line) and line[position] == "{":
+        # Find the closing brace outside quoted label values.
+        i = position + 1
+        in_quotes = False
+        while i < len(line):
+            c = line[i]
+            if in_quotes:
+                if c == "\\":
+                    i += 1
+                elif c == '"':
+                    in_quotes = False
+            elif c == '"':
+                in_quotes = True
+            elif c == "}":
+                break
+            i += 1
+        else:
+            raise ValueError(f"unterminated label set in {line!r}")
+        inner = line[position + 1:i]
+        j = 0
+        while j < len(inner):
+            pair = LABEL_PAIR.match(inner, j)
+            if not pair:
+                raise ValueError(f"bad label set in {line!r}")
+            labels.append((pair.group(1), pair.group(2)))
+            j = pair.end()
+        position = i + 1
+    rest = line[position:].split()
+    if not rest:
+        raise ValueError(f"no value in {line!r}")
+    return name, tuple(sorted(labels)), rest[0], rest[1:]
+
+
+# ----------------------------------------------------------------------------------------------
+# Tests
+# ----------------------------------------------------------------------------------------------
+
+ODD_LINK = 'q"\\a'      # a legal interface name with a quote and a backslash: label escaping
+ODD_PEER = 'q"\\b'
+
+
+def test_metrics_pass_promtool(ctx):
+    run(["ip", "link", "add", ODD_LINK, "type", "veth", "peer", "name", ODD_PEER])
+    try:
+        run(["ip", "link", "set", ODD_LINK, "up"])
+        agent = Agent(ctx, CONFIG_REQUIRED).start()
+        check_scrape_with_promtool(agent)
+    finally:
+        subprocess.run(["ip", "link", "del", ODD_LINK], stderr=subprocess.DEVNULL)
+
+
+def unescape_label(value):
+    return re.sub(r'\\(.)', lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), value)
+
+
+def check_scrape_with_promtool(agent):
+    def listed():
+        components = json.loads(agent.get("/status")[2])["components"]
+        return any(c.get("name") == ODD_LINK for c in components), None
+    ok, _, _ = wait_until(listed, 3)
+    check(ok, f"the agent never listed the link {ODD_LINK!r} in /status")
+    status, headers, body = agent.get("/metrics")
+    check(status == 200, f"GET /metrics answered {status}")
+    check(len(body) > 0, "GET /metrics returned an empty body")
+    result = subprocess.run([PROMTOOL, "check", "metrics"], input=body, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, timeout=30)
+    findings = (result.stdout + result.stderr).decode("utf-8", "replace").strip()
+    check(result.returncode == 0 and not findings,
+          f"promtool check metrics exited {result.returncode} with findings: {findings[:800]}")
+    seen = {}
+    duplicates, stamped = [], []
+    for number, line in enumerate(body.decode("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            name, labels, _value, extra = parse_sample(line)
+        except ValueError as error:
+            raise Fail(f"line {number} is not a sample: {error}")
+        key = (name, labels)
+        if key in seen:
+            duplicates.append(f"line {number} repeats line {seen[key]}: {line}")
+        else:
+            seen[key] = number
+        if extra:
+            stamped.append(f"line {number}: {line}")
+    check(not duplicates, f"{len(duplicates)} duplicate series, e.g. {duplicates[:3]}")
+    check(not stamped, f"{len(stamped)} samples carry a timestamp, e.g. {stamped[:3]}")
+    check(seen, "no samples at all")
+    links = {unescape_label(v) for (name, labels) in seen for k, v in labels if k == "link"}
+    check(REQUIRED in links, f"no sample has link={REQUIRED!r}")
+    check(ODD_LINK in links, f"no sample's link label unescapes to the link named {ODD_LINK!r}; "
+                             f"link labels seen: {sorted(links)}")
+
+
+def test_openmetrics_when_asked(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    status, headers, body = agent.get("/metrics", {"Accept": "application/openmetrics-text; version=1.0.0"})
+    check(status == 200, f"OpenMetrics scrape answered {status}")
+    content_type = headers.get("content-type", "")
+    check(content_type.startswith("application/openmetrics-text"),
+          f"asked for OpenMetrics, got Content-Type {content_type!r}")
+    check(body.endswith(b"# EOF\n"), f"OpenMetrics body does not end with '# EOF\\n': ends {body[-40:]!r}")
+    check(body.count(b"# EOF") == 1, "OpenMetrics body has more than one '# EOF'")
+    # OpenMetrics' counter rule: the family is named without `_total`, its samples with it.
+    counters = re.findall(rb"^# TYPE (\S+) counter$", body, re.M)
+    check(counters, "the OpenMetrics body declares no counter family")
+    for family in counters:
+        check(not family.endswith(b"_total"), f"OpenMetrics counter family {family.decode()} ends in _total")
+        samples = re.findall(rb"^" + re.escape(family) + rb"(\S*?)[{ ]", body, re.M)
+        check(all(suffix in (b"_total", b"_created") for suffix in samples),
+              f"counter {family.decode()} has samples with suffixes {sorted(set(samples))}, want _total")
+    status, headers, body = agent.get("/metrics")
+    check(status == 200, f"plain scrape answered {status}")
+    content_type = headers.get("content-type", "")
+    check(content_type.startswith("text/plain; version=0.0.4"),
+          f"without Accept, got Content-Type {content_type!r} (want text/plain; version=0.0.4...)")
+    check(b"# EOF" not in body, "the text-format body contains '# EOF'")
+
+
+def test_health_codes_follow_state(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    set_link(PEER, "down")
+    took = agent.wait_health(503, "failed", 1.0)
+    log(f"#   failed after peer down in {took:.3f}s")
+    status, document = agent.health()
+    missing = [k for k in ("state", "capacity", "since", "reasons", "components") if k not in document]
+    check(not missing, f"/health body lacks {missing}: {document!r:.300}")
+    check(any(REQUIRED in reason for reason in document["reasons"]),
+          f"/health reasons do not name {REQUIRED}: {document['reasons']!r}")
+    set_link(PEER, "up")
+    took = agent.wait_health(200, "ok", 5.0)
+    log(f"#   ok after peer up in {took:.3f}s (recover_after 1s)")
+    check(took >= 0.9, f"/health was back to 200 after {took:.2f}s, before recover_after (1s) elapsed")
+
+
+def read_speed(name):
+    path = f"/sys/class/net/{name}/speed"
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError) as error:
+        raise Fail(f"{path} is not readable inside the namespace ({error}); "
+                   "the min_speed test needs the veth's reported speed")
+
+
+def test_degraded_maps_to_configured_code(ctx):
+    speed = read_speed(REQUIRED)
+    check(speed < 100000, f"{REQUIRED} reports {speed} Mb/s, not below the 100G the config asks for")
+    agent = Agent(ctx, CONFIG_DEGRADED).start()
+    agent.wait_health(429, "degraded", 3)
+    status, document = agent.health()
+    check(status == 429 and document.get("state") == "degraded",
+          f"/health answered {status} state {document.get('state')!r} (want 429 degraded)")
+
+
+def test_livez_is_200_even_when_failed(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 2)
+    for _ in range(5):
+        status, _, body = agent.get("/livez")
+        check(status == 200, f"/livez answered {status} ({body[:80]!r}) while the host is failed")
+        time.sleep(0.3)
+    status, document = agent.health()
+    check(status == 503 and document.get("state") == "failed",
+          f"host left the failed state during the check: {status} {document.get('state')!r}")
+
+
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+def test_status_document_fields(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    status, headers, body = agent.get("/status")
+    check(status == 200, f"/status answered {status}")
+    check(headers.get("content-type", "").startswith("application/json"),
+          f"/status Content-Type is {headers.get('content-type')!r}")
+    document = json.loads(body)
+    host = document.get("host")
+    check(isinstance(host, dict), f"no host object: {document!r:.300}")
+    check(host.get("state") == "ok", f"host.state is {host.get('state')!r}, want 'ok'")
+    check(isinstance(host.get("capacity"), (int, float)) and 0 <= host["capacity"] <= 1,
+          f"host.capacity is {host.get('capacity')!r}")
+    check(isinstance(host.get("since"), str) and ISO_UTC.match(host["since"]),
+          f"host.since is {host.get('since')!r}, want an RFC 3339 UTC time")
+    check("maintenance" in host, "host.maintenance key is missing")
+    check(host["maintenance"] is None, f"host.maintenance is {host['maintenance']!r}, want null")
+    check(isinstance(host.get("reasons"), list), f"host.reasons is {host.get('reasons')!r}")
+    components = document.get("components")
+    check(isinstance(components, list) and components, f"components is {components!r:.200}")
+    for component in components:
+        for key, kind in (("kind", str), ("id", str), ("name", str), ("state", str), ("reason", str),
+                          ("stale", bool)):
+            check(isinstance(component.get(key), kind),
+                  f"component {component!r:.200} lacks {key} of type {kind.__name__}")
+        check(component["state"] in STATES, f"component state {component['state']!r} is not one of {STATES}")
+        check(component["kind"] in ("array", "disk", "sensor", "link"),
+              f"component kind {component['kind']!r} is unknown")
+    by_id = {c["id"]: c for c in components}
+    link = by_id.get(f"link:{REQUIRED}")
+    check(link is not None, f"no component with id 'link:{REQUIRED}'; ids: {sorted(by_id)}")
+    check(link["kind"] == "link" and link["name"] == REQUIRED and link["state"] == "ok" and link["stale"] is False,
+          f"link:{REQUIRED} component is {link!r}")
+    for c in components:
+        if c["kind"] == "link":
+            check(c["id"] == f"link:{c['name']}", f"link component id {c['id']!r} is not 'link:<name>'")
+
+
+# --- HAProxy ------------------------------------------------------------------------------------
+
+def haproxy_command(sock_path, command, timeout=2.0):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(sock_path)
+        s.sendall(command.encode() + b"\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data.decode("utf-8", "replace")
+            data += chunk
+
+
+def haproxy_servers(sock_path):
+    """`show stat` rows of the servers, by name: dicts with the CSV columns."""
+    text = haproxy_command(sock_path, "show stat")
+    lines = [l for l in text.splitlines() if l.strip()]
+    header = lines[0].lstrip("# ").split(",")
+    servers = {}
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(",")))
+        if row.get("pxname") == "be" and row.get("svname") not in ("BACKEND", "FRONTEND"):
+            servers[row["svname"]] = row
+    return servers
+
+
+def haproxy_weights(sock_path):
+    """`show servers state`: server name -> (op_state, admin_state, uweight, iweight)."""
+    text = haproxy_command(sock_path, "show servers state be")
+    result = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) > 8 and not line.startswith("#") and fields[1] == "be":
+            result[fields[3]] = (int(fields[5]), int(fields[6]), int(fields[7]), int(fields[8]))
+    return result
+
+
+def describe(row):
+    return (f"status={row.get('status')!r} weight={row.get('weight')!r} "
+            f"agent={row.get('agent_status')!r} last_agt={row.get('last_agt')!r} "
+            f"check={row.get('check_status')!r}")
+
+
+def test_agent_check_against_real_haproxy(ctx):
+    if not os.access(HAPROXY, os.X_OK):
+        raise Fail(f"{HAPROXY} is not installed (apt-get install haproxy)")
+    agent = Agent(ctx, CONFIG_REQUIRED, name="agent-ok").start()
+    drained = Agent(ctx, CONFIG_DEGRADED, name="agent-degraded").start()
+    agent.wait_health(200, "ok", 3)
+
+    # The protocol itself: one line, then the agent closes.
+    line = agent_check_line(agent.check_port)
+    check(line == b"up ready 100%\n", f"agent-check when ok sent {line!r}, want b'up ready 100%\\n'")
+    read_speed(REQUIRED)
+    drained.wait_health(429, "degraded", 3)
+    line = agent_check_line(drained.check_port)
+    check(line == b"up drain\n", f"agent-check when degraded sent {line!r}, want b'up drain\\n'")
+
+    hdir = ctx.tempdir("haproxy")
+    stats = os.path.join(hdir, "haproxy.sock")
+    front = ctx.free_port()
+    config = os.path.join(hdir, "haproxy.cfg")
+    with open(config, "w") as f:
+        f.write(f"""\
+global
+    stats socket {stats} mode 600 level admin
+    pidfile {hdir}/haproxy.pid
+
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    timeout check 1s
+
+frontend fe
+    bind 127.0.0.1:{front}
+    default_backend be
+
+backend be
+    option httpchk GET /livez
+    server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 300ms
+    server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} agent-inter 300ms
+""")
+    validation = run([HAPROXY, "-c", "-f", config], check_rc=False)
+    check(validation.returncode == 0, f"haproxy -c rejected the config: {validation.stdout} {validation.stderr}")
+    haproxy = ctx.spawn([HAPROXY, "-f", config, "-db"], os.path.join(hdir, "haproxy.log"), label="haproxy")
+
+    def server_is(name, status, weight):
+        def probe():
+            if haproxy.poll() is not None:
+                raise Fail(f"haproxy exited {haproxy.returncode}: {tail(os.path.join(hdir, 'haproxy.log'), 5)}")
+            row = haproxy_servers(stats)[name]
+            weights = haproxy_weights(stats).get(name)
+            shown = row.get("status", "")
+            ok = (shown == status or shown.startswith(status + " (")) and (weight is None or (weights and weights[2] == weight))
+            return ok, describe(row) + f" servers-state={weights}"
+        return probe
+
+    ok, value, took = wait_until(server_is("s1", "UP", 100), 10, interval=0.1)
+    check(ok, f"HAProxy never showed s1 UP with weight 100 while the host is ok: {value}")
+    ok, value, took = wait_until(server_is("s2", "DRAIN", None), 5, interval=0.1)
+    check(ok, f"HAProxy did not drain s2 (agent says 'up drain'): {value}")
+
+    set_link(PEER, "down")
+    ok, value, took = wait_until(server_is("s1", "DOWN", None), 3, interval=0.05)
+    check(ok, f"s1 not DOWN within 3s of the required link's peer going down: {value}")
+    log(f"#   HAProxy marked s1 DOWN {took:.2f}s after the link went down")
+    line = agent_check_line(agent.check_port)
+    check(line.startswith(b"down #") and line.endswith(b"\n") and line.count(b"\n") == 1 and len(line) > 7,
+          f"agent-check when failed sent {line!r}, want one line 'down #<reason>\\n'")
+    check(REQUIRED.encode() in line, f"agent-check down reason does not name {REQUIRED}: {line!r}")
+    row = haproxy_servers(stats)["s1"]
+    check("down" in row.get("last_agt", ""), f"HAProxy's last agent reply is {row.get('last_agt')!r}")
+
+    set_link(PEER, "up")
+    ok, value, took = wait_until(server_is("s1", "UP", 100), 10, interval=0.1)
+    check(ok, f"s1 did not come back UP with weight 100 within 10s of the peer coming up: {value}")
+    log(f"#   HAProxy marked s1 UP again {took:.2f}s after the link came up")
+    line = agent_check_line(agent.check_port)
+    check(line == b"up ready 100%\n", f"agent-check after recovery sent {line!r}")
+
+
+# --- Prometheus ---------------------------------------------------------------------------------
+
+def test_prometheus_scrapes_the_agent(ctx):
+    if not os.access(PROMETHEUS, os.X_OK):
+        raise Fail(f"{PROMETHEUS} is not installed")
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    # What Prometheus asks for must get OpenMetrics back.
+    status, headers, body = agent.get("/metrics", {"Accept": PROMETHEUS_ACCEPT})
+    check(status == 200 and headers.get("content-type", "").startswith("application/openmetrics-text"),
+          f"Prometheus's Accept header got {status} {headers.get('content-type')!r}")
+    pdir = ctx.tempdir("prometheus")
+    port = ctx.free_port()
+    config = os.path.join(pdir, "prometheus.yml")
+    with open(config, "w") as f:
+        f.write(f"""\
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: hosthealth
+    static_configs:
+      - targets: ['127.0.0.1:{agent.web_port}']
+""")
+    plog = os.path.join(pdir, "prometheus.log")
+    proc = ctx.spawn([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={pdir}/data",
+                      f"--web.listen-address=127.0.0.1:{port}"], plog, label="prometheus")
+    deadline = time.monotonic() + 20
+
+    def query(expr):
+        from urllib.parse import quote
+        status, _, body = http_get(port, "/api/v1/query?query=" + quote(expr), timeout=2)
+        document = json.loads(body)
+        if status != 200 or document.get("status") != "success":
+            return None
+        return [float(r["value"][1]) for r in document["data"]["result"]]
+
+    def probe():
+        if proc.poll() is not None:
+            raise Fail(f"prometheus exited {proc.returncode}: {tail(plog, 5)}")
+        up = query('up{job="hosthealth"}')
+        state = query('hosthealth_host_state{job="hosthealth",state="ok"}')
+        return up == [1.0] and state == [1.0], f"up={up} host_state{{state=ok}}={state}"
+
+    ok, value, took = wait_until(probe, max(0.0, deadline - time.monotonic()), interval=0.25)
+    check(ok, f"Prometheus did not see the agent up and ok within 20s: {value}")
+    log(f"#   Prometheus saw up=1 and host ok {took:.1f}s after it started")
+    status, _, body = http_get(port, "/api/v1/targets", timeout=2)
+    targets = [t for t in json.loads(body)["data"]["activeTargets"] if t["labels"].get("job") == "hosthealth"]
+    check(len(targets) == 1, f"expected one hosthealth target, got {targets!r:.300}")
+    target = targets[0]
+    check(target.get("health") == "up" and target.get("lastError") == "",
+          f"target health {target.get('health')!r}, lastError {target.get('lastError')!r}")
+    samples = query('scrape_samples_scraped{job="hosthealth"}')
+    check(samples and samples[0] > 0, f"scrape_samples_scraped is {samples}")
+
+
+# --- hostctl ------------------------------------------------------------------------------------
+
+def test_hostctl_status_exit_codes(ctx):
+    # --direct, with no agent running at all.
+    cfg_dir = ctx.tempdir("direct")
+    cfg = os.path.join(cfg_dir, "hosthealth.yaml")
+    with open(cfg, "w") as f:
+        f.write(CONFIG_REQUIRED)
+    result = hostctl(ctx, "status", "--direct", "--config.file", cfg)
+    check(result.returncode == 0 and result.stdout.startswith("HOST  OK"),
+          f"status --direct exited {result.returncode}: {result.stdout[:200]!r} {result.stderr[:200]!r}")
+
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    result = hostctl(ctx, "status", "--socket", agent.socket)
+    check(result.returncode == 0, f"status when ok exited {result.returncode} (want 0): {result.stderr.strip()}")
+    check(result.stdout.startswith("HOST  OK"), f"status table starts {result.stdout[:60]!r}, want 'HOST  OK'")
+    check("\x1b" not in result.stdout, "piped status output contains ESC bytes")
+    check(any(line.split()[:3] == ["link", REQUIRED, "ok"] for line in result.stdout.splitlines() if line.strip()),
+          f"status table has no row 'link {REQUIRED} ok': {result.stdout!r:.300}")
+
+    result = hostctl(ctx, "status", "--json", "--socket", agent.socket)
+    check(result.returncode == 0, f"status --json exited {result.returncode}")
+    try:
+        document = json.loads(result.stdout)
+    except ValueError as error:
+        raise Fail(f"status --json is not JSON ({error}): {result.stdout[:200]!r}")
+    check(document.get("host", {}).get("state") == "ok", f"status --json host is {document.get('host')!r}")
+    check(any(c.get("id") == f"link:{REQUIRED}" for c in document.get("components", [])),
+          "status --json lacks the link component")
+
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 2)
+    result = hostctl(ctx, "status", "--socket", agent.socket)
+    check(result.returncode == 2, f"status when failed exited {result.returncode} (want 2)")
+    check(result.stdout.startswith("HOST  FAILED"),
+          f"status when failed printed {result.stdout[:120]!r}, want 'HOST  FAILED' first")
+    check(any(line.split()[:3] == ["link", REQUIRED, "failed"] for line in result.stdout.splitlines() if line.strip()),
+          f"status table has no row 'link {REQUIRED} failed': {result.stdout!r:.300}")
+    check("\x1b" not in result.stdout, "piped status output contains ESC bytes")
+    result = hostctl(ctx, "status", "--direct", "--config.file", cfg)
+    check(result.returncode == 2, f"status --direct with the link down exited {result.returncode} (want 2)")
+    set_link(PEER, "up")
+    agent.wait_health(200, "ok", 5)
+
+    degraded = Agent(ctx, CONFIG_DEGRADED, name="degraded").start()
+    degraded.wait_health(429, "degraded", 3)
+    result = hostctl(ctx, "status", "--socket", degraded.socket)
+    check(result.returncode == 1, f"status when degraded exited {result.returncode} (want 1)")
+    check(result.stdout.startswith("HOST  DEGRADED"), f"status when degraded printed {result.stdout[:80]!r}")
+
+    result = hostctl(ctx, "status", "--socket", "/nonexistent")
+    errors = result.stderr.splitlines()
+    check(result.returncode == 3, f"status with no agent exited {result.returncode} (want 3)")
+    check(len(errors) == 1, f"want one line on stderr, got {len(errors)}: {result.stderr!r}")
+    check(re.search(r"reach", errors[0], re.I) and "agent" in errors[0].lower(),
+          f"stderr does not say the agent is not reachable: {errors[0]!r}")
+    check(result.stdout == "", f"status with no agent printed on stdout: {result.stdout!r}")
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def test_bad_config_refused_with_file_and_line(ctx):
+    agent = Agent(ctx, "links:\n  required: [e2ea]\n  bogus_key: 1\n", name="badconfig")
+    agent.start(wait=False)
+    try:
+        rc = agent.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        raise Fail("hosthealthd still runs 5s after being given an unknown key")
+    log(f"#   exited {rc} {time.monotonic() - agent.spawned_at:.2f}s after spawn")
+    text = agent.log_text()
+    check(rc == 78, f"hosthealthd exited {rc}, want 78 (EX_CONFIG); output: {text.strip()[:300]}")
+    check(agent.config in text, f"the error does not name the file {agent.config}: {text.strip()[:300]}")
+    check(":3:" in text, f"the error does not name line 3 (':3:'): {text.strip()[:300]}")
+    check("bogus_key" in text, f"the error does not name the key bogus_key: {text.strip()[:300]}")
+
+
+def test_sighup_keeps_old_config_when_new_is_bad(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 2)
+
+    agent.write_config("links:\n  required: [e2ea\n  recover_after: 1s\n")   # unclosed flow sequence
+    agent.proc.send_signal(signal.SIGHUP)
+    ok, _, _ = wait_until(lambda: ("not reloaded" in agent.log_text(), None), 3)
+    check(agent.alive(), f"hosthealthd exited {agent.proc.returncode} after SIGHUP with a bad config")
+    check(ok, f"the log does not mention 'not reloaded': {tail(agent.log_path, 5)}")
+    line = [l for l in agent.log_text().splitlines() if "not reloaded" in l][0]
+    check(agent.config in line, f"the 'not reloaded' log line does not name the file: {line}")
+    time.sleep(0.5)
+    status, document = agent.health()
+    check(status == 503 and document.get("state") == "failed",
+          f"after a bad reload /health is {status} {document.get('state')!r}; the old config "
+          "(required e2ea, which is down) should still say 503 failed")
+
+    agent.write_config("links:\n  required: []\n  recover_after: 1s\n")
+    agent.proc.send_signal(signal.SIGHUP)
+    took = agent.wait_health(200, "ok", 5)
+    log(f"#   ok {took:.2f}s after the good reload")
+    check(agent.alive(), "hosthealthd exited after the good reload")
+    check("configuration reloaded" in agent.log_text() or "reloaded" in agent.log_text(),
+          "the log does not mention the reload")
+
+
+# --- systemd notify -----------------------------------------------------------------------------
+
+def test_sd_notify_ready_and_watchdog(ctx):
+    ndir = ctx.tempdir("notify")
+    path = os.path.join(ndir, "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        listener.bind(path)
+        agent = Agent(ctx, CONFIG_REQUIRED, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"})
+        agent.start(wait=False)
+        spawned = agent.spawned_at
+        received = []
+
+        def wait_for(word, timeout):
+            deadline = time.monotonic() + timeout
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                listener.settimeout(remaining)
+                try:
+                    data = listener.recv(4096).decode("utf-8", "replace")
+                except socket.timeout:
+                    return None
+                now = time.monotonic()
+                received.append(data)
+                if word in data.split("\n"):
+                    return now
+
+        ready_at = wait_for("READY=1", 2)
+        check(ready_at is not None,
+              f"no READY=1 within 2s of spawn (got {received}); log: {tail(agent.log_path, 5)}")
+        log(f"#   READY=1 {1000 * (ready_at - spawned):.0f} ms after spawn")
+        agent.wait_livez(2)   # ready means serving
+        watchdog_at = wait_for("WATCHDOG=1", 3)
+        check(watchdog_at is not None, f"no WATCHDOG=1 within 3s after READY (got {received})")
+        log(f"#   first WATCHDOG=1 {watchdog_at - ready_at:.2f}s after READY")
+
+        term_at = time.monotonic()
+        agent.proc.send_signal(signal.SIGTERM)
+        stopping_at = wait_for("STOPPING=1", 5)
+        try:
+            rc = agent.proc.wait(timeout=max(0.1, 5 - (time.monotonic() - term_at)))
+        except subprocess.TimeoutExpired:
+            raise Fail(f"hosthealthd still runs 5s after SIGTERM (messages: {received})")
+        check(stopping_at is not None, f"no STOPPING=1 after SIGTERM (got {received})")
+        check(rc == 0, f"hosthealthd exited {rc} after SIGTERM, want 0")
+        log(f"#   exited 0 {time.monotonic() - term_at:.2f}s after SIGTERM")
+    finally:
+        listener.close()
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+def test_scrapes_answer_during_link_flood(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    agent.wait_health(200, "ok", 3)
+    fdir = ctx.tempdir("flood")
+    add, delete = os.path.join(fdir, "add.batch"), os.path.join(fdir, "del.batch")
+    with open(add, "w") as f:
+        f.writelines(f"link add hf{i}a type veth peer name hf{i}b\n" for i in range(200))
+    with open(delete, "w") as f:
+        f.writelines(f"link del hf{i}a\n" for i in range(200))
+    stop = threading.Event()
+    rounds = [0]
+    errors = []
+
+    def flood():
+        try:
+            while not stop.is_set() or rounds[0] < 3:
+                for batch in (add, delete):
+                    result = subprocess.run(["ip", "-force", "-batch", batch], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE, text=True, timeout=60)
+                    if result.returncode != 0:
+                        errors.append(result.stderr.strip()[:200])
+                rounds[0] += 1
+                if rounds[0] >= 10:
+                    break
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+
+    thread = threading.Thread(target=flood, daemon=True)
+    thread.start()
+    slow, bad, durations = [], [], []
+    saw_flood = 0
+    try:
+        for number in range(50):
+            start = time.monotonic()
+            try:
+                status, _, body = agent.get("/metrics", timeout=2.0)
+            except (OSError, http.client.HTTPException) as error:
+                bad.append(f"scrape {number}: {type(error).__name__}: {error}")
+                continue
+            took = time.monotonic() - start
+            durations.append(took)
+            if status != 200:
+                bad.append(f"scrape {number}: status {status}")
+            if took > 2.0:
+                slow.append(f"scrape {number}: {took:.2f}s")
+            if b'link="hf' in body:
+                saw_flood += 1
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+        subprocess.run(["ip", "-force", "-batch", delete], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log(f"#   {len(durations)} scrapes ({saw_flood} saw flood links) during {rounds[0]} flood rounds, slowest "
+        f"{max(durations) if durations else 0:.3f}s, mean {sum(durations) / max(1, len(durations)):.3f}s")
+    check(not errors, f"the link flood itself failed: {errors[:2]}")
+    check(rounds[0] >= 3, f"only {rounds[0]} flood rounds ran")
+    check(agent.alive(), f"hosthealthd died during the link flood (rc {agent.proc.returncode})")
+    check(not bad, f"{len(bad)} of 50 scrapes failed: {bad[:3]}")
+    check(not slow, f"{len(slow)} of 50 scrapes took over 2s: {slow[:3]}")
+    check(saw_flood > 0, "no scrape showed any of the flood's links: the scrapes did not overlap the flood")
+    agent.wait_health(200, "ok", 5)
+    rss = agent.rss_kib()
+    log(f"#   VmRSS after the flood: {rss / 1024:.1f} MiB")
+    check(rss < 60 * 1024, f"VmRSS is {rss / 1024:.1f} MiB after the flood, want below 60 MB")
+
+
+TESTS = [
+    ("metrics_pass_promtool", test_metrics_pass_promtool),
+    ("openmetrics_when_asked", test_openmetrics_when_asked),
+    ("health_codes_follow_state", test_health_codes_follow_state),
+    ("degraded_maps_to_configured_code", test_degraded_maps_to_configured_code),
+    ("livez_is_200_even_when_failed", test_livez_is_200_even_when_failed),
+    ("status_document_fields", test_status_document_fields),
+    ("agent_check_against_real_haproxy", test_agent_check_against_real_haproxy),
+    ("prometheus_scrapes_the_agent", test_prometheus_scrapes_the_agent),
+    ("hostctl_status_exit_codes", test_hostctl_status_exit_codes),
+    ("bad_config_refused_with_file_and_line", test_bad_config_refused_with_file_and_line),
+    ("sighup_keeps_old_config_when_new_is_bad", test_sighup_keeps_old_config_when_new_is_bad),
+    ("sd_notify_ready_and_watchdog", test_sd_notify_ready_and_watchdog),
+    ("scrapes_answer_during_link_flood", test_scrapes_answer_during_link_flood),
+]
+
+
+def inner(args):
+    ctx = Context(args.bin_dir, args.workdir, args.inside)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, on_signal)
+    selected = [(n, f) for n, f in TESTS if not args.k or any(k in n for k in args.k)]
+    failed = 0
+    try:
+        for name, function in selected:
+            reset_links()
+            started = time.monotonic()
+            ok = False
+            try:
+                function(ctx)
+                ok = True
+                print(f"PASS {name}")
+            except Fail as error:
+                print(f"FAIL {name}: {error}")
+            except Exception as error:  # noqa: BLE001 - a crash in a test is a failure of that test
+                print(f"FAIL {name}: {type(error).__name__}: {error}")
+            sys.stdout.flush()
+            log(f"# {name}: {time.monotonic() - started:.1f}s")
+            if not ok:
+                failed += 1
+                # The logs of the processes this test started, to judge the failure.
+                for label, path in ctx.logs:
+                    log(f"#   --- {label} (last lines) ---\n{tail(path, 8)}")
+            ctx.stop_all()
+    except KeyboardInterrupt as error:
+        log(f"# interrupted ({error}); stopping everything started")
+        return 130
+    finally:
+        ctx.stop_all()
+        reset_links()
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin-dir", default=".build/debug", help="directory with hosthealthd and hostctl")
+    parser.add_argument("-k", action="append", help="run only tests whose name contains this (repeatable)")
+    parser.add_argument("--inside", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inside:
+        return inner(args)
+    return outer(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
