@@ -2,6 +2,7 @@
 #include "CHostHealthShims.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -114,4 +115,10 @@ long hh_recv(int fd, void *buffer, size_t length, int dontwait) {
         if (received < 0 && errno == EINTR) continue;
         return received < 0 ? -errno : (long)received;
     }
+}
+
+void hh_tune_malloc(void) {
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+    mallopt(M_ARENA_MAX, 2);
 }

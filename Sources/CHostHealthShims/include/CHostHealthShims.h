@@ -33,4 +33,9 @@ int hh_setsockopt_int(int fd, int level, int option, int value);
 /// length, or -errno (-ENOBUFS when the kernel dropped messages for this socket).
 long hh_recv(int fd, void *buffer, size_t length, int dontwait);
 
+/// Keeps a long-running daemon's heap from holding on to the large, short-lived buffers of a
+/// scrape: fixed mmap and trim thresholds (glibc otherwise raises them after each large free)
+/// and at most two malloc arenas.
+void hh_tune_malloc(void);
+
 #endif

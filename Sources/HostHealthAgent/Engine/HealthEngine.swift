@@ -1,6 +1,7 @@
 public import HostHealthCore
 public import LinkReader
 public import Logging
+public import NIOCore
 
 /// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
 /// verdict every output serves. Readers push into it; servers read from it.
@@ -24,8 +25,8 @@ public actor HealthEngine {
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
     private var stateVersion: UInt64 = 0
-    private var stateCache: [ExpositionFormat: (version: UInt64, bytes: [UInt8])] = [:]
-    private var documentCache: [DocumentKind: (version: UInt64, bytes: [UInt8])] = [:]
+    private var stateCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
+    private var documentCache: [DocumentKind: (version: UInt64, bytes: ByteBuffer)] = [:]
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
@@ -133,27 +134,26 @@ public actor HealthEngine {
 
     /// The `/metrics` body, with link counters refreshed by one dump shared by concurrent
     /// scrapes. Families that only change with a verdict or a link event come from a cache.
-    public func metrics(format: ExpositionFormat) async -> [UInt8] {
+    public func metrics(format: ExpositionFormat) async -> [ByteBuffer] {
         await refreshForScrape()
         let now = clock()
         let snapshot = self.snapshot
-        var body: [UInt8]
+        let state: ByteBuffer
         if let cached = stateCache[format], cached.version == stateVersion {
-            body = cached.bytes
+            state = cached.bytes
         } else {
-            body = MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format)
-            stateCache[format] = (stateVersion, body)
+            state = ByteBuffer(bytes: MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format))
+            stateCache[format] = (stateVersion, state)
         }
-        body += MetricsExposition.renderVolatile(snapshot: snapshot, format: format, now: now)
-        return body
+        return [state, ByteBuffer(bytes: MetricsExposition.renderVolatile(snapshot: snapshot, format: format, now: now))]
     }
 
     /// The `/health` or `/status` JSON for the current verdict.
-    public func document(_ kind: DocumentKind) -> [UInt8] {
+    public func document(_ kind: DocumentKind) -> ByteBuffer {
         if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
         let bytes = switch kind {
-        case .health: HealthDocument(report: report).json()
-        case .status: StatusDocument(report: report).json()
+        case .health: ByteBuffer(bytes: HealthDocument(report: report).json())
+        case .status: ByteBuffer(bytes: StatusDocument(report: report).json())
         }
         documentCache[kind] = (stateVersion, bytes)
         return bytes

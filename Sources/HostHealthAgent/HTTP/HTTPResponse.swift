@@ -1,18 +1,33 @@
+public import NIOCore
 public import NIOHTTP1
 
-/// A whole response, built by the routes before anything is written.
+/// A whole response, built by the routes before anything is written. The body is a list of
+/// buffers written one after another, so a cached part of a scrape goes out without a copy.
 public struct HTTPResponse: Sendable {
     public var status: HTTPResponseStatus
     public var contentType: String
-    public var body: [UInt8]
+    public var parts: [ByteBuffer]
 
-    public init(status: HTTPResponseStatus, contentType: String, body: [UInt8]) {
+    public init(status: HTTPResponseStatus, contentType: String, parts: [ByteBuffer]) {
         self.status = status
         self.contentType = contentType
-        self.body = body
+        self.parts = parts
+    }
+
+    public init(status: HTTPResponseStatus, contentType: String, body: [UInt8]) {
+        self.init(status: status, contentType: contentType, parts: [ByteBuffer(bytes: body)])
     }
 
     public init(status: HTTPResponseStatus, text: String) {
-        self.init(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+        self.init(status: status, contentType: "text/plain; charset=utf-8", parts: [ByteBuffer(string: text)])
+    }
+
+    public var contentLength: Int {
+        parts.reduce(0) { $0 + $1.readableBytes }
+    }
+
+    /// The body as one array (tests and small responses).
+    public var body: [UInt8] {
+        parts.flatMap { Array($0.readableBytesView) }
     }
 }

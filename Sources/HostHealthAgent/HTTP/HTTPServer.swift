@@ -80,11 +80,13 @@ final class HTTPServer: Service {
                         let response = await routes.respond(to: head)
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
-                        headers.add(name: "Content-Length", value: String(response.body.count))
+                        headers.add(name: "Content-Length", value: String(response.contentLength))
                         if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
                         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
                         if head.method != .HEAD {
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+                            for part in response.parts {
+                                try await outbound.write(.body(.byteBuffer(part)))
+                            }
                         }
                         try await outbound.write(.end(nil))
                         if !head.isKeepAlive { return }

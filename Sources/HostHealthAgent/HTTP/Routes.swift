@@ -1,4 +1,5 @@
 internal import HostHealthCore
+internal import NIOCore
 public import NIOHTTP1
 
 /// The agent's HTTP endpoints, as a function from request to response: testable without a
@@ -20,7 +21,7 @@ public struct Routes: Sendable {
         switch path {
         case "/metrics":
             let format = ExpositionFormat(accept: head.headers.first(name: "accept"))
-            return HTTPResponse(status: .ok, contentType: format.contentType, body: await engine.metrics(format: format))
+            return HTTPResponse(status: .ok, contentType: format.contentType, parts: await engine.metrics(format: format))
         case "/health":
             let code = await engine.config.health.statusCode(for: engine.report.host.state)
             return json(await engine.document(.health), status: HTTPResponseStatus(statusCode: code))
@@ -38,8 +39,8 @@ public struct Routes: Sendable {
         }
     }
 
-    func json(_ body: [UInt8], status: HTTPResponseStatus) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json", body: body)
+    func json(_ body: ByteBuffer, status: HTTPResponseStatus) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json", parts: [body])
     }
 
     static func landingPage(version: String) -> String {

@@ -1,3 +1,4 @@
+internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
@@ -22,6 +23,7 @@ public struct Agent: Sendable {
     /// Runs until a termination signal. Throws at start, before serving anything, when the
     /// configuration is bad or an address cannot be bound.
     public func run() async throws {
+        hh_tune_malloc()
         let loader = ConfigLoader(path: options.configFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)
