@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "HostHealthAgent", "HostHealthCore", "LinkReader",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -10,7 +10,7 @@ struct HostCtl: AsyncParsableCommand {
         commandName: "hostctl",
         abstract: "Ask the local hosthealth agent how this host is doing.",
         version: Agent.version,
-        subcommands: [Status.self])
+        subcommands: [Status.self, Events.self])
 }
 
 struct Status: AsyncParsableCommand {
@@ -82,5 +82,50 @@ struct Status: AsyncParsableCommand {
 
     func printError(_ message: String) {
         Terminal.writeError(message + "\n")
+    }
+}
+
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the transition journal: what changed, when and why, newest last.")
+
+    @Option(help: ArgumentHelp("Only transitions since this time (2026-11-27T21:54:00Z) or for this long (1h, 30m).", valueName: "when"))
+    var since: String?
+
+    @Flag(help: "Print the events document as JSON (the same as GET /events).")
+    var json = false
+
+    @Option(name: .customLong("socket"), help: ArgumentHelp("The agent's control socket.", valueName: "path"))
+    var socket: String = AgentOptions.defaultControlSocket
+
+    func run() async throws {
+        var path = "/events"
+        if let since {
+            let encoded = since.utf8.map { byte -> String in
+                let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
+                return safe ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }.joined()
+            path += "?since=" + encoded
+        }
+        let document: EventsDocument
+        do {
+            let (status, body) = try await ControlClient(socketPath: socket).get(path)
+            guard status == 200 else {
+                Terminal.writeError("hostctl: the agent answered \(status): \(String(decoding: body, as: UTF8.self))")
+                throw ExitCode(2)
+            }
+            document = try JSONDecoder().decode(EventsDocument.self, from: Data(body))
+        } catch let failure as ControlClient.Failure {
+            Terminal.writeError("hostctl: cannot reach the hosthealth agent at \(socket): \(failure)\n")
+            throw ExitCode(StatusExitCode.unreachable)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
+        } else {
+            print(EventsTable().render(document), terminator: "")
+        }
     }
 }

@@ -100,6 +100,16 @@ struct HealthPolicyTests {
 
     @Test func componentsFirstSeenOkAreNotTransitions() {
         let evaluation = run([(snapshot(up, fast), 0)])
+        #expect(evaluation.transitions.allSatisfy { $0.component == nil })
+    }
+
+    @Test func theFirstHostVerdictIsATransitionEvenWhenOk() {
+        let evaluation = run([(snapshot(up, fast), 0)])
+        #expect(evaluation.transitions == [Transition(component: nil, name: "host", from: nil, to: .ok, reason: "", at: t0)])
+    }
+
+    @Test func anUnchangedHostIsNoTransition() {
+        let evaluation = run([(snapshot(up, fast), 0), (snapshot(up, fast), 5)])
         #expect(evaluation.transitions.isEmpty)
     }
 

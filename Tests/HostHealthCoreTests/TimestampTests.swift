@@ -44,3 +44,30 @@ struct TimestampTests {
         #expect((Fixture.t0 + 90) - Fixture.t0 == 90)
     }
 }
+
+@Suite("Timestamp: parsing RFC 3339")
+struct TimestampParsingTests {
+    @Test func utcWithZParses() {
+        #expect(Timestamp(rfc3339: "2026-11-27T21:54:00Z") == Fixture.t0)
+    }
+
+    @Test func anOffsetIsApplied() {
+        #expect(Timestamp(rfc3339: "2026-11-27T22:54:00+01:00") == Fixture.t0)
+        #expect(Timestamp(rfc3339: "2026-11-27T16:24:00-05:30") == Fixture.t0)
+    }
+
+    @Test func aFractionIsKept() {
+        #expect(Timestamp(rfc3339: "2026-11-27T21:54:00.5Z") == Fixture.t0 + 0.5)
+    }
+
+    @Test func formattingAndParsingAgreeAcrossALeapDay() {
+        let leap = Timestamp(secondsSinceEpoch: 1_709_164_800)  // 2024-02-29T00:00:00Z
+        #expect(Timestamp(rfc3339: leap.rfc3339) == leap)
+        #expect(Timestamp(rfc3339: Timestamp(secondsSinceEpoch: 0).rfc3339)?.secondsSinceEpoch == 0)
+    }
+
+    @Test(arguments: ["", "yesterday", "2026-11-27", "2026-11-27T21:54:00", "2026-13-01T00:00:00Z", "2026-11-27T25:00:00Z", "2026-11-27T21:54:00Zjunk"])
+    func malformedTimesAreRefused(_ text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
+}

@@ -22,6 +22,7 @@ public actor HealthEngine {
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
     private let logger: Logger
+    private let onTransitions: (@Sendable ([Transition]) -> Void)?
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
     private var stateVersion: UInt64 = 0
@@ -38,11 +39,14 @@ public actor HealthEngine {
     /// - Parameters:
     ///   - linksEnabled: whether the link collector runs (its data is then expected).
     ///   - refreshStatistics: fresh link counters for a scrape.
+    ///   - onTransitions: every batch of state changes, for the journal; must not block.
     public init(
         config: AgentConfig, agent: AgentInfo, linksEnabled: Bool, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = WallClock.now,
-        refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil
+        refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
+        onTransitions: (@Sendable ([Transition]) -> Void)? = nil
     ) {
+        self.onTransitions = onTransitions
         self.config = config
         self.agent = agent
         self.clock = clock
@@ -186,6 +190,7 @@ public actor HealthEngine {
         }
         report = result.report
         lastEvaluation = now
+        if !result.transitions.isEmpty { onTransitions?(result.transitions) }
         for transition in result.transitions {
             logger.notice("state change", metadata: [
                 "component": "\(transition.component?.description ?? "host")",

@@ -6,15 +6,19 @@ public import NIOHTTP1
 /// socket, and served the same on the TCP port and the control socket.
 public struct Routes: Sendable {
     public let engine: HealthEngine
+    public let journal: TransitionJournal
     /// `/livez` fails when the engine has not evaluated for this long: its loop is stuck.
     public var livenessLimitSeconds: Double = 10
 
-    public init(engine: HealthEngine) {
+    public init(engine: HealthEngine, journal: TransitionJournal = TransitionJournal()) {
         self.engine = engine
+        self.journal = journal
     }
 
     public func respond(to head: HTTPRequestHead) async -> HTTPResponse {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let pieces = head.uri.split(separator: "?", maxSplits: 1)
+        let path = pieces.first.map(String.init) ?? head.uri
+        let query = pieces.count > 1 ? Self.parameters(pieces[1]) : [:]
         guard head.method == .GET || head.method == .HEAD else {
             return HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
         }
@@ -27,6 +31,16 @@ public struct Routes: Sendable {
             return json(await engine.document(.health), status: HTTPResponseStatus(statusCode: code))
         case "/status":
             return json(await engine.document(.status), status: .ok)
+        case "/events":
+            var since: Timestamp?
+            if let text = query["since"] {
+                guard let parsed = Self.since(text, now: WallClock.now()) else {
+                    return HTTPResponse(status: .badRequest, text: "since: expected a time (2026-11-27T21:54:00Z) or a duration (1h, 30m)\n")
+                }
+                since = parsed
+            }
+            let events = await journal.events(since: since)
+            return json(ByteBuffer(bytes: EventsDocument(events).json()), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds
@@ -43,6 +57,40 @@ public struct Routes: Sendable {
         HTTPResponse(status: status, contentType: "application/json", parts: [body])
     }
 
+    /// `name=value&…`, with `%XX` and `+` decoded.
+    static func parameters(_ query: Substring) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard let name = parts.first.flatMap({ percentDecoded($0) }) else { continue }
+            result[name] = parts.count > 1 ? percentDecoded(parts[1]) ?? "" : ""
+        }
+        return result
+    }
+
+    static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// An RFC 3339 time, or a duration back from `now`.
+    static func since(_ text: String, now: Timestamp) -> Timestamp? {
+        if let time = Timestamp(rfc3339: text) { return time }
+        if let seconds = ConfigParser.seconds(text) { return now + -seconds }
+        return nil
+    }
+
     static func landingPage(version: String) -> String {
         """
         <!DOCTYPE html>
@@ -54,6 +102,7 @@ public struct Routes: Sendable {
         <li><a href="/metrics">/metrics</a> &mdash; Prometheus scrape (OpenMetrics when asked)</li>
         <li><a href="/health">/health</a> &mdash; host state; 200 when it can take traffic, 503 when not</li>
         <li><a href="/status">/status</a> &mdash; the status document: host and every component</li>
+        <li><a href="/events">/events</a> &mdash; state transitions, oldest first (<code>?since=1h</code>)</li>
         <li><a href="/livez">/livez</a> &mdash; 200 while the agent itself is alive</li>
         </ul>
         </body></html>

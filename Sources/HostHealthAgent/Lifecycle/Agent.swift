@@ -43,13 +43,18 @@ public struct Agent: Sendable {
         if let collector {
             refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
+        let journal = TransitionJournal(directory: options.stateDirectory, threads: threads, logger: logger)
+        _ = await journal.open()
+        let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), linksEnabled: options.linksEnabled,
-            logger: logger, refreshStatistics: refresh)
-        let routes = Routes(engine: engine)
+            logger: logger, refreshStatistics: refresh, onTransitions: { transitionSink.yield($0) })
+        let routes = Routes(engine: engine, journal: journal)
         let notifier = SystemdNotifier()
 
-        var services: [any Service] = []
+        var services: [any Service] = [
+            JournalService(journal: journal, transitions: transitions, finish: { transitionSink.finish() }),
+        ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
                 try await HTTPServer.bind(address, routes: routes, logger: logger)
@@ -83,6 +88,7 @@ public struct Agent: Sendable {
             "web": "\(options.webListenAddresses.map(\.description).joined(separator: ","))",
             "agent_check": "\(options.agentCheckAddress?.description ?? "off")",
             "control_socket": "\(options.controlSocket ?? "off")",
+            "state_dir": "\(options.stateDirectory ?? "off")",
             "collectors": "\(options.linksEnabled ? "links" : "none")",
         ])
         let group = ServiceGroup(configuration: .init(

@@ -6,11 +6,14 @@ public struct AgentOptions: Sendable, Equatable {
     public static let defaultWebPort = 9041
     public static let defaultAgentCheckPort = 9777
     public static let defaultControlSocket = "/run/hosthealth/control.sock"
+    public static let defaultStateDirectory = "/var/lib/hosthealth"
 
     public var configFile: String?
     public var webListenAddresses: [ListenAddress]
     public var agentCheckAddress: ListenAddress?
     public var controlSocket: String?
+    /// Where the transition journal is kept; nil keeps it in memory only.
+    public var stateDirectory: String?
     public var linksEnabled: Bool
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
@@ -20,12 +23,14 @@ public struct AgentOptions: Sendable, Equatable {
         webListenAddresses: [ListenAddress] = [.tcp(host: "0.0.0.0", port: AgentOptions.defaultWebPort)],
         agentCheckAddress: ListenAddress? = .tcp(host: "0.0.0.0", port: AgentOptions.defaultAgentCheckPort),
         controlSocket: String? = AgentOptions.defaultControlSocket,
+        stateDirectory: String? = AgentOptions.defaultStateDirectory,
         linksEnabled: Bool = true, logLevel: Logger.Level = .info, logFormat: LogFormat = .logfmt
     ) {
         self.configFile = configFile
         self.webListenAddresses = webListenAddresses
         self.agentCheckAddress = agentCheckAddress
         self.controlSocket = controlSocket
+        self.stateDirectory = stateDirectory
         self.linksEnabled = linksEnabled
         self.logLevel = logLevel
         self.logFormat = logFormat

@@ -26,6 +26,7 @@ public struct DaemonFlags: Sendable {
         Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))"),
         Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))"),
         Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))"),
+        Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.tsv, bounded, fsynced); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
         Flag(name: "collector.links", value: nil, help: "Network links over rtnetlink: state, carrier, speed, counters. Disable with --no-collector.links. (default: enabled)"),
         Flag(name: "log.level", value: "level", help: "Only log messages of this level or above: debug, info, warn, error. (default: info)"),
         Flag(name: "log.format", value: "format", help: "Log line format: logfmt or json. (default: logfmt)"),
@@ -81,6 +82,9 @@ public struct DaemonFlags: Sendable {
             case "control.socket":
                 let path = try value(for: name, inline: inline)
                 options.controlSocket = path.isEmpty ? nil : path
+            case "state.dir":
+                let path = try value(for: name, inline: inline)
+                options.stateDirectory = path.isEmpty ? nil : path
             case "collector.links", "no-collector.links":
                 if let inline {
                     guard let enabled = Bool(inline) else { throw AgentError(.badFlag, "--\(name) takes no value, or true/false") }

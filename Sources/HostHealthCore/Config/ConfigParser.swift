@@ -153,7 +153,8 @@ public struct ConfigParser: Sendable {
         return seconds
     }
 
-    static func seconds(_ text: String) -> Double? {
+    /// Seconds in `10s`, `5m`, `1h`, `2d`, `250ms` or a bare number.
+    public static func seconds(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0 else { return nil }

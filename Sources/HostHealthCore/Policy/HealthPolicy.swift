@@ -84,7 +84,8 @@ public struct HealthPolicy: Sendable {
             transitions.append(Transition(
                 component: nil, name: "host", from: old.state, to: host.state,
                 reason: host.reasons.first ?? "", at: now))
-        } else if previous.host == nil, host.state != .ok {
+        } else if previous.host == nil {
+            // The first verdict is always news: in the journal it marks a start.
             transitions.append(Transition(
                 component: nil, name: "host", from: nil, to: host.state,
                 reason: host.reasons.first ?? "", at: now))

@@ -1,0 +1,79 @@
+public import HostHealthCore
+internal import Logging
+internal import NIOPosix
+
+/// The transition journal: what changed, when and why, kept in memory for `/events` and
+/// persisted to the state directory when there is one. Disk writes run on a thread-pool thread,
+/// so a slow or full disk never blocks the engine or a scrape; a failed write is logged and the
+/// record stays in memory.
+public actor TransitionJournal {
+    /// How many transitions `/events` can show.
+    public static let memoryLimit = 2000
+
+    private var recent: [Transition] = []
+    private let file: JournalFile?
+    private let threads: NIOThreadPool?
+    private let logger: Logger
+    private var failing = false
+    public private(set) var writeErrors: UInt64 = 0
+
+    /// - Parameter directory: the state directory; nil keeps the journal in memory only.
+    init(directory: String?, threads: NIOThreadPool?, logger: Logger) {
+        self.file = directory.map { JournalFile(directory: $0) }
+        self.threads = threads
+        self.logger = logger
+    }
+
+    /// In memory only: for `--state.dir=` and tests.
+    public init() {
+        self.init(directory: nil, threads: nil, logger: Logger(label: "journal", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Reads what earlier runs recorded. Returns false when the directory cannot be used.
+    func open() async -> Bool {
+        guard let file, let threads else { return true }
+        do {
+            let loaded = try await threads.runIfActive { () throws -> ([Transition], Int) in
+                try file.prepare()
+                let result = file.load(limit: Self.memoryLimit)
+                return (result.transitions, result.skipped)
+            }
+            recent = loaded.0 + recent
+            if loaded.1 > 0 {
+                logger.warning("journal: skipped unreadable records", metadata: ["count": "\(loaded.1)", "file": "\(file.path)"])
+            }
+            return true
+        } catch {
+            logger.error("journal: state directory unusable; transitions are kept in memory only", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Records a batch: at once in memory, then on disk.
+    public func record(_ transitions: [Transition]) async {
+        guard !transitions.isEmpty else { return }
+        recent += transitions
+        if recent.count > Self.memoryLimit { recent.removeFirst(recent.count - Self.memoryLimit) }
+        guard let file, let threads else { return }
+        let text = transitions.map(JournalLine.encode).joined()
+        do {
+            try await threads.runIfActive { try file.append(text) }
+            if failing {
+                failing = false
+                logger.info("journal: writing again", metadata: ["file": "\(file.path)"])
+            }
+        } catch {
+            writeErrors += 1
+            if !failing {
+                failing = true
+                logger.error("journal: cannot persist transitions; keeping them in memory", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Transitions at or after `since`, oldest first.
+    public func events(since: Timestamp? = nil) -> [Transition] {
+        guard let since else { return recent }
+        return recent.filter { $0.at >= since }
+    }
+}

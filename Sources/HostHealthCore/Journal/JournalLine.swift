@@ -1,0 +1,87 @@
+/// One transition as a line of the on-disk journal:
+///
+///     v1 <TAB> unix-seconds <TAB> component-id|host <TAB> name <TAB> from|- <TAB> to <TAB> reason
+///
+/// Tab-separated with `\\`, `\t` and `\n` escaped, so a line never contains a raw tab or newline
+/// of its data. A line torn by a crash (no newline, missing fields, bad values) reads as nil and
+/// is skipped: the journal loses at most the record being written.
+public enum JournalLine {
+    public static func encode(_ transition: Transition) -> String {
+        let fields = [
+            "v1",
+            String(transition.at.secondsSinceEpoch),
+            transition.component.map { escape($0.description) } ?? "host",
+            escape(transition.name),
+            transition.from?.rawValue ?? "-",
+            transition.to.rawValue,
+            escape(transition.reason),
+        ]
+        return fields.joined(separator: "\t") + "\n"
+    }
+
+    /// Decodes one line without its newline.
+    public static func decode(_ line: Substring) -> Transition? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 7, fields[0] == "v1",
+              let seconds = Double(fields[1]), seconds.isFinite,
+              let to = HealthState(rawValue: String(fields[5]))
+        else { return nil }
+        let component: ComponentID?
+        if fields[2] == "host" {
+            component = nil
+        } else {
+            guard let id = unescape(fields[2]), let colon = id.firstIndex(of: ":"),
+                  let kind = ComponentKind(rawValue: String(id[..<colon]))
+            else { return nil }
+            component = ComponentID(kind: kind, key: String(id[id.index(after: colon)...]))
+        }
+        let from: HealthState?
+        if fields[4] == "-" {
+            from = nil
+        } else {
+            guard let state = HealthState(rawValue: String(fields[4])) else { return nil }
+            from = state
+        }
+        guard let name = unescape(fields[3]), let reason = unescape(fields[6]) else { return nil }
+        return Transition(
+            component: component, name: name, from: from, to: to, reason: reason,
+            at: Timestamp(secondsSinceEpoch: seconds))
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ text: Substring) -> String? {
+        var out = ""
+        var escaping = false
+        for character in text {
+            if escaping {
+                switch character {
+                case "\\": out.append("\\")
+                case "t": out.append("\t")
+                case "n": out.append("\n")
+                case "r": out.append("\r")
+                default: return nil
+                }
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                out.append(character)
+            }
+        }
+        return escaping ? nil : out
+    }
+}
