@@ -74,6 +74,7 @@ let package = Package(
         ),
 
         .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",

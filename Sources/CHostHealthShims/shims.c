@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -88,6 +89,12 @@ int hh_eventfd_signal(int fd) {
     return write(fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
 }
 
+void hh_eventfd_drain(int fd) {
+    uint64_t value;
+    while (read(fd, &value, sizeof(value)) == sizeof(value)) {
+    }
+}
+
 int hh_wait_readable(int fd, int wake_fd, int timeout_ms) {
     struct pollfd fds[2] = {
         { .fd = fd, .events = POLLIN },
@@ -103,6 +110,11 @@ int hh_wait_readable(int fd, int wake_fd, int timeout_ms) {
         if (wake_fd >= 0 && (fds[1].revents & POLLIN)) return 2;
         return 1;
     }
+}
+
+int hh_set_receive_timeout(int fd, int milliseconds) {
+    struct timeval timeout = { .tv_sec = milliseconds / 1000, .tv_usec = (milliseconds % 1000) * 1000 };
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) == 0 ? 0 : -errno;
 }
 
 int hh_setsockopt_int(int fd, int level, int option, int value) {

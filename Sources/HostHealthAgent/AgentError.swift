@@ -3,14 +3,13 @@
 public struct AgentError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: Sendable, Hashable {
-            case badFlag, badConfig, cannotListen, readerFailed
+            case badFlag, badConfig, cannotListen
         }
 
         private let value: Value
         public static let badFlag = Code(value: .badFlag)
         public static let badConfig = Code(value: .badConfig)
         public static let cannotListen = Code(value: .cannotListen)
-        public static let readerFailed = Code(value: .readerFailed)
 
         public var description: String { "\(value)" }
     }

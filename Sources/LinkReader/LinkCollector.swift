@@ -43,25 +43,20 @@ public struct LinkUpdate: Sendable {
 /// The event loop blocks its thread; run it on a dedicated one. `dump()` may be called from
 /// any thread while it runs.
 public final class LinkCollector: Sendable {
-    private struct CachedSpeed {
-        var operState: OperState
-        var carrier: Bool?
-        var speedMbps: UInt32?
-        var duplex: Duplex?
-    }
-
     /// Network namespace path the sockets are opened in (nil: the agent's own).
     public let netns: String?
     private let sysfs: SysfsLinkProperties?
     private let dumpSocket = Mutex<NetlinkSocket?>(nil)
-    private let speeds = Mutex<[String: CachedSpeed]>([:])
+    /// Seconds between full re-reads; a configuration reload may change it while running.
+    private let resyncInterval = Mutex<Double>(60)
     private let wakeDescriptor: Int32
     private let stopped = Atomic<Bool>(false)
 
     /// - Parameter netns: open the sockets in this namespace. Speed and duplex come from
     ///   sysfs, which shows the agent's own namespace, so they are not read for another one.
-    public init(netns: String? = nil) {
+    public init(netns: String? = nil, resyncIntervalSeconds: Double = 60) {
         self.netns = netns
+        self.resyncInterval.withLock { $0 = max(0.05, resyncIntervalSeconds) }
         self.sysfs = netns == nil ? SysfsLinkProperties() : nil
         self.wakeDescriptor = hh_eventfd_create()
     }
@@ -126,15 +121,32 @@ public final class LinkCollector: Sendable {
     /// Runs until `stop()`: an initial dump, then events. Calls `deliver` with each batch, on
     /// this thread. Returns when stopped; throws when the event socket cannot be opened.
     public func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+        setResyncInterval(resyncIntervalSeconds)
+        try runEventLoop(deliver: deliver)
+    }
+
+    /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
+    public func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
         // Subscribe before the first dump so nothing falls between the two.
         let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK))
         deliver(try dump(cause: "start"))
+        var resyncIntervalSeconds = resyncInterval.withLock { $0 }
         var nextResync = MonotonicClock.now() + resyncIntervalSeconds
         while !stopped.load(ordering: .relaxed) {
+            let interval = resyncInterval.withLock { $0 }
+            if interval != resyncIntervalSeconds {
+                nextResync += interval - resyncIntervalSeconds
+                resyncIntervalSeconds = interval
+            }
             // Wake at least hourly, so a very long interval never overflows poll's timeout.
             let milliseconds = min(3_600_000, max(0, ((nextResync - MonotonicClock.now()) * 1000).rounded(.up)))
             let ready = hh_wait_readable(events.fileDescriptor, wakeDescriptor, Int32(milliseconds))
-            if ready == 2 || stopped.load(ordering: .relaxed) { return }
+            if stopped.load(ordering: .relaxed) { return }
+            if ready == 2 {
+                // Woken for a new interval: loop round to take it.
+                hh_eventfd_drain(wakeDescriptor)
+                continue
+            }
             if ready < 0 { throw NetlinkError(operation: "poll", errno: -ready) }
             if ready == 0 && MonotonicClock.now() < nextResync { continue }
             if ready == 0 {
@@ -176,32 +188,27 @@ public final class LinkCollector: Sendable {
         }
     }
 
+    /// Changes the time between full re-reads of a running event loop (a configuration reload).
+    public func setResyncInterval(_ seconds: Double) {
+        resyncInterval.withLock { $0 = max(0.05, seconds) }
+        _ = hh_eventfd_signal(wakeDescriptor)
+    }
+
     /// Ends `runEventLoop` from any thread.
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         _ = hh_eventfd_signal(wakeDescriptor)
     }
 
-    /// Adds speed and duplex from sysfs, re-reading only links whose state changed since the
-    /// last read: a scrape's dump of a thousand links costs no file reads.
+    /// Adds speed and duplex from sysfs. Read afresh for every link message (events and full
+    /// re-reads, never a scrape's counter dump): a bond that loses a member keeps carrier and
+    /// operstate but not its speed, and a speed read the moment carrier came up may be missing.
     private func enrich(_ messages: inout [LinkMessage]) {
         guard let sysfs else { return }
-        speeds.withLock { cache in
-            for index in messages.indices {
-                guard case .link(var link) = messages[index] else {
-                    if case .removed(_, let name) = messages[index] { cache[name] = nil }
-                    continue
-                }
-                if let cached = cache[link.name], cached.operState == link.operState, cached.carrier == link.carrier {
-                    link.speedMbps = cached.speedMbps
-                    link.duplex = cached.duplex
-                } else {
-                    (link.speedMbps, link.duplex) = sysfs.read(link.name)
-                    cache[link.name] = CachedSpeed(
-                        operState: link.operState, carrier: link.carrier, speedMbps: link.speedMbps, duplex: link.duplex)
-                }
-                messages[index] = .link(link)
-            }
+        for index in messages.indices {
+            guard case .link(var link) = messages[index] else { continue }
+            (link.speedMbps, link.duplex) = sysfs.read(link.name)
+            messages[index] = .link(link)
         }
     }
 }

@@ -43,6 +43,9 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let document: StatusDocument
+        // --json prints the agent's own bytes: the same document as GET /status, with any field
+        // a newer agent adds.
+        let raw: [UInt8]
         if direct {
             let config: AgentConfig
             do {
@@ -52,6 +55,7 @@ struct Status: AsyncParsableCommand {
                 throw ExitCode(StatusExitCode.unreachable)
             }
             document = StatusDocument(report: DirectCollection.collect(config: config))
+            raw = document.json()
         } else {
             do {
                 let (status, body) = try await ControlClient(socketPath: socket).get("/status")
@@ -60,6 +64,7 @@ struct Status: AsyncParsableCommand {
                     throw ExitCode(StatusExitCode.unreachable)
                 }
                 document = try JSONDecoder().decode(StatusDocument.self, from: Data(body))
+                raw = body
             } catch let failure as ControlClient.Failure {
                 printError("hostctl: cannot reach the hosthealth agent at \(socket): \(failure) (try --direct)")
                 throw ExitCode(StatusExitCode.unreachable)
@@ -69,9 +74,7 @@ struct Status: AsyncParsableCommand {
             }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(document), as: UTF8.self))
+            print(String(decoding: raw, as: UTF8.self), terminator: "")
         } else {
             let useColor = color ?? (Terminal.isTerminal(1) && Terminal.environment("NO_COLOR") == nil)
             print(StatusTable(color: useColor, problemsOnly: problems).render(document), terminator: "")
@@ -109,6 +112,7 @@ struct Events: AsyncParsableCommand {
             path += "?since=" + encoded
         }
         let document: EventsDocument
+        let raw: [UInt8]
         do {
             let (status, body) = try await ControlClient(socketPath: socket).get(path)
             guard status == 200 else {
@@ -116,14 +120,13 @@ struct Events: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             document = try JSONDecoder().decode(EventsDocument.self, from: Data(body))
+            raw = body
         } catch let failure as ControlClient.Failure {
             Terminal.writeError("hostctl: cannot reach the hosthealth agent at \(socket): \(failure)\n")
             throw ExitCode(StatusExitCode.unreachable)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(document), as: UTF8.self))
+            print(String(decoding: raw, as: UTF8.self), terminator: "")
         } else {
             print(EventsTable().render(document), terminator: "")
         }

@@ -27,7 +27,7 @@ func dump(_ links: [Link]) -> LinkUpdate {
 func makeEngine(_ config: AgentConfig, clock: TestClock) -> HealthEngine {
     HealthEngine(
         config: config, agent: AgentInfo(version: "test"), linksEnabled: true,
-        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: { clock.now })
+        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: { clock.now }, wallClock: { clock.now })
 }
 
 func request(_ path: String, accept: String? = nil) -> HTTPRequestHead {
@@ -178,6 +178,8 @@ func healthState(_ response: HTTPResponse) throws -> String {
         let routes = Routes(engine: makeEngine(AgentConfig(), clock: clock))
         #expect(await routes.respond(to: request("/nope")).status == .notFound)
         let post = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/health")
-        #expect(await routes.respond(to: post).status == .methodNotAllowed)
+        let refused = await routes.respond(to: post)
+        #expect(refused.status == .methodNotAllowed)
+        #expect(refused.headers.contains { $0.0 == "Allow" && $0.1 == "GET, HEAD" })
     }
 }

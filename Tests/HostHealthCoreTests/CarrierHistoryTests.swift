@@ -7,20 +7,20 @@ struct CarrierHistoryTests {
     let window = 300.0
 
     @Test func emptyHistoryCountsNoChanges() {
-        #expect(CarrierHistory().changes(at: t0, window: window) == 0)
+        #expect(CarrierHistory().changesInWindow == 0)
     }
 
     @Test func firstSampleIsOnlyABaseline() {
         var history = CarrierHistory()
         history.record(10, at: t0, window: window)
-        #expect(history.changes(at: t0, window: window) == 0)
+        #expect(history.changesInWindow == 0)
     }
 
     @Test func changesAreCountedFromTheBaseline() {
         var history = CarrierHistory()
         history.record(10, at: t0, window: window)
         history.record(13, at: t0 + 30, window: window)
-        #expect(history.changes(at: t0 + 30, window: window) == 3)
+        #expect(history.changesInWindow == 3)
     }
 
     @Test func unchangedCounterAddsNoSample() {
@@ -35,7 +35,7 @@ struct CarrierHistoryTests {
         history.record(10, at: t0, window: window)
         history.record(14, at: t0 + 60, window: window)
         history.record(14, at: t0 + 400, window: window)
-        #expect(history.changes(at: t0 + 400, window: window) == 0)
+        #expect(history.changesInWindow == 0)
     }
 
     @Test func newestSampleAtOrBeforeWindowStartIsKeptAsBaseline() {
@@ -46,7 +46,7 @@ struct CarrierHistoryTests {
         // Window start is t0 + 120: the sample at t0 + 100 is the baseline, t0's is dropped.
         history.record(15, at: t0 + 420, window: window)
         #expect(history.samples.first?.at == t0 + 100)
-        #expect(history.changes(at: t0 + 420, window: window) == 3)
+        #expect(history.changesInWindow == 3)
     }
 
     @Test func sampleExactlyAtWindowStartBecomesTheBaseline() {
@@ -61,7 +61,7 @@ struct CarrierHistoryTests {
         var history = CarrierHistory()
         history.record(100, at: t0, window: window)
         history.record(3, at: t0 + 10, window: window)
-        #expect(history.changes(at: t0 + 10, window: window) == 3)
+        #expect(history.changesInWindow == 3)
     }
 
     @Test func counterResetBetweenSamplesStillCountsFromZero() {
@@ -70,6 +70,6 @@ struct CarrierHistoryTests {
         history.record(5, at: t0, window: window)
         history.record(2, at: t0 + 10, window: window)
         history.record(6, at: t0 + 20, window: window)
-        #expect(history.changes(at: t0 + 20, window: window) == 6)
+        #expect(history.changesInWindow == 6)
     }
 }

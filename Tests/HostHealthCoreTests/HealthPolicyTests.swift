@@ -187,13 +187,14 @@ struct HealthPolicyTests {
         let reader = Fixture.linksReader(lastSuccess: t0)
         let report = run([(snapshot(up, fast, reader: reader), 181)]).report
         #expect(report.host.state == .unknown)
-        #expect(report.components.allSatisfy { $0.stale && $0.reason == "links reader stale for 181s" })
+        #expect(report.components.allSatisfy { $0.stale })
+        #expect(report.components.first { $0.id.key == "eth0" }?.reason == "links reader stale: no good read for over 3m")
     }
 
     @Test func staleReasonCarriesTheReadersLastError() {
         let reader = Fixture.linksReader(lastSuccess: t0, lastError: "netlink dump timed out")
         let report = run([(snapshot(up, fast, reader: reader), 200)]).report
-        #expect(report.components.first?.reason == "links reader stale for 200s: netlink dump timed out")
+        #expect(report.components.first?.reason == "links reader stale: no good read for over 3m: netlink dump timed out")
     }
 
     @Test func linksReaderThatNeverSucceededMakesTheHostUnknown() {
@@ -210,13 +211,20 @@ struct HealthPolicyTests {
             previous: HealthMemory(), snapshot: HostSnapshot(links: [:], readers: [reader]), now: t0 + 181).report
         #expect(report.host.state == .unknown)
         #expect(report.host.capacity == 0)
-        #expect(report.host.reasons == ["links reader stale for 181s"])
+        #expect(report.host.reasons == ["links reader stale: no good read for over 3m"])
+    }
+
+    @Test func staleReasonDoesNotChangeWhileTheReaderStaysStale() {
+        let reader = Fixture.linksReader(lastSuccess: t0)
+        let early = run([(snapshot(up, fast, reader: reader), 181)]).report
+        let later = run([(snapshot(up, fast, reader: reader), 181), (snapshot(up, fast, reader: reader), 500)]).report
+        #expect(early.host.reasons == later.host.reasons)
     }
 
     @Test func staleReaderIsTheFirstReason() {
         let reader = Fixture.linksReader(lastSuccess: t0)
         let report = run([(snapshot(up, fast, reader: reader), 181)]).report
-        #expect(report.host.reasons.first == "links reader stale for 181s")
+        #expect(report.host.reasons.first == "links reader stale: no good read for over 3m")
     }
 
     @Test func linkRequiredTwiceIsOneComponentWithOneTransition() {

@@ -189,6 +189,22 @@ struct LinkCollectorNamespaceTests {
         }
     }
 
+    @Test func aNewResyncIntervalTakesEffectWhileRunning() async throws {
+        let namespace = try TestNamespace.create()
+        defer { namespace.delete() }
+        try await withEventLoop(in: namespace, resyncIntervalSeconds: 3600) { loop in
+            // After the first dump, so the loop's own setting at its start cannot undo ours.
+            while loop.record().updates.isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            loop.collector.setResyncInterval(0.05)
+            let resynced = await loop.waitForUpdate(after: 1) { update in
+                update.scope == .all && update.cause == "interval"
+            }
+            #expect(resynced, "a reload to a short interval must not wait out the old hour")
+        }
+    }
+
     @Test func aResyncIntervalOfThirtyDaysDoesNotCrashTheEventLoop() async throws {
         // `resync_interval: 30d` passes the config parser; the loop must poll in chunks rather
         // than convert 2.6e9 ms to an Int32 poll timeout.

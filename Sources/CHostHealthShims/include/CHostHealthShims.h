@@ -21,10 +21,14 @@ int hh_sd_notify(const char *socket_path, const char *message);
 /// An eventfd used to wake a thread blocked in hh_wait_readable.
 int hh_eventfd_create(void);
 int hh_eventfd_signal(int fd);
+void hh_eventfd_drain(int fd);
 
 /// Blocks until `fd` or `wake_fd` is readable, or `timeout_ms` passes (-1: forever).
 /// Returns 1 when `fd` is readable, 2 when `wake_fd` is, 0 on timeout, -errno on error.
 int hh_wait_readable(int fd, int wake_fd, int timeout_ms);
+
+/// Sets SO_RCVTIMEO; returns 0 or -errno.
+int hh_set_receive_timeout(int fd, int milliseconds);
 
 /// Sets an integer socket option; returns 0 or -errno.
 int hh_setsockopt_int(int fd, int level, int option, int value);

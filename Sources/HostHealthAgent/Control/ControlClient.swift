@@ -14,28 +14,50 @@ public struct ControlClient: Sendable {
         public var description: String
     }
 
+    /// How long the agent has to answer: a hung agent must not hang `hostctl` (or the
+    /// monitoring check that runs it).
+    public var timeout: Duration = .seconds(5)
+
     /// Returns the status code and body of `GET path`.
     public func get(_ path: String) async throws(Failure) -> (status: Int, body: [UInt8]) {
         let raw: [UInt8]
         do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(unixDomainSocketPath: socketPath) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
+            raw = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask { try await self.exchange(path) }
+                group.addTask {
+                    try await Task.sleep(for: self.timeout)
+                    return nil
                 }
-            raw = try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: hosthealth\r\nConnection: close\r\n\r\n"))
-                var bytes: [UInt8] = []
-                for try await var chunk in inbound {
-                    bytes += chunk.readBytes(length: chunk.readableBytes) ?? []
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let bytes = first else {
+                    throw Failure(description: "the agent did not answer within \(self.timeout); it may be hung")
                 }
                 return bytes
             }
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(description: Self.explain(error))
         }
         return try Self.parse(raw)
+    }
+
+    private func exchange(_ path: String) async throws -> [UInt8] {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(2))
+            .connect(unixDomainSocketPath: socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: hosthealth\r\nConnection: close\r\n\r\n"))
+            var bytes: [UInt8] = []
+            for try await var chunk in inbound {
+                bytes += chunk.readBytes(length: chunk.readableBytes) ?? []
+            }
+            return bytes
+        }
     }
 
     static func parse(_ raw: [UInt8]) throws(Failure) -> (status: Int, body: [UInt8]) {

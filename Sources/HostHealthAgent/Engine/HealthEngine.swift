@@ -18,7 +18,9 @@ public actor HealthEngine {
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
+    /// Monotonic time for every judgement; `wallClock` only to show times.
     private let clock: @Sendable () -> Timestamp
+    private let wallClock: @Sendable () -> Timestamp
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
     private let logger: Logger
@@ -42,7 +44,8 @@ public actor HealthEngine {
     ///   - onTransitions: every batch of state changes, for the journal; must not block.
     public init(
         config: AgentConfig, agent: AgentInfo, linksEnabled: Bool, logger: Logger,
-        clock: @escaping @Sendable () -> Timestamp = WallClock.now,
+        clock: @escaping @Sendable () -> Timestamp = BootClock.now,
+        wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
         refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
         onTransitions: (@Sendable ([Transition]) -> Void)? = nil
     ) {
@@ -50,6 +53,7 @@ public actor HealthEngine {
         self.config = config
         self.agent = agent
         self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
         self.refreshStatistics = refreshStatistics
         self.linksEnabled = linksEnabled
@@ -57,7 +61,9 @@ public actor HealthEngine {
         let now = clock()
         lastEvaluation = now
         // Unknown until the first evaluation (the first reader update or heartbeat).
-        report = HealthReport(host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [], evaluatedAt: now)
+        report = HealthReport(
+            host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [],
+            evaluatedAt: now, wallClockOffset: wallClock() - now)
     }
 
     /// Seconds since the last evaluation, on the engine's own clock.
@@ -82,6 +88,10 @@ public actor HealthEngine {
                 linkNames[link.index] = link.name
             }
             linkReader.resyncs += 1
+            logger.debug("links read", metadata: [
+                "cause": "\(update.cause ?? "?")", "links": "\(links.count)",
+                "seconds": "\(update.durationSeconds ?? 0)",
+            ])
         case .changes:
             for message in update.messages {
                 switch message {
@@ -92,7 +102,8 @@ public actor HealthEngine {
                     linkNames[link.index] = link.name
                     links[link.name] = link
                 case .removed(let index, let name):
-                    links[name] = nil
+                    // By index: the name in the message may already be a new one's.
+                    links[linkNames[index] ?? name] = nil
                     linkNames[index] = nil
                 case .statistics:
                     break
@@ -149,7 +160,14 @@ public actor HealthEngine {
             state = ByteBuffer(bytes: MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format))
             stateCache[format] = (stateVersion, state)
         }
-        return [state, ByteBuffer(bytes: MetricsExposition.renderVolatile(snapshot: snapshot, format: format, now: now))]
+        let volatile = MetricsExposition.renderVolatile(
+            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now)
+        return [state, ByteBuffer(bytes: volatile)]
+    }
+
+    /// The `/health` status code and body, from one and the same verdict.
+    public func health() -> (statusCode: Int, body: ByteBuffer) {
+        (config.health.statusCode(for: report.host.state), document(.health))
     }
 
     /// The `/health` or `/status` JSON for the current verdict.
@@ -189,8 +207,12 @@ public actor HealthEngine {
             stateVersion &+= 1
         }
         report = result.report
+        report.wallClockOffset = wallClock() - now
         lastEvaluation = now
-        if !result.transitions.isEmpty { onTransitions?(result.transitions) }
+        if !result.transitions.isEmpty {
+            // The journal keeps Unix time.
+            onTransitions?(result.transitions.map { var wall = $0; wall.at = report.wallTime($0.at); return wall })
+        }
         for transition in result.transitions {
             logger.notice("state change", metadata: [
                 "component": "\(transition.component?.description ?? "host")",

@@ -11,14 +11,12 @@ final class LinkService: Service {
     let collector: LinkCollector
     let engine: HealthEngine
     let threads: NIOThreadPool
-    let resyncIntervalSeconds: Double
     let logger: Logger
 
-    init(collector: LinkCollector, engine: HealthEngine, threads: NIOThreadPool, resyncIntervalSeconds: Double, logger: Logger) {
+    init(collector: LinkCollector, engine: HealthEngine, threads: NIOThreadPool, logger: Logger) {
         self.collector = collector
         self.engine = engine
         self.threads = threads
-        self.resyncIntervalSeconds = resyncIntervalSeconds
         self.logger = logger
     }
 
@@ -47,8 +45,8 @@ final class LinkService: Service {
                 defer { continuation.finish() }
                 while !Task.isCancelled {
                     do {
-                        try await self.threads.runIfActive { [collector = self.collector, interval = self.resyncIntervalSeconds] in
-                            try collector.runEventLoop(resyncIntervalSeconds: interval) { continuation.yield($0) }
+                        try await self.threads.runIfActive { [collector = self.collector] in
+                            try collector.runEventLoop { continuation.yield($0) }
                         }
                         return  // stopped
                     } catch {

@@ -7,11 +7,14 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPResponseStatus
     public var contentType: String
     public var parts: [ByteBuffer]
+    /// Headers beyond Content-Type and Content-Length.
+    public var headers: [(String, String)]
 
-    public init(status: HTTPResponseStatus, contentType: String, parts: [ByteBuffer]) {
+    public init(status: HTTPResponseStatus, contentType: String, parts: [ByteBuffer], headers: [(String, String)] = []) {
         self.status = status
         self.contentType = contentType
         self.parts = parts
+        self.headers = headers
     }
 
     public init(status: HTTPResponseStatus, contentType: String, body: [UInt8]) {

@@ -3,6 +3,7 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
 internal import ServiceLifecycle
+internal import Synchronization
 
 /// Serves `Routes` over HTTP/1.1 on a socket bound before the service group starts, so a bad
 /// address fails the start with a clear error instead of a half-running agent.
@@ -13,6 +14,7 @@ final class HTTPServer: Service {
     private let channel: NIOAsyncChannel<Connection, Never>
     private let routes: Routes
     private let logger: Logger
+    private let open = Atomic<Int>(0)
 
     private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, logger: Logger) {
         self.name = name
@@ -40,7 +42,15 @@ final class HTTPServer: Service {
         return HTTPServer(name: address.description, channel: channel, routes: routes, logger: logger)
     }
 
+    /// Clients that send nothing for this long are disconnected: an open port must not let
+    /// idle connections use up the agent's file descriptors.
+    static let idleTimeout = TimeAmount.seconds(120)
+    /// Connections beyond this are closed at once.
+    static let maxConnections = 256
+
     private static func configure(_ child: any Channel) throws -> Connection {
+        try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+        try child.pipeline.syncOperations.addHandler(CloseOnIdle())
         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
         return try Connection(wrappingChannelSynchronously: child)
     }
@@ -58,7 +68,15 @@ final class HTTPServer: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 try await self.channel.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
+                        guard self.open.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxConnections else {
+                            self.open.wrappingSubtract(1, ordering: .relaxed)
+                            connection.channel.close(promise: nil)
+                            continue
+                        }
+                        group.addTask {
+                            await self.serve(connection)
+                            self.open.wrappingSubtract(1, ordering: .relaxed)
+                        }
                     }
                 }
             }
@@ -81,7 +99,12 @@ final class HTTPServer: Service {
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
                         headers.add(name: "Content-Length", value: String(response.contentLength))
-                        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                        for (name, value) in response.headers { headers.add(name: name, value: value) }
+                        if !head.isKeepAlive {
+                            headers.add(name: "Connection", value: "close")
+                        } else if head.version.major == 1 && head.version.minor == 0 {
+                            headers.add(name: "Connection", value: "keep-alive")
+                        }
                         try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
                         if head.method != .HEAD {
                             for part in response.parts {
@@ -96,6 +119,19 @@ final class HTTPServer: Service {
             }
         } catch {
             logger.debug("HTTP connection ended", metadata: ["listener": "\(name)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Closes a connection when `IdleStateHandler` reports it idle.
+private final class CloseOnIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 }

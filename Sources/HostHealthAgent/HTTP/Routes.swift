@@ -20,15 +20,17 @@ public struct Routes: Sendable {
         let path = pieces.first.map(String.init) ?? head.uri
         let query = pieces.count > 1 ? Self.parameters(pieces[1]) : [:]
         guard head.method == .GET || head.method == .HEAD else {
-            return HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
+            var response = HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
+            response.headers = [("Allow", "GET, HEAD")]
+            return response
         }
         switch path {
         case "/metrics":
             let format = ExpositionFormat(accept: head.headers.first(name: "accept"))
             return HTTPResponse(status: .ok, contentType: format.contentType, parts: await engine.metrics(format: format))
         case "/health":
-            let code = await engine.config.health.statusCode(for: engine.report.host.state)
-            return json(await engine.document(.health), status: HTTPResponseStatus(statusCode: code))
+            let (code, body) = await engine.health()
+            return json(body, status: HTTPResponseStatus(statusCode: code))
         case "/status":
             return json(await engine.document(.status), status: .ok)
         case "/events":

@@ -38,12 +38,15 @@ public struct Agent: Sendable {
     }
 
     private func run(config: AgentConfig, loader: ConfigLoader, threads: NIOThreadPool) async throws {
-        let collector = options.linksEnabled ? LinkCollector() : nil
+        let collector = options.linksEnabled ? LinkCollector(resyncIntervalSeconds: config.links.resyncIntervalSeconds) : nil
         var refresh: (@Sendable () async throws -> LinkUpdate)?
         if let collector {
             refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
-        let journal = TransitionJournal(directory: options.stateDirectory, threads: threads, logger: logger)
+        let journalThread = NIOThreadPool(numberOfThreads: 1)
+        journalThread.start()
+        defer { journalThread.shutdownGracefully { _ in } }
+        let journal = TransitionJournal(directory: options.stateDirectory, threads: journalThread, logger: logger)
         _ = await journal.open()
         let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
         let engine = HealthEngine(
@@ -77,11 +80,12 @@ public struct Agent: Sendable {
         }
         if let collector {
             services.append(LinkService(
-                collector: collector, engine: engine, threads: threads,
-                resyncIntervalSeconds: config.links.resyncIntervalSeconds, logger: logger))
+                collector: collector, engine: engine, threads: threads, logger: logger))
         }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
-        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger))
+        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger) { config in
+            collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+        })
 
         logger.info("starting", metadata: [
             "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",

@@ -10,12 +10,18 @@ final class ReloadService: Service {
     let engine: HealthEngine
     let notifier: SystemdNotifier
     let logger: Logger
+    /// Tells the readers what changed for them (e.g. the re-read interval).
+    let onReload: @Sendable (AgentConfig) -> Void
 
-    init(loader: ConfigLoader, engine: HealthEngine, notifier: SystemdNotifier, logger: Logger) {
+    init(
+        loader: ConfigLoader, engine: HealthEngine, notifier: SystemdNotifier, logger: Logger,
+        onReload: @escaping @Sendable (AgentConfig) -> Void
+    ) {
         self.loader = loader
         self.engine = engine
         self.notifier = notifier
         self.logger = logger
+        self.onReload = onReload
     }
 
     func run() async throws {
@@ -26,6 +32,7 @@ final class ReloadService: Service {
                 do {
                     let config = try self.loader.load()
                     await self.engine.reload(config)
+                    self.onReload(config)
                     self.logger.info("configuration reloaded", metadata: ["file": "\(self.loader.path)"])
                 } catch {
                     self.logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])

@@ -1,38 +1,39 @@
 /// The `hosthealth_link_*` families: identity, state and 64-bit counters per link.
 enum LinkExposition {
-    private struct Counter: Sendable {
+    /// One per-link family: its name, help and how to read its value off a link.
+    private struct Series: Sendable {
         let name: String
         let help: String
         let value: @Sendable (Link) -> UInt64?
     }
 
-    private static let gauges: [Counter] = [
-        Counter(name: "hosthealth_link_up", help: "1 when the link's operational state is up.") { $0.operState == .up ? 1 : 0 },
-        Counter(name: "hosthealth_link_admin_up", help: "1 when the link is administratively up (IFF_UP).") { $0.adminUp ? 1 : 0 },
-        Counter(name: "hosthealth_link_carrier", help: "1 when the link has carrier.") { $0.carrier.map { $0 ? 1 : 0 } },
-        Counter(name: "hosthealth_link_mtu_bytes", help: "MTU of the link in bytes.") { $0.mtu.map(UInt64.init) },
-        Counter(name: "hosthealth_link_speed_bytes_per_second", help: "Negotiated link speed in bytes per second, where the driver reports one.") {
+    private static let gauges: [Series] = [
+        Series(name: "hosthealth_link_up", help: "1 when the link's operational state is up.") { $0.operState == .up ? 1 : 0 },
+        Series(name: "hosthealth_link_admin_up", help: "1 when the link is administratively up (IFF_UP).") { $0.adminUp ? 1 : 0 },
+        Series(name: "hosthealth_link_carrier", help: "1 when the link has carrier.") { $0.carrier.map { $0 ? 1 : 0 } },
+        Series(name: "hosthealth_link_mtu_bytes", help: "MTU of the link in bytes.") { $0.mtu.map(UInt64.init) },
+        Series(name: "hosthealth_link_speed_bytes_per_second", help: "Negotiated link speed in bytes per second, where the driver reports one.") {
             $0.speedMbps.map { UInt64($0) * 125_000 }
         },
     ]
 
     /// Counters that move only with a link event.
-    private static let carrierCounters: [Counter] = [
-        Counter(name: "hosthealth_link_carrier_changes_total", help: "Carrier changes since the link was created.") { $0.carrierChanges.map(UInt64.init) },
-        Counter(name: "hosthealth_link_carrier_up_changes_total", help: "Carrier gained since the link was created.") { $0.carrierUpCount.map(UInt64.init) },
-        Counter(name: "hosthealth_link_carrier_down_changes_total", help: "Carrier lost since the link was created.") { $0.carrierDownCount.map(UInt64.init) },
+    private static let carrierCounters: [Series] = [
+        Series(name: "hosthealth_link_carrier_changes_total", help: "Carrier changes since the link was created.") { $0.carrierChanges.map(UInt64.init) },
+        Series(name: "hosthealth_link_carrier_up_changes_total", help: "Carrier gained since the link was created.") { $0.carrierUpCount.map(UInt64.init) },
+        Series(name: "hosthealth_link_carrier_down_changes_total", help: "Carrier lost since the link was created.") { $0.carrierDownCount.map(UInt64.init) },
     ]
 
     /// Counters that move between any two scrapes.
-    private static let trafficCounters: [Counter] = [
-        Counter(name: "hosthealth_link_receive_bytes_total", help: "Bytes received.") { $0.statistics?.receiveBytes },
-        Counter(name: "hosthealth_link_transmit_bytes_total", help: "Bytes transmitted.") { $0.statistics?.transmitBytes },
-        Counter(name: "hosthealth_link_receive_packets_total", help: "Packets received.") { $0.statistics?.receivePackets },
-        Counter(name: "hosthealth_link_transmit_packets_total", help: "Packets transmitted.") { $0.statistics?.transmitPackets },
-        Counter(name: "hosthealth_link_receive_errors_total", help: "Receive errors.") { $0.statistics?.receiveErrors },
-        Counter(name: "hosthealth_link_transmit_errors_total", help: "Transmit errors.") { $0.statistics?.transmitErrors },
-        Counter(name: "hosthealth_link_receive_drops_total", help: "Received packets dropped.") { $0.statistics?.receiveDrops },
-        Counter(name: "hosthealth_link_transmit_drops_total", help: "Packets dropped on transmit.") { $0.statistics?.transmitDrops },
+    private static let trafficCounters: [Series] = [
+        Series(name: "hosthealth_link_receive_bytes_total", help: "Bytes received.") { $0.statistics?.receiveBytes },
+        Series(name: "hosthealth_link_transmit_bytes_total", help: "Bytes transmitted.") { $0.statistics?.transmitBytes },
+        Series(name: "hosthealth_link_receive_packets_total", help: "Packets received.") { $0.statistics?.receivePackets },
+        Series(name: "hosthealth_link_transmit_packets_total", help: "Packets transmitted.") { $0.statistics?.transmitPackets },
+        Series(name: "hosthealth_link_receive_errors_total", help: "Receive errors.") { $0.statistics?.receiveErrors },
+        Series(name: "hosthealth_link_transmit_errors_total", help: "Transmit errors.") { $0.statistics?.transmitErrors },
+        Series(name: "hosthealth_link_receive_drops_total", help: "Received packets dropped.") { $0.statistics?.receiveDrops },
+        Series(name: "hosthealth_link_transmit_drops_total", help: "Packets dropped on transmit.") { $0.statistics?.transmitDrops },
     ]
 
     static func renderState(_ links: [String: Link], into writer: inout MetricsWriter) {
@@ -60,7 +61,7 @@ enum LinkExposition {
     }
 
     private static func write(
-        _ metrics: [Counter], _ type: MetricType, _ links: [Link], _ labelSets: [[UInt8]], into writer: inout MetricsWriter
+        _ metrics: [Series], _ type: MetricType, _ links: [Link], _ labelSets: [[UInt8]], into writer: inout MetricsWriter
     ) {
         for metric in metrics {
             writer.family(metric.name, type, help: metric.help)

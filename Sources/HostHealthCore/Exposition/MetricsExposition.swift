@@ -1,12 +1,3 @@
-/// Facts about the running agent that the scrape reports about itself.
-public struct AgentInfo: Sendable, Equatable {
-    public var version: String
-
-    public init(version: String) {
-        self.version = version
-    }
-}
-
 /// Renders the `/metrics` body from the latest snapshot and verdict, in two parts: what changes
 /// only with a verdict or a link event (cacheable), and what moves at every scrape.
 public enum MetricsExposition {
@@ -15,7 +6,7 @@ public enum MetricsExposition {
         report: HealthReport, snapshot: HostSnapshot, agent: AgentInfo, format: ExpositionFormat, now: Timestamp
     ) -> [UInt8] {
         renderState(report: report, snapshot: snapshot, agent: agent, format: format)
-            + renderVolatile(snapshot: snapshot, format: format, now: now)
+            + renderVolatile(snapshot: snapshot, format: format, now: now, wallClockOffset: report.wallClockOffset)
     }
 
     /// Build info, host and component states, link identity, state and carrier counters.
@@ -35,7 +26,7 @@ public enum MetricsExposition {
         writer.family("hosthealth_host_capacity_ratio", .gauge, help: "Share of full traffic the host can take (1 ok, 0 drain).")
         writer.sample("hosthealth_host_capacity_ratio", [:], report.host.capacity)
         writer.family("hosthealth_host_state_since_timestamp_seconds", .gauge, help: "When the host entered its current state, in Unix seconds.")
-        writer.sample("hosthealth_host_state_since_timestamp_seconds", [:], report.host.since.secondsSinceEpoch.rounded(.down))
+        writer.sample("hosthealth_host_state_since_timestamp_seconds", [:], report.wallTime(report.host.since).secondsSinceEpoch.rounded(.down))
 
         writer.family("hosthealth_component_state", .gauge, help: "Component health state as a state set: 1 for the current state, 0 for the others.")
         for component in report.components {
@@ -51,14 +42,17 @@ public enum MetricsExposition {
         return writer.bytes
     }
 
-    /// Traffic counters and the readers' own health; ends the body.
-    public static func renderVolatile(snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp) -> [UInt8] {
+    /// Traffic counters and the readers' own health; ends the body. `now` is on the snapshot's
+    /// clock; `wallClockOffset` turns it into Unix time (see `HealthReport`).
+    public static func renderVolatile(
+        snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp, wallClockOffset: Double = 0
+    ) -> [UInt8] {
         let linkCount = snapshot.links?.count ?? 0
         var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 900)
         if let links = snapshot.links {
             LinkExposition.renderTraffic(links, into: &writer)
         }
-        ReaderExposition.render(snapshot.readers, into: &writer, now: now)
+        ReaderExposition.render(snapshot.readers, into: &writer, now: now, wallClockOffset: wallClockOffset)
         return writer.finish()
     }
 }

@@ -1,10 +1,10 @@
 /// The agent's own health per reader: is each source being read, and how fresh is it.
 enum ReaderExposition {
-    static func render(_ readers: [ReaderStatus], into writer: inout MetricsWriter, now: Timestamp) {
+    static func render(_ readers: [ReaderStatus], into writer: inout MetricsWriter, now: Timestamp, wallClockOffset: Double) {
         let sorted = readers.sorted { $0.name < $1.name }
         writer.family("hosthealth_reader_last_success_timestamp_seconds", .gauge, help: "When the reader last read its source successfully, in Unix seconds (0: never).")
         for reader in sorted {
-            writer.sample("hosthealth_reader_last_success_timestamp_seconds", ["reader": reader.name], reader.lastSuccess?.secondsSinceEpoch ?? 0)
+            writer.sample("hosthealth_reader_last_success_timestamp_seconds", ["reader": reader.name], reader.lastSuccess.map { $0.secondsSinceEpoch + wallClockOffset } ?? 0)
         }
         writer.family("hosthealth_reader_age_seconds", .gauge, help: "Seconds since the reader's last successful read (+Inf: never).")
         for reader in sorted {

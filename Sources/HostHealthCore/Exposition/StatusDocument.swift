@@ -70,12 +70,12 @@ public struct StatusDocument: Sendable, Codable, Equatable {
 
     public init(report: HealthReport) {
         host = Host(
-            state: report.host.state, capacity: report.host.capacity, since: report.host.since.rfc3339,
+            state: report.host.state, capacity: report.host.capacity, since: report.wallTime(report.host.since).rfc3339,
             maintenance: report.host.maintenance, reasons: report.host.reasons)
         components = report.components.map {
             Component(
                 kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
-                reason: $0.reason, since: $0.since.rfc3339, progress: $0.progress,
+                reason: $0.reason, since: report.wallTime($0.since).rfc3339, progress: $0.progress,
                 etaSeconds: $0.etaSeconds, stale: $0.stale)
         }
     }
@@ -94,7 +94,7 @@ public struct HealthDocument: Sendable, Codable, Equatable {
     public init(report: HealthReport) {
         state = report.host.state
         capacity = report.host.capacity
-        since = report.host.since.rfc3339
+        since = report.wallTime(report.host.since).rfc3339
         reasons = report.host.reasons
         components = Dictionary(uniqueKeysWithValues: report.components.map { ($0.id.description, $0.state) })
     }

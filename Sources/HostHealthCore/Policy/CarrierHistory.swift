@@ -23,10 +23,9 @@ public struct CarrierHistory: Sendable, Equatable {
         }
     }
 
-    /// Carrier changes within the window. A counter that went backwards (driver reset) counts
-    /// from zero.
-    public func changes(at now: Timestamp, window: Double) -> UInt32 {
-        _ = (now, window)  // The samples were already pruned to the window by `record`.
+    /// Carrier changes within the window the history was last recorded with. A counter that
+    /// went backwards (driver reset, link re-created) counts from zero.
+    public var changesInWindow: UInt32 {
         var total: UInt32 = 0
         for (previous, next) in zip(samples, samples.dropFirst()) {
             let step = next.changes >= previous.changes ? next.changes - previous.changes : next.changes

@@ -103,7 +103,8 @@ public struct HealthPolicy: Sendable {
             return "\(reader.name) reader has not read successfully yet" + (reader.lastError.map { ": \($0)" } ?? "")
         }
         if age > limit {
-            return "\(reader.name) reader stale for \(Int(age))s" + (reader.lastError.map { ": \($0)" } ?? "")
+            // No running count of seconds: the reason stays the same while the state does.
+            return "\(reader.name) reader stale: no good read for over \(LinkHealth.duration(limit))" + (reader.lastError.map { ": \($0)" } ?? "")
         }
         return nil
     }

@@ -22,10 +22,20 @@ public struct HealthReport: Sendable, Equatable {
     /// Sorted by id, so outputs are stable.
     public var components: [ComponentHealth]
     public var evaluatedAt: Timestamp
+    /// Seconds to add to this report's timestamps for Unix time. The agent judges on a
+    /// monotonic clock, so a stepped system clock cannot fake a held recovery or a stale
+    /// reader; outputs convert with this when they show a time.
+    public var wallClockOffset: Double
 
-    public init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp) {
+    public init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp, wallClockOffset: Double = 0) {
         self.host = host
         self.components = components
         self.evaluatedAt = evaluatedAt
+        self.wallClockOffset = wallClockOffset
+    }
+
+    /// A timestamp of this report as Unix time.
+    public func wallTime(_ time: Timestamp) -> Timestamp {
+        time + wallClockOffset
     }
 }

@@ -25,9 +25,13 @@ public struct LinkHealth: Sendable {
             if let requirement { matchedPatterns.insert(requirement.pattern) }
             var verdict = judge(link, requirement: requirement, history: history[name], now: now)
             if let stale {
-                verdict.state = .unknown
-                verdict.reason = stale
+                // Only what the host depends on becomes unknown; the host itself carries the
+                // reader's reason once, not once per link.
                 verdict.stale = true
+                if requirement != nil {
+                    verdict.state = .unknown
+                    verdict.reason = stale
+                }
             }
             verdicts.append(verdict)
         }
@@ -75,7 +79,7 @@ public struct LinkHealth: Sendable {
             return verdict(.degraded, "required link is \(link.operState.rawValue)")
         }
         if let history {
-            let changes = history.changes(at: now, window: config.flapWindowSeconds)
+            let changes = history.changesInWindow
             if changes > config.flapMaxChanges {
                 return verdict(.degraded, "carrier flapping: \(changes) changes in \(Self.duration(config.flapWindowSeconds))")
             }

@@ -31,7 +31,6 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
 /// each owner uses it from one thread at a time.
 final class NetlinkSocket: @unchecked Sendable {
     private let socket: OpaquePointer
-    let portID: UInt32
     private var sequence: UInt32 = 1
     private var buffer: UnsafeMutableRawBufferPointer
 
@@ -50,12 +49,18 @@ final class NetlinkSocket: @unchecked Sendable {
             throw NetlinkError(operation: "bind", errno: code)
         }
         socket = opened
-        portID = mnl_socket_get_portid(opened)
         // Large enough for any dump chunk the kernel builds (it caps them near 32 KiB).
         buffer = .allocate(byteCount: max(64 * 1024, Int(hh_mnl_socket_buffer_size())), alignment: 8)
         if groups != 0 {
             // Room for a burst of events (a flood of link changes) before the kernel drops any.
-            _ = hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024)
+            // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN; without it the kernel
+            // caps SO_RCVBUF there, and ENOBUFS plus a fresh dump covers the rest.
+            if hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUFFORCE, 4 * 1024 * 1024) != 0 {
+                _ = hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024)
+            }
+        } else {
+            // A dump the kernel does not answer must not hold a scrape forever.
+            _ = hh_set_receive_timeout(fileDescriptor, 2000)
         }
     }
 
@@ -107,7 +112,10 @@ final class NetlinkSocket: @unchecked Sendable {
         let received = hh_recv(fileDescriptor, buffer.baseAddress, buffer.count, wait ? 0 : 1)
         if received < 0 {
             let code = Int32(-received)
-            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                if wait { throw NetlinkError(operation: "receive (no answer within 2 s)", errno: code) }
+                return nil
+            }
             throw NetlinkError(operation: "receive", errno: code)
         }
         return RTNetlinkParser.parse(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
