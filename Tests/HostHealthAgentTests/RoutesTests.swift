@@ -89,6 +89,24 @@ func healthState(_ response: HTTPResponse) throws -> String {
         #expect(try healthState(response) == "unknown")
     }
 
+    @Test func hostWithNoCollectorsIsOkAfterTheFirstTick() async throws {
+        let engine = HealthEngine(
+            config: AgentConfig(), agent: AgentInfo(version: "test"), linksEnabled: false,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            clock: { clock.now }, wallClock: { clock.now })
+        #expect(await engine.report.host.state == .unknown)
+        await engine.tick()
+        #expect(await engine.report.host.state == .ok)
+    }
+
+    @Test func aQuietTickStillMovesLiveness() async throws {
+        let engine = makeEngine(config([]), clock: clock)
+        await engine.apply(dump([link("eth0", index: 2)]))
+        clock.advance(20)
+        await engine.tick()
+        #expect(await engine.secondsSinceEvaluation == 0)
+    }
+
     @Test func staleLinkReaderMakesTheHostUnknown() async throws {
         let engine = makeEngine(config([RequiredLink(pattern: LinkPattern("eth0"))]), clock: clock)
         await engine.apply(dump([link("eth0", index: 2)]))

@@ -18,6 +18,7 @@ public actor HealthEngine {
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
+    private var lastFullEvaluation: Timestamp
     /// Monotonic time for every judgement; `wallClock` only to show times.
     private let clock: @Sendable () -> Timestamp
     private let wallClock: @Sendable () -> Timestamp
@@ -60,6 +61,7 @@ public actor HealthEngine {
         self.linkReader = ReaderStatus(name: "links")
         let now = clock()
         lastEvaluation = now
+        lastFullEvaluation = now
         // Unknown until the first evaluation (the first reader update or heartbeat).
         report = HealthReport(
             host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [],
@@ -135,10 +137,27 @@ public actor HealthEngine {
         evaluate()
     }
 
-    /// Re-judges with the clock moved on: hysteresis hold times and staleness advance even
-    /// when nothing else happens.
+    /// Re-judges with the clock moved on: hysteresis hold times, flap windows and staleness
+    /// advance even when nothing else happens. When none of them can change the verdict, the
+    /// tick only proves the engine alive: an idle host with a thousand links costs next to
+    /// nothing.
     public func tick() {
-        evaluate()
+        let now = clock()
+        if verdictMayChange(by: now) || now - lastFullEvaluation >= 30 {
+            evaluate(now: now)
+        } else {
+            lastEvaluation = now
+        }
+    }
+
+    /// Whether time alone could change the verdict at `now`.
+    private func verdictMayChange(by now: Timestamp) -> Bool {
+        if memory.host == nil { return true }  // never judged yet
+        if memory.components.values.contains(where: { $0.pendingState != nil }) { return true }
+        if memory.carrierHistory.values.contains(where: { $0.samples.count > 1 }) { return true }
+        guard linksEnabled else { return false }
+        guard let lastSuccess = linkReader.lastSuccess else { return true }
+        return now - lastSuccess >= config.links.staleAfterSeconds - 2
     }
 
     /// Takes a new configuration (SIGHUP); the policy's memory is kept.
@@ -209,6 +228,7 @@ public actor HealthEngine {
         report = result.report
         report.wallClockOffset = wallClock() - now
         lastEvaluation = now
+        lastFullEvaluation = now
         if !result.transitions.isEmpty {
             // The journal keeps Unix time.
             onTransitions?(result.transitions.map { var wall = $0; wall.at = report.wallTime($0.at); return wall })
