@@ -292,8 +292,9 @@ def tail(path, lines=15):
 class Agent:
     """One hosthealthd with its own config file, ports, control socket and log."""
 
-    def __init__(self, ctx, config_text, name="agent", env=None):
+    def __init__(self, ctx, config_text, name="agent", env=None, extra_args=()):
         self.ctx = ctx
+        self.extra_args = list(extra_args)
         self.dir = ctx.tempdir(name)
         self.config = os.path.join(self.dir, "hosthealth.yaml")
         self.write_config(config_text)
@@ -315,7 +316,7 @@ class Agent:
                 f"--config.file={self.config}",
                 f"--web.listen-address=127.0.0.1:{self.web_port}",
                 f"--agent-check.listen-address=127.0.0.1:{self.check_port}",
-                f"--control.socket={self.socket}"]
+                f"--control.socket={self.socket}", *self.extra_args]
 
     def start(self, wait=True):
         env = dict(os.environ)
@@ -1005,6 +1006,113 @@ def test_scrapes_answer_during_link_flood(ctx):
     check(rss < 60 * 1024, f"VmRSS is {rss / 1024:.1f} MiB after the flood, want below 60 MB")
 
 
+def https_get(port, path, auth=None, timeout=5.0):
+    """GET over TLS without verifying the self-signed certificate; returns (status, body)."""
+    import base64
+    import http.client
+    import ssl
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+    headers = {}
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_web_config_tls_and_basic_auth(ctx):
+    import crypt
+    directory = ctx.tempdir("webconfig")
+    cert = os.path.join(directory, "cert.pem")
+    key = os.path.join(directory, "key.pem")
+    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "2", "-subj", "/CN=localhost"])
+    # htpasswd -B writes $2y$; libxcrypt writes $2b$: the same algorithm under two names.
+    hashed = crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 6)).replace("$2b$", "$2y$", 1)
+    web_config = os.path.join(directory, "web.yml")
+    with open(web_config, "w") as f:
+        f.write(f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\nbasic_auth_users:\n  prometheus: '{hashed}'\n")
+    agent = Agent(ctx, CONFIG_REQUIRED, name="tls", extra_args=[f"--web.config.file={web_config}"]).start(wait=False)
+
+    def probe():
+        if agent.proc.poll() is not None:
+            raise Fail(f"hosthealthd exited {agent.proc.returncode}: {tail(agent.log_path, 5)}")
+        try:
+            return https_get(agent.web_port, "/livez", auth=("prometheus", "s3cret"))[0] == 200, None
+        except OSError as error:
+            return False, error
+    ok, value, _ = wait_until(probe, 10)
+    check(ok, f"/livez over TLS with the right password did not answer 200 (last: {value})")
+    status, _ = https_get(agent.web_port, "/health")
+    check(status == 401, f"/health without credentials answered {status}, want 401")
+    status, _ = https_get(agent.web_port, "/metrics", auth=("prometheus", "wrong"))
+    check(status == 401, f"/metrics with a wrong password answered {status}, want 401")
+    status, body = https_get(agent.web_port, "/metrics", auth=("prometheus", "s3cret"))
+    check(status == 200 and b"hosthealth_host_state" in body, f"/metrics with the password answered {status}")
+    plain_failed = False
+    try:
+        plain, _, _ = agent.get("/health")
+        plain_failed = plain is None or plain >= 400
+    except Exception:
+        plain_failed = True
+    check(plain_failed, "plain HTTP on the TLS port was answered")
+    # The control socket is local and permission-checked: no TLS, no password.
+    result = hostctl(ctx, "status", "--socket", agent.socket)
+    check(result.returncode == 0, f"hostctl over the control socket exited {result.returncode}: {result.stderr.strip()}")
+
+
+def test_web_config_refused_with_file_and_reason(ctx):
+    directory = ctx.tempdir("badweb")
+    web_config = os.path.join(directory, "web.yml")
+    with open(web_config, "w") as f:
+        f.write("tls_server_config:\n  cert_file: /nonexistent/cert.pem\n")
+    agent = Agent(ctx, CONFIG_REQUIRED, name="badweb", extra_args=[f"--web.config.file={web_config}"]).start(wait=False)
+    try:
+        rc = agent.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        raise Fail("hosthealthd still runs 5s after being given a web config without key_file")
+    text = agent.log_text()
+    check(rc == 78, f"hosthealthd exited {rc}, want 78; output: {text.strip()[:300]}")
+    check(web_config in text and "key_file" in text, f"the error does not name the file and key_file: {text.strip()[:300]}")
+
+
+def test_journal_survives_kill_and_restart(ctx):
+    state = ctx.tempdir("state")
+    agent = Agent(ctx, CONFIG_REQUIRED, name="journal", extra_args=[f"--state.dir={state}"]).start()
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+    journal = os.path.join(state, "journal.tsv")
+    ok, _, _ = wait_until(lambda: (os.path.exists(journal) and "failed" in open(journal).read(), None), 3)
+    check(ok, f"no 'failed' transition reached {journal}")
+    agent.proc.kill()
+    agent.proc.wait(timeout=5)
+    # What a crash in the middle of a write leaves: half a record.
+    with open(journal, "a") as f:
+        f.write("v1\t1795816440.5\tlink:e2ea\te2e")
+    set_link(PEER, "up")
+    agent.start()
+    text = agent.log_text()
+    check("skipped unreadable records" in text, "the torn record was not reported at start")
+    result = hostctl(ctx, "events", "--socket", agent.socket, "--json")
+    check(result.returncode == 0, f"hostctl events exited {result.returncode}: {result.stderr.strip()}")
+    events = json.loads(result.stdout)["events"]
+    failed = [e for e in events if e["component"] == f"link:{REQUIRED}" and e["to"] == "failed"]
+    check(failed, f"the transition to failed recorded before kill -9 is missing: {events}")
+    check(all("e2e" != e.get("name") for e in events), "the torn record was read as an event")
+    status, _, body = agent.get("/events?since=1h")
+    check(status == 200 and json.loads(body)["events"], f"/events?since=1h answered {status}")
+    status, _, _ = agent.get("/events?since=someday")
+    check(status == 400, f"/events?since=someday answered {status}, want 400")
+    table = hostctl(ctx, "events", "--socket", agent.socket)
+    check("COMPONENT" in table.stdout and f"link:{REQUIRED}" in table.stdout, f"hostctl events table: {table.stdout[:300]}")
+
+
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
@@ -1019,6 +1127,9 @@ TESTS = [
     ("sighup_keeps_old_config_when_new_is_bad", test_sighup_keeps_old_config_when_new_is_bad),
     ("sd_notify_ready_and_watchdog", test_sd_notify_ready_and_watchdog),
     ("scrapes_answer_during_link_flood", test_scrapes_answer_during_link_flood),
+    ("web_config_tls_and_basic_auth", test_web_config_tls_and_basic_auth),
+    ("web_config_refused_with_file_and_reason", test_web_config_refused_with_file_and_reason),
+    ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
 ]
 
 

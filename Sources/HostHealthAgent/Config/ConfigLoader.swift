@@ -22,8 +22,7 @@ public struct ConfigLoader: Sendable {
         case .failure(let error):
             let code = error.code
             if code == ENOENT && !explicit { return AgentConfig() }
-            let why = String(cString: strerror(code))
-            throw ConfigError(file: path, reason: "cannot read the configuration file: \(why)")
+            throw ConfigError(file: path, reason: "cannot read the configuration file: \(Self.describe(code))")
         }
         return try ConfigParser(file: path).parse(text)
     }
@@ -46,6 +45,10 @@ public struct ConfigLoader: Sendable {
             if bytes.count > 1 << 20 { return .failure(ReadError(code: EFBIG)) }
         }
         return .success(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code))
     }
 
     struct ReadError: Error {

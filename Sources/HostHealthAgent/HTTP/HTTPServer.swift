@@ -2,6 +2,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
+internal import NIOSSL
 internal import ServiceLifecycle
 internal import Synchronization
 
@@ -13,17 +14,20 @@ final class HTTPServer: Service {
     let name: String
     private let channel: NIOAsyncChannel<Connection, Never>
     private let routes: Routes
+    /// TLS and basic auth from `--web.config.file`, for TCP listeners.
+    private let security: WebSecurity?
     private let logger: Logger
     private let open = Atomic<Int>(0)
 
-    private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, logger: Logger) {
+    private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, security: WebSecurity?, logger: Logger) {
         self.name = name
         self.channel = channel
         self.routes = routes
+        self.security = security
         self.logger = logger
     }
 
-    static func bind(_ address: ListenAddress, routes: Routes, logger: Logger) async throws -> HTTPServer {
+    static func bind(_ address: ListenAddress, routes: Routes, security: WebSecurity? = nil, logger: Logger) async throws -> HTTPServer {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -32,14 +36,14 @@ final class HTTPServer: Service {
         switch address {
         case .tcp(let host, let port):
             channel = try await bootstrap.bind(host: host, port: port) { child in
-                child.eventLoop.makeCompletedFuture { try Self.configure(child) }
+                child.eventLoop.makeCompletedFuture { try Self.configure(child, tls: security?.settings.tls) }
             }
         case .unix(let path):
             channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
-                child.eventLoop.makeCompletedFuture { try Self.configure(child) }
+                child.eventLoop.makeCompletedFuture { try Self.configure(child, tls: nil) }
             }
         }
-        return HTTPServer(name: address.description, channel: channel, routes: routes, logger: logger)
+        return HTTPServer(name: address.description, channel: channel, routes: routes, security: security, logger: logger)
     }
 
     /// Clients that send nothing for this long are disconnected: an open port must not let
@@ -48,7 +52,10 @@ final class HTTPServer: Service {
     /// Connections beyond this are closed at once.
     static let maxConnections = 256
 
-    private static func configure(_ child: any Channel) throws -> Connection {
+    private static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
+        if let tls {
+            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        }
         try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
         try child.pipeline.syncOperations.addHandler(CloseOnIdle())
         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
@@ -95,7 +102,16 @@ final class HTTPServer: Service {
                         break
                     case .end:
                         guard let head = request else { continue }
-                        let response = await routes.respond(to: head)
+                        let response: HTTPResponse
+                        if let authenticator = security?.settings.authenticator,
+                           await !authenticator.authorizes(head.headers.first(name: "authorization")) {
+                            response = HTTPResponse(
+                                status: .unauthorized, contentType: "text/plain; charset=utf-8",
+                                parts: [ByteBuffer(string: "unauthorized\n")],
+                                headers: [("WWW-Authenticate", "Basic realm=\"hosthealth\"")])
+                        } else {
+                            response = await routes.respond(to: head)
+                        }
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
                         headers.add(name: "Content-Length", value: String(response.contentLength))

@@ -55,12 +55,18 @@ public struct Agent: Sendable {
         let routes = Routes(engine: engine, journal: journal)
         let notifier = SystemdNotifier()
 
+        // bcrypt checks run here, off the event loops and the reader's threads.
+        let authThread = NIOThreadPool(numberOfThreads: 1)
+        authThread.start()
+        defer { authThread.shutdownGracefully { _ in } }
+        let security = try options.webConfigFile.map { try WebSecurity(path: $0, threads: authThread) }
+
         var services: [any Service] = [
             JournalService(journal: journal, transitions: transitions, finish: { transitionSink.finish() }),
         ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
-                try await HTTPServer.bind(address, routes: routes, logger: logger)
+                try await HTTPServer.bind(address, routes: routes, security: security, logger: logger)
             })
         }
         if let path = options.controlSocket {
@@ -83,8 +89,13 @@ public struct Agent: Sendable {
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
-        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger) { config in
+        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger) { [logger] config in
             collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+            do {
+                try security?.reload()
+            } catch {
+                logger.error("web configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
+            }
         })
 
         logger.info("starting", metadata: [
@@ -93,6 +104,7 @@ public struct Agent: Sendable {
             "agent_check": "\(options.agentCheckAddress?.description ?? "off")",
             "control_socket": "\(options.controlSocket ?? "off")",
             "state_dir": "\(options.stateDirectory ?? "off")",
+            "web_config": "\(options.webConfigFile ?? "none")",
             "collectors": "\(options.linksEnabled ? "links" : "none")",
         ])
         let group = ServiceGroup(configuration: .init(

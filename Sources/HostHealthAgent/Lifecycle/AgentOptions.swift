@@ -10,6 +10,8 @@ public struct AgentOptions: Sendable, Equatable {
 
     public var configFile: String?
     public var webListenAddresses: [ListenAddress]
+    /// TLS and basic auth for the web listeners (exporter-toolkit format).
+    public var webConfigFile: String?
     public var agentCheckAddress: ListenAddress?
     public var controlSocket: String?
     /// Where the transition journal is kept; nil keeps it in memory only.

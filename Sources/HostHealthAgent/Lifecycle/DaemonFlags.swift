@@ -24,6 +24,7 @@ public struct DaemonFlags: Sendable {
     static let flags: [Flag] = [
         Flag(name: "config.file", value: "path", help: "Configuration file. A missing default file means built-in defaults; a file named here must exist. (default: \(ConfigLoader.defaultPath))"),
         Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))"),
+        Flag(name: "web.config.file", value: "path", help: "TLS and basic auth for the web listeners, in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users). Not applied to the control socket, which is local and permission-checked. (default: none)"),
         Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))"),
         Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))"),
         Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.tsv, bounded, fsynced); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
@@ -68,6 +69,9 @@ public struct DaemonFlags: Sendable {
                 let text = try value(for: name, inline: inline)
                 guard !text.isEmpty else { throw AgentError(.badFlag, "--web.listen-address cannot be empty") }
                 webAddresses.append(try ListenAddress(parsing: text))
+            case "web.config.file":
+                let path = try value(for: name, inline: inline)
+                options.webConfigFile = path.isEmpty ? nil : path
             case "agent-check.listen-address":
                 let text = try value(for: name, inline: inline)
                 if text.isEmpty {

@@ -1,0 +1,87 @@
+internal import HummingbirdBcrypt
+internal import NIOPosix
+internal import Synchronization
+
+/// Checks `Authorization: Basic` against `basic_auth_users` (bcrypt hashes).
+///
+/// bcrypt is slow on purpose (tens of milliseconds at cost 10); a load balancer asking
+/// `/health` every second must not cost a core. Verification runs on a pool thread, never an
+/// event loop, and successful pairs are remembered by a keyed 64-bit digest, not in clear.
+final class BasicAuthenticator: Sendable {
+    private let users: [String: String]
+    private let threads: NIOThreadPool
+    private let verified = Mutex<Set<Int>>([])
+    /// The digest key: random per process, so the remembered digests mean nothing outside it.
+    private let key = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+
+    init(users: [String: String], threads: NIOThreadPool) {
+        // htpasswd writes $2y$; it is the same algorithm as $2b$, which the bcrypt module reads.
+        self.users = users.mapValues { $0.hasPrefix("$2y$") ? "$2b$" + $0.dropFirst(4) : $0 }
+        self.threads = threads
+    }
+
+    /// True when the header carries a known user with the right password.
+    func authorizes(_ authorization: String?) async -> Bool {
+        guard let authorization, let (user, password) = Self.credentials(authorization),
+              let hash = users[user]
+        else { return false }
+        let digest = self.digest(user, password)
+        if verified.withLock({ $0.contains(digest) }) { return true }
+        let matches = (try? await threads.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+        if matches {
+            verified.withLock { remembered in
+                if remembered.count > 1024 { remembered.removeAll() }
+                remembered.insert(digest)
+            }
+        }
+        return matches
+    }
+
+    private func digest(_ user: String, _ password: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(key.0)
+        hasher.combine(user)
+        hasher.combine(key.1)
+        hasher.combine(password)
+        return hasher.finalize()
+    }
+
+    /// `Basic base64(user:password)` → (user, password).
+    static func credentials(_ header: String) -> (String, String)? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+              let decoded = Base64.decode(parts[1].trimmingPrefix(" ")),
+              let text = String(validating: decoded, as: UTF8.self),
+              let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// Standard base64 (RFC 4648) decoding, padding optional.
+enum Base64 {
+    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var output: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in text.utf8 {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"): value = 62
+            case UInt8(ascii: "/"): value = 63
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return output
+    }
+}
