@@ -43,10 +43,12 @@ public struct Agent: Sendable {
         if let collector {
             refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
-        let journalThread = NIOThreadPool(numberOfThreads: 1)
-        journalThread.start()
-        defer { journalThread.shutdownGracefully { _ in } }
-        let journal = TransitionJournal(directory: options.stateDirectory, threads: journalThread, logger: logger)
+        // Slow work that must never delay a scrape's dump or the link events: journal writes
+        // (fdatasync on a busy disk) and bcrypt checks.
+        let background = NIOThreadPool(numberOfThreads: 1)
+        background.start()
+        defer { background.shutdownGracefully { _ in } }
+        let journal = TransitionJournal(directory: options.stateDirectory, threads: background, logger: logger)
         _ = await journal.open()
         let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
         let engine = HealthEngine(
@@ -55,11 +57,7 @@ public struct Agent: Sendable {
         let routes = Routes(engine: engine, journal: journal)
         let notifier = SystemdNotifier()
 
-        // bcrypt checks run here, off the event loops and the reader's threads.
-        let authThread = NIOThreadPool(numberOfThreads: 1)
-        authThread.start()
-        defer { authThread.shutdownGracefully { _ in } }
-        let security = try options.webConfigFile.map { try WebSecurity(path: $0, threads: authThread) }
+        let security = try options.webConfigFile.map { try WebSecurity(path: $0, threads: background) }
 
         var services: [any Service] = [
             JournalService(journal: journal, transitions: transitions, finish: { transitionSink.finish() }),
