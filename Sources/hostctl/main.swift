@@ -92,7 +92,7 @@ struct Events: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the transition journal: what changed, when and why, newest last.")
 
-    @Option(help: ArgumentHelp("Only transitions since this time (2026-11-27T21:54:00Z) or for this long (1h, 30m).", valueName: "when"))
+    @Option(help: ArgumentHelp("Only transitions since this time (2026-11-27T21:54:00Z or Unix seconds) or for this long (1h, 30m).", valueName: "when"))
     var since: String?
 
     @Flag(help: "Print the events document as JSON (the same as GET /events).")

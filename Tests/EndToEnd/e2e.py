@@ -1113,6 +1113,34 @@ def test_journal_survives_kill_and_restart(ctx):
     check("COMPONENT" in table.stdout and f"link:{REQUIRED}" in table.stdout, f"hostctl events table: {table.stdout[:300]}")
 
 
+def test_connection_flood_is_refused_without_harm(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED, name="flood").start()
+    sockets = []
+    try:
+        for _ in range(300):
+            s = socket.create_connection(("127.0.0.1", agent.web_port), timeout=2)
+            sockets.append(s)
+        time.sleep(0.3)
+        check(agent.alive(), f"hosthealthd died under 300 idle connections: {tail(agent.log_path, 5)}")
+        refused = 0
+        for s in sockets:
+            s.settimeout(0.05)
+            try:
+                if s.recv(1) == b"":
+                    refused += 1
+            except (socket.timeout, BlockingIOError):
+                pass
+            except OSError:
+                refused += 1
+        check(refused >= 300 - 32, f"only {refused} of 300 connections from one address were refused (limit 32)")
+    finally:
+        for s in sockets:
+            s.close()
+    time.sleep(0.2)
+    status, _, _ = agent.get("/health")
+    check(status == 200, f"/health answered {status} after the flood, want 200")
+
+
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
@@ -1130,6 +1158,7 @@ TESTS = [
     ("web_config_tls_and_basic_auth", test_web_config_tls_and_basic_auth),
     ("web_config_refused_with_file_and_reason", test_web_config_refused_with_file_and_reason),
     ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
+    ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
 ]
 
 

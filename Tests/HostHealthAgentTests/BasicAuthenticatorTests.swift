@@ -29,6 +29,8 @@ import Testing
         #expect(await !authenticator.authorizes("Basic cHJvbWV0aGV1czp3cm9uZw=="))  // prometheus:wrong
         #expect(await !authenticator.authorizes("Basic b3RoZXI6czNjcmV0"))  // other:s3cret
         #expect(await !authenticator.authorizes(nil))
+        // A NUL would end the password for the C bcrypt: "s3cret\0junk" must not pass as "s3cret".
+        #expect(await !authenticator.authorizes("Basic cHJvbWV0aGV1czpzM2NyZXQAanVuaw=="))
         try await threads.shutdownGracefully()
     }
 }

@@ -48,6 +48,9 @@ import Testing
 
     @Test func aMissingValueIsAnError() {
         #expect(throws: AgentError.self) { try DaemonFlags.parse(["--config.file"]) }
+        // The next flag is not a value: `--state.dir --control.socket=` must not make a folder
+        // named "--control.socket=".
+        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--state.dir", "--control.socket="]) }
     }
 
     @Test func agentCheckMustBeTCP() {

@@ -27,7 +27,7 @@ import Testing
         try file.append(JournalLine.encode(transition(3)))
         let loaded = file.load(limit: 10)
         #expect(loaded.transitions == [transition(1), transition(2), transition(3)])
-        #expect(loaded.skipped == 0)
+        #expect(loaded.skipped.isEmpty)
     }
 
     @Test func aTornLastRecordIsCutOffAndLaterAppendsStayReadable() throws {
@@ -42,9 +42,32 @@ import Testing
         handle.closeFile()
         let loaded = file.load(limit: 10)
         #expect(loaded.transitions == [transition(1)])
-        #expect(loaded.skipped == 1)
+        #expect(loaded.skipped == [file.path: 1])
+        #expect(file.load(limit: 10).skipped.isEmpty, "the torn record is cut off, not met again")
         try file.append(JournalLine.encode(transition(3)))
         #expect(file.load(limit: 10).transitions == [transition(1), transition(3)])
+    }
+
+    @Test func aTornRecordInTheRotatedFileIsCutOffToo() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = JournalFile(directory: directory)
+        try (JournalLine.encode(transition(1)) + "v1\t17958").write(toFile: file.previousPath, atomically: false, encoding: .utf8)
+        try file.append(JournalLine.encode(transition(2)))
+        let loaded = file.load(limit: 10)
+        #expect(loaded.transitions == [transition(1), transition(2)])
+        #expect(loaded.skipped == [file.previousPath: 1])
+        #expect(file.load(limit: 10).skipped.isEmpty)
+    }
+
+    @Test func aFileWithNoCompleteRecordIsEmptied() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = JournalFile(directory: directory)
+        try "v1\t1795".write(toFile: file.path, atomically: false, encoding: .utf8)
+        #expect(file.load(limit: 10).transitions.isEmpty)
+        try file.append(JournalLine.encode(transition(4)))
+        #expect(file.load(limit: 10).transitions == [transition(4)])
     }
 
     @Test func aFullFileRotatesSoTheJournalStaysBounded() throws {
@@ -92,5 +115,7 @@ import Testing
         let document = try JSONDecoder().decode(EventsDocument.self, from: Data(response.body))
         #expect(document.events.map(\.component) == ["link:eth1"])
         #expect(await routes.respond(to: request("/events?since=someday")).status == .badRequest)
+        let unixSeconds = await routes.respond(to: request("/events?since=1795816442"))
+        #expect(try JSONDecoder().decode(EventsDocument.self, from: Data(unixSeconds.body)).events.isEmpty)
     }
 }

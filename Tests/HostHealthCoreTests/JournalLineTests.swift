@@ -33,6 +33,13 @@ struct JournalLineTests {
         #expect(JournalLine.decode(encoded)?.reason == "one\ttwo\nthree \\ four")
     }
 
+    @Test func aCarriageReturnLineFeedInAReasonIsEscaped() {
+        let transition = Transition(component: nil, name: "host", from: .ok, to: .failed, reason: "a\r\nb", at: t0)
+        let encoded = line(transition)
+        #expect(!encoded.contains("\n") && !encoded.contains("\r") && !encoded.unicodeScalars.contains("\r"))
+        #expect(JournalLine.decode(encoded)?.reason == "a\r\nb")
+    }
+
     @Test(arguments: [
         "", "v1", "v2\t1\thost\thost\t-\tok\t", "v1\tsoon\thost\thost\t-\tok\t",
         "v1\t1\thost\thost\t-\tfine\t", "v1\t1\tdevice:x\tx\t-\tok\t", "v1\t1\thost\thost\tbad\tok\t",

@@ -19,6 +19,7 @@ public actor HealthEngine {
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
     private var lastFullEvaluation: Timestamp
+    private var previousOffset: Double = 0
     /// Monotonic time for every judgement; `wallClock` only to show times.
     private let clock: @Sendable () -> Timestamp
     private let wallClock: @Sendable () -> Timestamp
@@ -226,7 +227,11 @@ public actor HealthEngine {
             stateVersion &+= 1
         }
         report = result.report
-        report.wallClockOffset = wallClock() - now
+        let offset = wallClock() - now
+        // The system clock was stepped: the times shown from caches must follow.
+        if abs(offset - previousOffset) > 0.5 { stateVersion &+= 1 }
+        previousOffset = offset
+        report.wallClockOffset = offset
         lastEvaluation = now
         lastFullEvaluation = now
         if !result.transitions.isEmpty {

@@ -8,13 +8,22 @@ internal import Synchronization
 /// `/health` every second must not cost a core. Verification runs on a pool thread, never an
 /// event loop, and successful pairs are remembered by a keyed 64-bit digest, not in clear.
 final class BasicAuthenticator: Sendable {
+    /// The users as configured, to tell whether a reload changed them.
+    let configuredUsers: [String: String]
     private let users: [String: String]
+    /// bcrypt checks waiting or running; past `maxPending` a request is refused at once rather
+    /// than queued, so a flood of wrong passwords cannot delay the right ones for long.
+    private let pending = Atomic<Int>(0)
+    static let maxPending = 8
+    /// Checked for an unknown user, so the time taken does not tell which names exist.
+    private static let decoy = "$2b$10$" + String(repeating: "A", count: 53)
     private let threads: NIOThreadPool
     private let verified = Mutex<Set<Int>>([])
     /// The digest key: random per process, so the remembered digests mean nothing outside it.
     private let key = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
 
     init(users: [String: String], threads: NIOThreadPool) {
+        self.configuredUsers = users
         // htpasswd writes $2y$; it is the same algorithm as $2b$, which the bcrypt module reads.
         self.users = users.mapValues { $0.hasPrefix("$2y$") ? "$2b$" + $0.dropFirst(4) : $0 }
         self.threads = threads
@@ -22,12 +31,21 @@ final class BasicAuthenticator: Sendable {
 
     /// True when the header carries a known user with the right password.
     func authorizes(_ authorization: String?) async -> Bool {
+        // bcrypt reads at most 72 bytes and the C call stops at a NUL: longer or NUL-bearing
+        // passwords would match on a prefix.
         guard let authorization, let (user, password) = Self.credentials(authorization),
-              let hash = users[user]
+              password.utf8.count <= 72, !password.utf8.contains(0)
         else { return false }
         let digest = self.digest(user, password)
-        if verified.withLock({ $0.contains(digest) }) { return true }
+        if users[user] != nil, verified.withLock({ $0.contains(digest) }) { return true }
+        guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxPending else {
+            pending.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        defer { pending.wrappingSubtract(1, ordering: .relaxed) }
+        let hash = users[user] ?? Self.decoy
         let matches = (try? await threads.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+        guard users[user] != nil else { return false }
         if matches {
             verified.withLock { remembered in
                 if remembered.count > 1024 { remembered.removeAll() }

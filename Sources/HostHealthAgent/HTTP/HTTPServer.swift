@@ -4,7 +4,6 @@ internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 internal import ServiceLifecycle
-internal import Synchronization
 
 /// Serves `Routes` over HTTP/1.1 on a socket bound before the service group starts, so a bad
 /// address fails the start with a clear error instead of a half-running agent.
@@ -17,7 +16,7 @@ final class HTTPServer: Service {
     /// TLS and basic auth from `--web.config.file`, for TCP listeners.
     private let security: WebSecurity?
     private let logger: Logger
-    private let open = Atomic<Int>(0)
+    private let limiter = ConnectionLimiter(total: HTTPServer.maxConnections, perPeer: HTTPServer.maxConnectionsPerPeer)
 
     private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, security: WebSecurity?, logger: Logger) {
         self.name = name
@@ -47,10 +46,11 @@ final class HTTPServer: Service {
     }
 
     /// Clients that send nothing for this long are disconnected: an open port must not let
-    /// idle connections use up the agent's file descriptors.
-    static let idleTimeout = TimeAmount.seconds(120)
-    /// Connections beyond this are closed at once.
-    static let maxConnections = 256
+    /// idle connections use up the agent's file descriptors. Keep-alive scrapers reconnect.
+    static let idleTimeout = TimeAmount.seconds(30)
+    /// Connections beyond these are closed at once: in all, and from one client address.
+    static let maxConnections = 512
+    static let maxConnectionsPerPeer = 32
 
     private static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
         if let tls {
@@ -75,14 +75,17 @@ final class HTTPServer: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 try await self.channel.executeThenClose { inbound in
                     for try await connection in inbound {
-                        guard self.open.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxConnections else {
-                            self.open.wrappingSubtract(1, ordering: .relaxed)
-                            connection.channel.close(promise: nil)
+                        let peer = connection.channel.remoteAddress?.ipAddress
+                        guard self.limiter.admit(peer) else {
+                            // Refused: close through the async wrapper, which must be finished.
+                            group.addTask {
+                                try? await connection.executeThenClose { _, outbound in outbound.finish() }
+                            }
                             continue
                         }
                         group.addTask {
                             await self.serve(connection)
-                            self.open.wrappingSubtract(1, ordering: .relaxed)
+                            self.limiter.release(peer)
                         }
                     }
                 }

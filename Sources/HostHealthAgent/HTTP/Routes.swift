@@ -86,9 +86,10 @@ public struct Routes: Sendable {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// An RFC 3339 time, or a duration back from `now`.
+    /// An RFC 3339 time, Unix seconds, or a duration with its unit (`1h`) back from `now`.
     static func since(_ text: String, now: Timestamp) -> Timestamp? {
         if let time = Timestamp(rfc3339: text) { return time }
+        if let seconds = Double(text) { return seconds.isFinite ? Timestamp(secondsSinceEpoch: seconds) : nil }
         if let seconds = ConfigParser.seconds(text) { return now + -seconds }
         return nil
     }

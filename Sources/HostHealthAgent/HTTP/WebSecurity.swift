@@ -26,10 +26,15 @@ final class WebSecurity: Sendable {
         current.withLock { $0 }
     }
 
-    /// Re-reads the file (SIGHUP).
+    /// Re-reads the file (SIGHUP). Unchanged users keep their remembered logins.
     func reload() throws {
-        let fresh = try Self.load(path, threads: threads)
-        current.withLock { $0 = fresh }
+        var fresh = try Self.load(path, threads: threads)
+        current.withLock { current in
+            if let old = current.authenticator, old.configuredUsers == fresh.authenticator?.configuredUsers {
+                fresh.authenticator = old
+            }
+            current = fresh
+        }
     }
 
     static func load(_ path: String, threads: NIOThreadPool) throws -> Settings {
@@ -41,7 +46,13 @@ final class WebSecurity: Sendable {
         }
         let config = try WebConfigParser(file: path).parse(text)
         var settings = Settings()
-        if let tls = config.tls {
+        if var tls = config.tls {
+            // As exporter-toolkit does: relative paths are relative to the web config's folder.
+            let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+            func resolved(_ file: String) -> String { file.hasPrefix("/") ? file : directory + "/" + file }
+            tls.certFile = resolved(tls.certFile)
+            tls.keyFile = resolved(tls.keyFile)
+            tls.clientCAFile = tls.clientCAFile.map(resolved)
             settings.tls = try context(tls, file: path)
         }
         if !config.basicAuthUsers.isEmpty {

@@ -26,37 +26,45 @@ struct JournalFile: Sendable {
         }
     }
 
-    /// The newest `limit` transitions of both files, oldest first; mends a torn last line.
-    func load(limit: Int) -> (transitions: [Transition], skipped: Int) {
+    /// What `load` found.
+    struct Loaded {
         var transitions: [Transition] = []
-        var skipped = 0
+        /// Unreadable records by file.
+        var skipped: [String: Int] = [:]
+        /// A torn record could not be cut off: the next append must start on a new line.
+        var needsNewline = false
+    }
+
+    /// The newest `limit` transitions of both files, oldest first; cuts off a torn last record.
+    func load(limit: Int) -> Loaded {
+        var loaded = Loaded()
         for file in [previousPath, path] {
-            guard var bytes = Self.read(file) else { continue }
-            if let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")), lastNewline != bytes.count - 1 {
-                // A torn record after the last complete one: drop it so appends start clean.
-                if file == path { _ = truncate(file, off_t(lastNewline + 1)) }
-                bytes.removeSubrange((lastNewline + 1)...)
-                skipped += 1
-            } else if !bytes.isEmpty, bytes.last != UInt8(ascii: "\n") {
-                if file == path { _ = truncate(file, 0) }
-                bytes.removeAll()
-                skipped += 1
+            guard var bytes = Self.read(file), !bytes.isEmpty else { continue }
+            if bytes.last != UInt8(ascii: "\n") {
+                // A record torn by a crash after the last complete one: drop it so appends
+                // start clean.
+                let keep = bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+                bytes.removeSubrange(keep...)
+                loaded.skipped[file, default: 0] += 1
+                if truncate(file, off_t(keep)) != 0, file == path { loaded.needsNewline = true }
             }
             for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
                 if let transition = JournalLine.decode(line) {
-                    transitions.append(transition)
+                    loaded.transitions.append(transition)
                 } else {
-                    skipped += 1
+                    loaded.skipped[file, default: 0] += 1
                 }
             }
         }
-        return (Array(transitions.suffix(limit)), skipped)
+        loaded.transitions = Array(loaded.transitions.suffix(limit))
+        return loaded
     }
 
     /// Appends the lines and syncs them to disk; rotates first when the file is full.
     func append(_ text: String) throws(Failure) {
         var status = stat()
-        if stat(path, &status) == 0, Int(status.st_size) >= maxBytes {
+        let exists = stat(path, &status) == 0
+        if exists, Int(status.st_size) >= maxBytes {
             if rename(path, previousPath) != 0 {
                 throw Failure(description: "cannot rotate \(path): \(Self.errorText())")
             }
@@ -81,6 +89,17 @@ struct JournalFile: Sendable {
         if fdatasync(fd) != 0 {
             throw Failure(description: "cannot sync \(path): \(Self.errorText())")
         }
+        if !exists || Int(status.st_size) >= maxBytes {
+            // A new file or a rename: its directory entry must reach the disk too.
+            syncDirectory()
+        }
+    }
+
+    private func syncDirectory() {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// A regular file's bytes, up to `limit`; nil for anything else (a device, a directory).

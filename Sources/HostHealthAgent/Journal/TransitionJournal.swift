@@ -15,6 +15,8 @@ public actor TransitionJournal {
     private let threads: NIOThreadPool?
     private let logger: Logger
     private var failing = false
+    /// The file ends in a torn record that could not be cut off.
+    private var needsNewline = false
     public private(set) var writeErrors: UInt64 = 0
 
     /// - Parameter directory: the state directory; nil keeps the journal in memory only.
@@ -33,14 +35,14 @@ public actor TransitionJournal {
     func open() async -> Bool {
         guard let file, let threads else { return true }
         do {
-            let loaded = try await threads.runIfActive { () throws -> ([Transition], Int) in
+            let loaded = try await threads.runIfActive { () throws -> JournalFile.Loaded in
                 try file.prepare()
-                let result = file.load(limit: Self.memoryLimit)
-                return (result.transitions, result.skipped)
+                return file.load(limit: Self.memoryLimit)
             }
-            recent = loaded.0 + recent
-            if loaded.1 > 0 {
-                logger.warning("journal: skipped unreadable records", metadata: ["count": "\(loaded.1)", "file": "\(file.path)"])
+            recent = loaded.transitions + recent
+            needsNewline = loaded.needsNewline
+            for (path, count) in loaded.skipped.sorted(by: { $0.key < $1.key }) {
+                logger.warning("journal: skipped unreadable records", metadata: ["count": "\(count)", "file": "\(path)"])
             }
             return true
         } catch {
@@ -55,9 +57,10 @@ public actor TransitionJournal {
         recent += transitions
         if recent.count > Self.memoryLimit { recent.removeFirst(recent.count - Self.memoryLimit) }
         guard let file, let threads else { return }
-        let text = transitions.map(JournalLine.encode).joined()
+        let text = (needsNewline ? "\n" : "") + transitions.map(JournalLine.encode).joined()
         do {
             try await threads.runIfActive { try file.append(text) }
+            needsNewline = false
             if failing {
                 failing = false
                 logger.info("journal: writing again", metadata: ["file": "\(file.path)"])

@@ -43,12 +43,13 @@ public struct Agent: Sendable {
         if let collector {
             refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
-        // Slow work that must never delay a scrape's dump or the link events: journal writes
-        // (fdatasync on a busy disk) and bcrypt checks.
-        let background = NIOThreadPool(numberOfThreads: 1)
-        background.start()
-        defer { background.shutdownGracefully { _ in } }
-        let journal = TransitionJournal(directory: options.stateDirectory, threads: background, logger: logger)
+        // Journal writes (fdatasync on a busy disk) must never delay a scrape's dump or the
+        // link events; bcrypt checks get a thread of their own too, so a flood of wrong
+        // passwords cannot hold up the journal.
+        let journalThread = NIOThreadPool(numberOfThreads: 1)
+        journalThread.start()
+        defer { journalThread.shutdownGracefully { _ in } }
+        let journal = TransitionJournal(directory: options.stateDirectory.map(Self.absolute), threads: journalThread, logger: logger)
         _ = await journal.open()
         let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
         let engine = HealthEngine(
@@ -57,7 +58,15 @@ public struct Agent: Sendable {
         let routes = Routes(engine: engine, journal: journal)
         let notifier = SystemdNotifier()
 
-        let security = try options.webConfigFile.map { try WebSecurity(path: $0, threads: background) }
+        let authThread = NIOThreadPool(numberOfThreads: 1)
+        authThread.start()
+        defer { authThread.shutdownGracefully { _ in } }
+        let security = try options.webConfigFile.map { try WebSecurity(path: $0, threads: authThread) }
+        if security?.settings.tls != nil, let unix = options.webListenAddresses.first(where: { if case .unix = $0 { true } else { false } }) {
+            throw ConfigError(
+                file: options.webConfigFile ?? "", key: "tls_server_config",
+                reason: "TLS cannot be served on the Unix socket \(unix) given to --web.listen-address; use a TCP address")
+        }
 
         var services: [any Service] = [
             JournalService(journal: journal, transitions: transitions, finish: { transitionSink.finish() }),
@@ -87,14 +96,18 @@ public struct Agent: Sendable {
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
-        services.append(ReloadService(loader: loader, engine: engine, notifier: notifier, logger: logger) { [logger] config in
-            collector?.setResyncInterval(config.links.resyncIntervalSeconds)
-            do {
-                try security?.reload()
-            } catch {
-                logger.error("web configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
-            }
-        })
+        services.append(ReloadService(
+            loader: loader, engine: engine, notifier: notifier, logger: logger,
+            onReload: { config in collector?.setResyncInterval(config.links.resyncIntervalSeconds) },
+            reloadOthers: { [logger] in
+                guard let security else { return }
+                do {
+                    try security.reload()
+                    logger.info("web configuration reloaded", metadata: ["file": "\(security.path)"])
+                } catch {
+                    logger.error("web configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
+                }
+            }))
 
         logger.info("starting", metadata: [
             "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",
@@ -119,6 +132,15 @@ public struct Agent: Sendable {
         } catch {
             throw AgentError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
         }
+    }
+
+    /// A path made absolute against the working directory at start.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (directory == "/" ? "" : directory) + "/" + path
     }
 
     /// Creates the socket's directory (mode 0755) when missing, e.g. /run/hosthealth.

@@ -40,7 +40,9 @@ public struct DaemonFlags: Sendable {
         func value(for name: String, inline: String?) throws(AgentError) -> String {
             if let inline { return inline }
             index += 1
-            guard index < arguments.count else { throw AgentError(.badFlag, "--\(name) needs a value; see --help") }
+            guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                throw AgentError(.badFlag, "--\(name) needs a value (write --\(name)= for an empty one); see --help")
+            }
             return arguments[index]
         }
         while index < arguments.count {

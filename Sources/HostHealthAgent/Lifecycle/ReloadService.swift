@@ -12,11 +12,16 @@ final class ReloadService: Service {
     let logger: Logger
     /// Tells the readers what changed for them (e.g. the re-read interval).
     let onReload: @Sendable (AgentConfig) -> Void
+    /// Re-reads other files (the web configuration) whether or not the main one was good, so a
+    /// broken hosthealth.yaml never blocks a certificate rotation.
+    let reloadOthers: @Sendable () -> Void
 
     init(
         loader: ConfigLoader, engine: HealthEngine, notifier: SystemdNotifier, logger: Logger,
-        onReload: @escaping @Sendable (AgentConfig) -> Void
+        onReload: @escaping @Sendable (AgentConfig) -> Void,
+        reloadOthers: @escaping @Sendable () -> Void = {}
     ) {
+        self.reloadOthers = reloadOthers
         self.loader = loader
         self.engine = engine
         self.notifier = notifier
@@ -37,6 +42,7 @@ final class ReloadService: Service {
                 } catch {
                     self.logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
                 }
+                self.reloadOthers()
                 self.notifier.notify("READY=1")
             }
         }

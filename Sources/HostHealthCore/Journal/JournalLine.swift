@@ -51,13 +51,14 @@ public enum JournalLine {
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        // By scalar: "\r\n" is one Character and would slip past a per-Character switch.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\t": out += "\\t"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
