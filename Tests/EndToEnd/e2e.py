@@ -316,7 +316,11 @@ class Agent:
                 f"--config.file={self.config}",
                 f"--web.listen-address=127.0.0.1:{self.web_port}",
                 f"--agent-check.listen-address=127.0.0.1:{self.check_port}",
-                f"--control.socket={self.socket}", *self.extra_args]
+                f"--control.socket={self.socket}",
+                # Never the system's /var/lib/hosthealth: each agent keeps its journal here.
+                *([] if any(arg.startswith("--state.dir") for arg in self.extra_args)
+                  else [f"--state.dir={os.path.join(self.dir, 'state')}"]),
+                *self.extra_args]
 
     def start(self, wait=True):
         env = dict(os.environ)
