@@ -45,6 +45,7 @@ public struct LinkUpdate: Sendable {
 public final class LinkCollector: Sendable {
     /// Network namespace path the sockets are opened in (nil: the agent's own).
     public let netns: String?
+    private let eventBufferBytes: Int32
     private let sysfs: SysfsLinkProperties?
     private let dumpSocket = Mutex<NetlinkSocket?>(nil)
     /// Seconds between full re-reads; a configuration reload may change it while running.
@@ -54,8 +55,11 @@ public final class LinkCollector: Sendable {
 
     /// - Parameter netns: open the sockets in this namespace. Speed and duplex come from
     ///   sysfs, which shows the agent's own namespace, so they are not read for another one.
-    public init(netns: String? = nil, resyncIntervalSeconds: Double = 60) {
+    /// - Parameter eventBufferBytes: the event socket's receive buffer; small values only to
+    ///   test the recovery from lost events.
+    public init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
         self.netns = netns
+        self.eventBufferBytes = eventBufferBytes
         self.resyncInterval.withLock { $0 = max(0.05, resyncIntervalSeconds) }
         self.sysfs = netns == nil ? SysfsLinkProperties() : nil
         self.wakeDescriptor = hh_eventfd_create()
@@ -128,7 +132,7 @@ public final class LinkCollector: Sendable {
     /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
     public func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
         // Subscribe before the first dump so nothing falls between the two.
-        let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK))
+        let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK), eventBufferBytes: eventBufferBytes)
         deliver(try dump(cause: "start"))
         var resyncIntervalSeconds = resyncInterval.withLock { $0 }
         var nextResync = MonotonicClock.now() + resyncIntervalSeconds

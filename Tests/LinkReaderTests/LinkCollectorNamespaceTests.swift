@@ -189,6 +189,36 @@ struct LinkCollectorNamespaceTests {
         }
     }
 
+    @Test func lostEventsAreRecoveredByAFreshDump() async throws {
+        let namespace = try TestNamespace.create()
+        defer { namespace.delete() }
+        // A receive buffer of a few kilobytes overflows (ENOBUFS) under a burst of link events.
+        try await withEventLoop(in: namespace, resyncIntervalSeconds: 3600, eventBufferBytes: 4096) { loop in
+            while loop.record().updates.isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // Hold the loop inside a delivery while the burst happens.
+            loop.stalled.withLock { $0 = true }
+            try namespace.ip("link", "add", "stalla", "type", "veth", "peer", "name", "stallb")
+            try await Task.sleep(for: .milliseconds(100))
+            let burst = try namespace.launchBatch((0..<300).map { "link add o\($0)a type veth peer name o\($0)b" })
+            burst.waitUntilExit()
+            loop.stalled.withLock { $0 = false }
+            let recovered = await loop.waitForUpdate(after: 1, timeout: .seconds(10)) { update in
+                update.scope == .all && update.cause == "overflow"
+            }
+            #expect(recovered, "no dump followed the lost events")
+            // With the fresh dump, every link is known although events were dropped.
+            var known = 0
+            for _ in 0..<500 {
+                known = loop.record().links.keys.count { $0.hasPrefix("o") }
+                if known == 600 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(known == 600)
+        }
+    }
+
     @Test func aNewResyncIntervalTakesEffectWhileRunning() async throws {
         let namespace = try TestNamespace.create()
         defer { namespace.delete() }
@@ -323,10 +353,11 @@ struct IPCommandFailed: Error, CustomStringConvertible {
 /// Runs `body` with the collector's event loop running on a thread of its own, then stops it
 /// and waits for the thread to return, also when `body` throws.
 private func withEventLoop(
-    in namespace: TestNamespace, resyncIntervalSeconds: Double = 60,
+    in namespace: TestNamespace, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024,
     _ body: (EventLoopRecorder) async throws -> Void
 ) async throws {
-    let loop = EventLoopRecorder.start(LinkCollector(netns: namespace.path), resyncIntervalSeconds: resyncIntervalSeconds)
+    let collector = LinkCollector(netns: namespace.path, eventBufferBytes: eventBufferBytes)
+    let loop = EventLoopRecorder.start(collector, resyncIntervalSeconds: resyncIntervalSeconds)
     do {
         try await body(loop)
     } catch {
@@ -369,7 +400,14 @@ private final class EventLoopRecorder: Sendable {
         return recorder
     }
 
+    /// While set, each delivery blocks the event loop's thread, as a slow consumer would; the
+    /// kernel then drops events for the socket.
+    let stalled = Mutex(false)
+
     private func append(_ update: LinkUpdate) {
+        while stalled.withLock({ $0 }) {
+            usleep(1000)
+        }
         state.withLock { record in
             record.updates.append(update)
             if update.scope == .all { record.links = [:] }

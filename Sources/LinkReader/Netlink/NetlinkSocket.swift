@@ -36,7 +36,7 @@ final class NetlinkSocket: @unchecked Sendable {
 
     /// Opens a NETLINK_ROUTE socket in `netns` (a path such as /run/netns/NAME; nil: ours),
     /// subscribed to `groups` (RTMGRP_* bits; 0: none).
-    init(netns: String?, groups: UInt32) throws(NetlinkError) {
+    init(netns: String?, groups: UInt32, eventBufferBytes: Int32 = 4 * 1024 * 1024) throws(NetlinkError) {
         let opened: OpaquePointer? = if let netns {
             netns.withCString { hh_mnl_socket_open_in_netns($0, NETLINK_ROUTE) }
         } else {
@@ -55,8 +55,8 @@ final class NetlinkSocket: @unchecked Sendable {
             // Room for a burst of events (a flood of link changes) before the kernel drops any.
             // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN; without it the kernel
             // caps SO_RCVBUF there, and ENOBUFS plus a fresh dump covers the rest.
-            if hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUFFORCE, 4 * 1024 * 1024) != 0 {
-                _ = hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024)
+            if hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUFFORCE, eventBufferBytes) != 0 {
+                _ = hh_setsockopt_int(fileDescriptor, SOL_SOCKET, SO_RCVBUF, eventBufferBytes)
             }
         } else {
             // A dump the kernel does not answer must not hold a scrape forever.
