@@ -28,30 +28,14 @@ final class AgentCheckServer: Service {
     }
 
     func run() async throws {
-        // Shutdown closes the listener by cancelling the accept loop: that is the normal end.
-        do {
-            try await acceptConnections()
-        } catch is CancellationError {
-        }
-    }
-
-    private func acceptConnections() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await self.channel.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask {
-                            let line = AgentCheckReply.line(for: await self.engine.report.host)
-                            do {
-                                try await connection.executeThenClose { _, outbound in
-                                    try await outbound.write(ByteBuffer(string: line))
-                                }
-                            } catch {
-                                self.logger.debug("agent-check connection ended", metadata: ["error": "\(error)"])
-                            }
-                        }
-                    }
+        try await acceptUntilShutdown(channel) { connection in
+            let line = AgentCheckReply.line(for: await self.engine.report.host)
+            do {
+                try await connection.executeThenClose { _, outbound in
+                    try await outbound.write(ByteBuffer(string: line))
                 }
+            } catch {
+                self.logger.debug("agent-check connection ended", metadata: ["error": "\(error)"])
             }
         }
     }

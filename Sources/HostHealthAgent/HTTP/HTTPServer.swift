@@ -63,33 +63,15 @@ final class HTTPServer: Service {
     }
 
     func run() async throws {
-        // Shutdown closes the listener by cancelling the accept loop: that is the normal end.
-        do {
-            try await acceptConnections()
-        } catch is CancellationError {
-        }
-    }
-
-    private func acceptConnections() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await self.channel.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        let peer = connection.channel.remoteAddress?.ipAddress
-                        guard self.limiter.admit(peer) else {
-                            // Refused: close through the async wrapper, which must be finished.
-                            group.addTask {
-                                try? await connection.executeThenClose { _, outbound in outbound.finish() }
-                            }
-                            continue
-                        }
-                        group.addTask {
-                            await self.serve(connection)
-                            self.limiter.release(peer)
-                        }
-                    }
-                }
+        try await acceptUntilShutdown(channel) { connection in
+            let peer = connection.channel.remoteAddress?.ipAddress
+            guard self.limiter.admit(peer) else {
+                // Refused: close through the async wrapper, which must be finished.
+                try? await connection.executeThenClose { _, outbound in outbound.finish() }
+                return
             }
+            await self.serve(connection)
+            self.limiter.release(peer)
         }
     }
 
