@@ -39,10 +39,10 @@ final class WebSecurity: Sendable {
 
     static func load(_ path: String, threads: NIOThreadPool) throws -> Settings {
         let text: String
-        switch ConfigLoader.readFile(path) {
-        case .success(let contents): text = contents
-        case .failure(let error):
-            throw ConfigError(file: path, reason: "cannot read the web configuration: \(ConfigLoader.describe(error.code))")
+        switch WholeFile.read(path, limit: 1 << 20) {
+        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .failure(let failure):
+            throw ConfigError(file: path, reason: "cannot read the web configuration: \(failure)")
         }
         let config = try WebConfigParser(file: path).parse(text)
         var settings = Settings()

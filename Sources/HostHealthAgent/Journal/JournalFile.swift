@@ -39,7 +39,7 @@ struct JournalFile: Sendable {
     func load(limit: Int) -> Loaded {
         var loaded = Loaded()
         for file in [previousPath, path] {
-            guard var bytes = Self.read(file), !bytes.isEmpty else { continue }
+            guard case .success(var bytes) = WholeFile.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
             if bytes.last != UInt8(ascii: "\n") {
                 // A record torn by a crash after the last complete one: drop it so appends
                 // start clean.
@@ -100,25 +100,6 @@ struct JournalFile: Sendable {
         guard fd >= 0 else { return }
         _ = fsync(fd)
         close(fd)
-    }
-
-    /// A regular file's bytes, up to `limit`; nil for anything else (a device, a directory).
-    static func read(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes += chunk[..<count]
-            if bytes.count >= limit { break }
-        }
-        return bytes
     }
 
     static func errorText() -> String {
