@@ -41,7 +41,7 @@ public struct LineLogHandler: LogHandler {
         case .logfmt:
             line = fields.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
         case .json:
-            line = "{" + fields.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+            line = "{" + fields.map { "\(JSONString.quoted($0.0)):\(JSONString.quoted($0.1))" }.joined(separator: ",") + "}"
         }
         line += "\n"
         var bytes = Array(line.utf8)
@@ -51,22 +51,6 @@ public struct LineLogHandler: LogHandler {
     static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }
         guard needsQuotes else { return value }
-        return jsonString(value)
-    }
-
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return JSONString.quoted(value)
     }
 }

@@ -75,6 +75,20 @@ struct JSONWriter {
     }
 
     private mutating func appendString(_ value: String) {
+        JSONString.append(value, to: &bytes)
+    }
+}
+
+/// A JSON string literal: the one escaper for the documents and the JSON log lines.
+public enum JSONString {
+    /// `value` quoted and escaped.
+    public static func quoted(_ value: String) -> String {
+        var bytes: [UInt8] = []
+        append(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
