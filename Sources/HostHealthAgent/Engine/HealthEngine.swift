@@ -32,6 +32,7 @@ public actor HealthEngine {
     private var stateVersion: UInt64 = 0
     private var stateCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     private var documentCache: [DocumentKind: (version: UInt64, bytes: ByteBuffer)] = [:]
+    private var linkOrderCache: (version: UInt64, order: LinkOrder)?
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
@@ -180,8 +181,15 @@ public actor HealthEngine {
             state = ByteBuffer(bytes: MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format))
             stateCache[format] = (stateVersion, state)
         }
+        let order: LinkOrder
+        if let cached = linkOrderCache, cached.version == stateVersion {
+            order = cached.order
+        } else {
+            order = LinkOrder(links)
+            linkOrderCache = (stateVersion, order)
+        }
         let volatile = MetricsExposition.renderVolatile(
-            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now)
+            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
         return [state, ByteBuffer(bytes: volatile)]
     }
 

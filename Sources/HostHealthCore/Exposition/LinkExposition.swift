@@ -50,14 +50,23 @@ enum LinkExposition {
         write(carrierCounters, .counter, sorted, labelSets, into: &writer)
     }
 
-    static func renderTraffic(_ links: [String: Link], into writer: inout MetricsWriter) {
-        let (sorted, labelSets) = ordered(links)
-        write(trafficCounters, .counter, sorted, labelSets, into: &writer)
+    static func renderTraffic(_ links: [String: Link], order: LinkOrder, into writer: inout MetricsWriter) {
+        // Links that came or went since `order` was made are left to the next scrape.
+        var present: [Link] = []
+        var labelSets: [[UInt8]] = []
+        present.reserveCapacity(order.names.count)
+        labelSets.reserveCapacity(order.names.count)
+        for (name, labels) in zip(order.names, order.labelSets) {
+            guard let link = links[name] else { continue }
+            present.append(link)
+            labelSets.append(labels)
+        }
+        write(trafficCounters, .counter, present, labelSets, into: &writer)
     }
 
     private static func ordered(_ links: [String: Link]) -> ([Link], [[UInt8]]) {
-        let sorted = links.values.sorted { $0.name < $1.name }
-        return (sorted, sorted.map { MetricsWriter.labelSet(["link": $0.name]) })
+        let order = LinkOrder(links)
+        return (order.names.compactMap { links[$0] }, order.labelSets)
     }
 
     private static func write(
@@ -70,5 +79,17 @@ enum LinkExposition {
                 writer.sample(metric.name, encodedLabels: labelSets[index], value)
             }
         }
+    }
+}
+
+/// Links sorted by name with their encoded `{link="…"}` label sets: made once per change of
+/// the link set, not at every scrape.
+public struct LinkOrder: Sendable {
+    let names: [String]
+    let labelSets: [[UInt8]]
+
+    public init(_ links: [String: Link]) {
+        names = links.keys.sorted()
+        labelSets = names.map { MetricsWriter.labelSet(["link": $0]) }
     }
 }

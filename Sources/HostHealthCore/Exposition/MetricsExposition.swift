@@ -43,14 +43,16 @@ public enum MetricsExposition {
     }
 
     /// Traffic counters and the readers' own health; ends the body. `now` is on the snapshot's
-    /// clock; `wallClockOffset` turns it into Unix time (see `HealthReport`).
+    /// clock; `wallClockOffset` turns it into Unix time (see `HealthReport`). `linkOrder` may
+    /// be kept between scrapes while the set of links stays the same.
     public static func renderVolatile(
-        snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp, wallClockOffset: Double = 0
+        snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp, wallClockOffset: Double = 0,
+        linkOrder: LinkOrder? = nil
     ) -> [UInt8] {
         let linkCount = snapshot.links?.count ?? 0
         var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 900)
         if let links = snapshot.links {
-            LinkExposition.renderTraffic(links, into: &writer)
+            LinkExposition.renderTraffic(links, order: linkOrder ?? LinkOrder(links), into: &writer)
         }
         ReaderExposition.render(snapshot.readers, into: &writer, now: now, wallClockOffset: wallClockOffset)
         return writer.finish()
