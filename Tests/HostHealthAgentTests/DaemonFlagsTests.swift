@@ -31,8 +31,10 @@ import Testing
     }
 
     @Test func collectorsTurnOffWithNo() throws {
-        #expect(try options("--no-collector.links").linksEnabled == false)
-        #expect(try options("--no-collector.links", "--collector.links").linksEnabled == true)
+        #expect(try options("--no-collector.links").collectors.contains(.links) == false)
+        #expect(try options("--no-collector.links", "--collector.links").collectors.contains(.links))
+        #expect(try options("--collector.links=false").collectors.isEmpty)
+        #expect(try options("--no-collector.links=false").collectors == [.links])
     }
 
     @Test func logLevelAndFormatAreChecked() throws {

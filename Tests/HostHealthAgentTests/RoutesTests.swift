@@ -26,7 +26,7 @@ func dump(_ links: [Link]) -> LinkUpdate {
 
 func makeEngine(_ config: AgentConfig, clock: TestClock) -> HealthEngine {
     HealthEngine(
-        config: config, agent: AgentInfo(version: "test"), linksEnabled: true,
+        config: config, agent: AgentInfo(version: "test"), collectors: [.links],
         logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: { clock.now }, wallClock: { clock.now })
 }
 
@@ -91,7 +91,7 @@ func healthState(_ response: HTTPResponse) throws -> String {
 
     @Test func hostWithNoCollectorsIsOkAfterTheFirstTick() async throws {
         let engine = HealthEngine(
-            config: AgentConfig(), agent: AgentInfo(version: "test"), linksEnabled: false,
+            config: AgentConfig(), agent: AgentInfo(version: "test"), collectors: [],
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             clock: { clock.now }, wallClock: { clock.now })
         #expect(await engine.report.host.state == .unknown)

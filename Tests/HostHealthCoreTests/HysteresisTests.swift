@@ -37,6 +37,28 @@ struct HysteresisTests {
         #expect(result.changedFrom == .some(.ok))
     }
 
+    @Test func worseStateWithForIsTakenOnlyAfterItHeld() {
+        let noisy = Hysteresis(recoverAfterSeconds: 10, worsenAfterSeconds: 30)
+        var memory = noisy.apply(verdict(.ok), to: nil, now: t0).memory
+        memory = noisy.apply(verdict(.degraded, "hot"), to: memory, now: t0 + 1).memory
+        #expect(memory.current.state == .ok)
+        memory = noisy.apply(verdict(.degraded, "hot"), to: memory, now: t0 + 30).memory
+        #expect(memory.current.state == .ok)
+        let taken = noisy.apply(verdict(.degraded, "hot"), to: memory, now: t0 + 31)
+        #expect(taken.memory.current.state == .degraded)
+        #expect(taken.changedFrom == .some(.ok))
+    }
+
+    @Test func worseStateWithForThatDropsBackStartsItsHoldAgain() {
+        let noisy = Hysteresis(recoverAfterSeconds: 10, worsenAfterSeconds: 30)
+        var memory = noisy.apply(verdict(.ok), to: nil, now: t0).memory
+        memory = noisy.apply(verdict(.degraded), to: memory, now: t0 + 1).memory
+        memory = noisy.apply(verdict(.ok), to: memory, now: t0 + 20).memory
+        memory = noisy.apply(verdict(.degraded), to: memory, now: t0 + 25).memory
+        #expect(noisy.apply(verdict(.degraded), to: memory, now: t0 + 40).memory.current.state == .ok)
+        #expect(noisy.apply(verdict(.degraded), to: memory, now: t0 + 55).memory.current.state == .degraded)
+    }
+
     @Test func betterStateIsNotTakenBeforeRecoverAfter() {
         let result = run([(.failed, 0), (.ok, 5), (.ok, 14)])
         #expect(result.memory.current.state == .failed)

@@ -9,7 +9,9 @@ public actor HealthEngine {
     public private(set) var config: AgentConfig
     public let agent: AgentInfo
     private var memory = HealthMemory()
-    private let linksEnabled: Bool
+    /// The readers that run: their data is expected, and missing data fails closed.
+    public let collectors: Set<Collector>
+    private var linksEnabled: Bool { collectors.contains(.links) }
     private var links: [String: Link] = [:]
     /// Link name by ifindex: counters arrive by index, and a rename is a new name on a known
     /// index.
@@ -42,11 +44,11 @@ public actor HealthEngine {
     }
 
     /// - Parameters:
-    ///   - linksEnabled: whether the link collector runs (its data is then expected).
+    ///   - collectors: the readers that run (their data is then expected).
     ///   - refreshStatistics: fresh link counters for a scrape.
     ///   - onTransitions: every batch of state changes, for the journal; must not block.
     public init(
-        config: AgentConfig, agent: AgentInfo, linksEnabled: Bool, logger: Logger,
+        config: AgentConfig, agent: AgentInfo, collectors: Set<Collector>, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = BootClock.now,
         wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
         refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
@@ -59,7 +61,7 @@ public actor HealthEngine {
         self.wallClock = wallClock
         self.logger = logger
         self.refreshStatistics = refreshStatistics
-        self.linksEnabled = linksEnabled
+        self.collectors = collectors
         self.linkReader = ReaderStatus(name: "links")
         let now = clock()
         lastEvaluation = now
@@ -76,7 +78,12 @@ public actor HealthEngine {
     }
 
     public var snapshot: HostSnapshot {
-        linksEnabled ? HostSnapshot(links: links, readers: [linkReader]) : HostSnapshot()
+        var snapshot = HostSnapshot()
+        if linksEnabled {
+            snapshot.links = links
+            snapshot.readers.append(linkReader)
+        }
+        return snapshot
     }
 
     /// Applies a batch from the link reader; judges again unless only counters moved.

@@ -53,7 +53,7 @@ public struct Agent: Sendable {
         _ = await journal.open()
         let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
         let engine = HealthEngine(
-            config: config, agent: AgentInfo(version: Self.version), linksEnabled: options.linksEnabled,
+            config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { transitionSink.yield($0) })
         let routes = Routes(engine: engine, journal: journal)
         let notifier = SystemdNotifier()
@@ -116,7 +116,7 @@ public struct Agent: Sendable {
             "control_socket": "\(options.controlSocket ?? "off")",
             "state_dir": "\(options.stateDirectory ?? "off")",
             "web_config": "\(options.webConfigFile ?? "none")",
-            "collectors": "\(options.linksEnabled ? "links" : "none")",
+            "collectors": "\(options.collectors.isEmpty ? "none" : options.collectors.sorted().map(\.rawValue).joined(separator: ","))",
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },

@@ -16,7 +16,8 @@ public struct AgentOptions: Sendable, Equatable {
     public var controlSocket: String?
     /// Where the transition journal is kept; nil keeps it in memory only.
     public var stateDirectory: String?
-    public var linksEnabled: Bool
+    /// The readers that run; all of them by default.
+    public var collectors: Set<Collector>
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
 
@@ -26,15 +27,17 @@ public struct AgentOptions: Sendable, Equatable {
         agentCheckAddress: ListenAddress? = .tcp(host: "0.0.0.0", port: AgentOptions.defaultAgentCheckPort),
         controlSocket: String? = AgentOptions.defaultControlSocket,
         stateDirectory: String? = AgentOptions.defaultStateDirectory,
-        linksEnabled: Bool = true, logLevel: Logger.Level = .info, logFormat: LogFormat = .logfmt
+        collectors: Set<Collector> = Set(Collector.allCases), logLevel: Logger.Level = .info, logFormat: LogFormat = .logfmt
     ) {
         self.configFile = configFile
         self.webListenAddresses = webListenAddresses
         self.agentCheckAddress = agentCheckAddress
         self.controlSocket = controlSocket
         self.stateDirectory = stateDirectory
-        self.linksEnabled = linksEnabled
+        self.collectors = collectors
         self.logLevel = logLevel
         self.logFormat = logFormat
     }
+
+    public var linksEnabled: Bool { collectors.contains(.links) }
 }

@@ -28,10 +28,11 @@ public struct DaemonFlags: Sendable {
         Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))"),
         Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))"),
         Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.tsv, bounded, fsynced); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
-        Flag(name: "collector.links", value: nil, help: "Network links over rtnetlink: state, carrier, speed, counters. Disable with --no-collector.links. (default: enabled)"),
         Flag(name: "log.level", value: "level", help: "Only log messages of this level or above: debug, info, warn, error. (default: info)"),
         Flag(name: "log.format", value: "format", help: "Log line format: logfmt or json. (default: logfmt)"),
-    ]
+    ] + Collector.allCases.map {
+        Flag(name: "collector.\($0.rawValue)", value: nil, help: "\($0.help) Disable with --no-collector.\($0.rawValue). (default: enabled)")
+    }
 
     public static func parse(_ arguments: [String]) throws(AgentError) -> Action {
         var options = AgentOptions()
@@ -62,6 +63,20 @@ public struct DaemonFlags: Sendable {
                 name = String(body)
                 inline = nil
             }
+            if let collector = Self.collector(named: name) {
+                var enabled = !name.hasPrefix("no-")
+                if let inline {
+                    guard let flag = Bool(inline) else { throw AgentError(.badFlag, "--\(name) takes no value, or true/false") }
+                    enabled = flag == enabled
+                }
+                if enabled {
+                    options.collectors.insert(collector)
+                } else {
+                    options.collectors.remove(collector)
+                }
+                index += 1
+                continue
+            }
             switch name {
             case "config.file":
                 let path = try value(for: name, inline: inline)
@@ -91,13 +106,6 @@ public struct DaemonFlags: Sendable {
             case "state.dir":
                 let path = try value(for: name, inline: inline)
                 options.stateDirectory = path.isEmpty ? nil : path
-            case "collector.links", "no-collector.links":
-                if let inline {
-                    guard let enabled = Bool(inline) else { throw AgentError(.badFlag, "--\(name) takes no value, or true/false") }
-                    options.linksEnabled = name.hasPrefix("no-") ? !enabled : enabled
-                } else {
-                    options.linksEnabled = !name.hasPrefix("no-")
-                }
             case "log.level":
                 let text = try value(for: name, inline: inline)
                 guard let level = Self.level(text) else {
@@ -111,7 +119,7 @@ public struct DaemonFlags: Sendable {
                 }
                 options.logFormat = format
             default:
-                let known = flags.map(\.name) + ["no-collector.links"]
+                let known = flags.map(\.name) + Collector.allCases.map { "no-collector.\($0.rawValue)" }
                 let near = known.min { distance($0, name) < distance($1, name) }
                 let hint = near.map { distance($0, name) <= 3 ? "; did you mean --\($0)?" : "" } ?? ""
                 throw AgentError(.badFlag, "unknown flag --\(name)\(hint) (see --help)")
@@ -120,6 +128,13 @@ public struct DaemonFlags: Sendable {
         }
         if !webAddresses.isEmpty { options.webListenAddresses = webAddresses }
         return .run(options)
+    }
+
+    /// The collector a `--collector.NAME` or `--no-collector.NAME` flag names.
+    static func collector(named flag: String) -> Collector? {
+        let name = flag.hasPrefix("no-") ? flag.dropFirst(3) : Substring(flag)
+        guard name.hasPrefix("collector.") else { return nil }
+        return Collector(rawValue: String(name.dropFirst("collector.".count)))
     }
 
     static func level(_ text: String) -> Logger.Level? {

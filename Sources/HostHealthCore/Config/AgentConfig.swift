@@ -8,6 +8,14 @@ public struct AgentConfig: Sendable, Equatable {
         self.links = links
         self.health = health
     }
+
+    /// How long a component's worse and better states must hold before they are taken: its
+    /// domain's settings.
+    public func hysteresis(for id: ComponentID) -> Hysteresis {
+        switch id.kind {
+        case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        }
+    }
 }
 
 /// `links:` — which links the host cannot do without, and how their health is judged.

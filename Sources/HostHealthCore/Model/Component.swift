@@ -37,10 +37,12 @@ public struct ComponentHealth: Sendable, Equatable {
     public var etaSeconds: Double?
     /// The data behind this verdict is older than its reader's staleness limit.
     public var stale: Bool
+    /// The traffic share its domain gave a converging component; nil: the state's default.
+    public var convergingCapacity: Double?
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String, since: Timestamp,
-        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false
+        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, convergingCapacity: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -50,8 +52,11 @@ public struct ComponentHealth: Sendable, Equatable {
         self.progress = progress
         self.etaSeconds = etaSeconds
         self.stale = stale
+        self.convergingCapacity = convergingCapacity
     }
 
     /// The share of full traffic this component allows.
-    public var capacity: Double { state.defaultCapacity }
+    public var capacity: Double {
+        state == .converging ? convergingCapacity ?? state.defaultCapacity : state.defaultCapacity
+    }
 }

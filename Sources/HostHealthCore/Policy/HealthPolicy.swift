@@ -29,28 +29,13 @@ public struct HealthPolicy: Sendable {
         var transitions: [Transition] = []
         var readerProblems: [String] = []
 
-        if let links = snapshot.links {
-            let linkConfig = config.links
-            var history: [String: CarrierHistory] = [:]
-            history.reserveCapacity(links.count)
-            for (name, link) in links {
-                guard let changes = link.carrierChanges else { continue }
-                var samples = memory.carrierHistory[name] ?? CarrierHistory()
-                samples.record(changes, at: now, window: linkConfig.flapWindowSeconds)
-                history[name] = samples
-            }
-            memory.carrierHistory = history
-            let stale = staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds, now: now)
-            if let stale { readerProblems.append(stale) }
-            verdicts += LinkHealth(config: linkConfig).verdicts(links: links, history: history, now: now, stale: stale)
-        } else {
-            memory.carrierHistory = [:]
-        }
+        // Each domain judges its own components; one line per domain.
+        verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
 
-        let hysteresis = Hysteresis(recoverAfterSeconds: config.links.recoverAfterSeconds)
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
         for verdict in verdicts {
+            let hysteresis = config.hysteresis(for: verdict.id)
             let (remembered, changedFrom) = hysteresis.apply(verdict, to: memory.components[verdict.id], now: now)
             next[verdict.id] = remembered
             if let from = changedFrom {
@@ -67,7 +52,7 @@ public struct HealthPolicy: Sendable {
         // after it has held.
         for (id, remembered) in memory.components where next[id] == nil && remembered.current.state != .ok {
             let gone = Verdict(id: id, name: remembered.current.name, state: .ok, reason: "")
-            let (held, changedFrom) = hysteresis.apply(gone, to: remembered, now: now)
+            let (held, changedFrom) = config.hysteresis(for: id).apply(gone, to: remembered, now: now)
             if changedFrom != nil {
                 transitions.append(Transition(
                     component: id, name: remembered.current.name, from: remembered.current.state,
@@ -94,6 +79,29 @@ public struct HealthPolicy: Sendable {
         return HealthEvaluation(
             report: HealthReport(host: host, components: components, evaluatedAt: now),
             memory: memory, transitions: transitions)
+    }
+
+    /// Links: carrier history for flap detection, then each link's verdict.
+    func judgeLinks(
+        _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String]
+    ) -> [Verdict] {
+        guard let links = snapshot.links else {
+            memory.carrierHistory = [:]
+            return []
+        }
+        let linkConfig = config.links
+        var history: [String: CarrierHistory] = [:]
+        history.reserveCapacity(links.count)
+        for (name, link) in links {
+            guard let changes = link.carrierChanges else { continue }
+            var samples = memory.carrierHistory[name] ?? CarrierHistory()
+            samples.record(changes, at: now, window: linkConfig.flapWindowSeconds)
+            history[name] = samples
+        }
+        memory.carrierHistory = history
+        let stale = staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds, now: now)
+        if let stale { readerProblems.append(stale) }
+        return LinkHealth(config: linkConfig).verdicts(links: links, history: history, now: now, stale: stale)
     }
 
     /// A reader's data is stale when it never succeeded or its last success is too old.

@@ -12,13 +12,16 @@ public struct HysteresisMemory: Sendable, Equatable {
     }
 }
 
-/// A worse state is taken at once; a better one only after it has held for `recoverAfter`
-/// seconds, so a flapping signal cannot bounce a host in and out of a load balancer.
-public struct Hysteresis: Sendable {
+/// A better state is taken only after it has held for `recoverAfter` seconds, so a flapping
+/// signal cannot bounce a host in and out of a load balancer. A worse state is taken at once,
+/// or after `worsenAfter` (the config's `for:`) for noisy signals such as a temperature.
+public struct Hysteresis: Sendable, Equatable {
     public var recoverAfterSeconds: Double
+    public var worsenAfterSeconds: Double
 
-    public init(recoverAfterSeconds: Double) {
+    public init(recoverAfterSeconds: Double, worsenAfterSeconds: Double = 0) {
         self.recoverAfterSeconds = recoverAfterSeconds
+        self.worsenAfterSeconds = worsenAfterSeconds
     }
 
     /// Folds a fresh verdict into what was remembered. Returns the new memory and the state it
@@ -29,7 +32,8 @@ public struct Hysteresis: Sendable {
         func health(since: Timestamp) -> ComponentHealth {
             ComponentHealth(
                 id: verdict.id, name: verdict.name, state: verdict.state, reason: verdict.reason,
-                since: since, progress: verdict.progress, etaSeconds: verdict.etaSeconds, stale: verdict.stale)
+                since: since, progress: verdict.progress, etaSeconds: verdict.etaSeconds, stale: verdict.stale,
+                convergingCapacity: verdict.capacity)
         }
         guard var memory else {
             return (HysteresisMemory(current: health(since: now)), .some(nil))
@@ -41,15 +45,16 @@ public struct Hysteresis: Sendable {
             memory.pendingSince = nil
             return (memory, nil)
         }
-        if verdict.state > current.state {
+        let hold = verdict.state > current.state ? worsenAfterSeconds : recoverAfterSeconds
+        if hold <= 0 {
             return (HysteresisMemory(current: health(since: now)), .some(current.state))
         }
-        // Better than now: wait until it has held.
+        // Wait until the new state has held.
         if memory.pendingState != verdict.state {
             memory.pendingState = verdict.state
             memory.pendingSince = now
         }
-        if let since = memory.pendingSince, now - since >= recoverAfterSeconds {
+        if let since = memory.pendingSince, now - since >= hold {
             return (HysteresisMemory(current: health(since: now)), .some(current.state))
         }
         memory.current.stale = verdict.stale

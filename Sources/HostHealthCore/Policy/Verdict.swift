@@ -7,10 +7,13 @@ public struct Verdict: Sendable, Equatable {
     public var progress: Double?
     public var etaSeconds: Double?
     public var stale: Bool
+    /// The share of full traffic a converging component allows, when its domain says (an
+    /// array rebuilding takes `arrays.converging_capacity`); nil takes the state's default.
+    public var capacity: Double?
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String = "",
-        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false
+        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, capacity: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -19,5 +22,6 @@ public struct Verdict: Sendable, Equatable {
         self.progress = progress
         self.etaSeconds = etaSeconds
         self.stale = stale
+        self.capacity = capacity
     }
 }
