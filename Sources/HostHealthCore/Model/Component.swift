@@ -5,9 +5,15 @@ public enum ComponentKind: String, Sendable, Codable, CaseIterable {
     case disk
     case sensor
     case link
+
+    /// The prefix of this kind's ids: `md:` for arrays, as operators name them; the kind's own
+    /// name for the others.
+    public var idPrefix: String {
+        self == .array ? "md" : rawValue
+    }
 }
 
-/// A component's stable identity, e.g. `link:eth0`. It must survive renames and re-enumeration
+/// A component's stable identity, e.g. `link:eth0` or `md:<array uuid>`. It must survive renames and re-enumeration
 /// where the hardware allows, and two components may never share one.
 public struct ComponentID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var kind: ComponentKind
@@ -18,7 +24,7 @@ public struct ComponentID: Sendable, Hashable, Comparable, CustomStringConvertib
         self.key = key
     }
 
-    public var description: String { "\(kind.rawValue):\(key)" }
+    public var description: String { "\(kind.idPrefix):\(key)" }
 
     public static func < (lhs: ComponentID, rhs: ComponentID) -> Bool {
         (lhs.kind.rawValue, lhs.key) < (rhs.kind.rawValue, rhs.key)
