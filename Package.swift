@@ -90,6 +90,7 @@ let package = Package(
             name: "HostHealthAgentTests",
             dependencies: [
                 "HostHealthAgent", "HostHealthCore", "LinkReader",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

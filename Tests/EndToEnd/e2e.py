@@ -1117,6 +1117,110 @@ def test_journal_survives_kill_and_restart(ctx):
     check("COMPONENT" in table.stdout and f"link:{REQUIRED}" in table.stdout, f"hostctl events table: {table.stdout[:300]}")
 
 
+def as_user(uid, gid, groups, *cmd):
+    """The command run with another uid, gid and exactly these supplementary groups."""
+    group_arg = ["--groups=" + ",".join(str(g) for g in groups)] if groups else ["--clear-groups"]
+    return ["setpriv", f"--reuid={uid}", f"--regid={gid}", *group_arg, *cmd]
+
+
+def test_maintenance_only_for_root_and_the_group(ctx):
+    """The control socket judges the peer's kernel credentials: a user outside the hosthealth
+    group is refused even when the socket's file mode lets it connect; a member is not."""
+    public = ctx.tempdir("public")
+    os.chmod(public, 0o755)
+    agent = Agent(ctx, CONFIG_REQUIRED, name="maint-access")
+    agent.socket = os.path.join(public, "control.sock")
+    agent.start()
+    agent.wait_health(200, "ok", 3)
+    os.chmod(agent.socket, 0o666)   # the file mode is not what is under test here
+    nobody = 65534
+    refused = run(as_user(nobody, nobody, [], ctx.hostctl, "maintenance", "on", "--reason", "not mine",
+                          "--socket", agent.socket), check_rc=False)
+    check(refused.returncode == 4, f"hostctl maintenance on as nobody exited {refused.returncode}, want 4 "
+                                   f"(refused): {refused.stdout} {refused.stderr}")
+    check("hosthealth" in refused.stderr, f"the refusal does not say which group may: {refused.stderr!r}")
+    status, document = agent.health()
+    check(status == 200 and document.get("maintenance") is None, f"a refused request changed /health: {status} {document}")
+    # Reading stays open to whoever can connect.
+    shown = run(as_user(nobody, nobody, [], ctx.hostctl, "maintenance", "--socket", agent.socket), check_rc=False)
+    check(shown.returncode == 0 and "maintenance off" in shown.stdout, f"hostctl maintenance (show) as nobody: {shown.stdout} {shown.stderr}")
+
+    created = False
+    if subprocess.run(["getent", "group", "hosthealth"], stdout=subprocess.DEVNULL).returncode != 0:
+        run(["groupadd", "--system", "hosthealth"])
+        created = True
+    try:
+        gid = int(run(["getent", "group", "hosthealth"]).stdout.split(":")[2])
+        member = run(as_user(nobody, nobody, [gid], ctx.hostctl, "maintenance", "on", "--reason", "member drain",
+                             "--socket", agent.socket), check_rc=False)
+        check(member.returncode == 0, f"a hosthealth group member was refused: {member.returncode} {member.stderr}")
+        agent.wait_health(503, "ok", 3)
+        status, document = agent.health()
+        check(document.get("maintenance") == "member drain", f"/health maintenance is {document.get('maintenance')!r}")
+    finally:
+        if created:
+            subprocess.run(["groupdel", "hosthealth"], stderr=subprocess.DEVNULL)
+
+
+def test_maintenance_drains_and_survives_restart(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED, name="maint").start()
+    agent.wait_health(200, "ok", 3)
+    on = hostctl(ctx, "maintenance", "on", "--reason", "replacing sdb", "--socket", agent.socket)
+    check(on.returncode == 0, f"hostctl maintenance on exited {on.returncode}: {on.stderr}")
+    agent.wait_health(503, "ok", 3)
+    line = agent_check_line(agent.check_port)
+    check(line == b"maint #replacing sdb\n", f"agent-check in maintenance sent {line!r}")
+    _, _, body = agent.get("/metrics")
+    text = body.decode()
+    check("hosthealth_maintenance 1\n" in text, "hosthealth_maintenance is not 1 during maintenance")
+    check('hosthealth_maintenance_reason_info{reason="replacing sdb"} 1' in text, "no maintenance reason in the metrics")
+    status = json.loads(hostctl(ctx, "status", "--json", "--socket", agent.socket).stdout)
+    check(status["host"]["maintenance"] == "replacing sdb", f"status document maintenance is {status['host']['maintenance']!r}")
+    events = json.loads(hostctl(ctx, "events", "--json", "--socket", agent.socket).stdout)["events"]
+    check(any(e.get("event") == "MaintenanceOn" and "replacing sdb" in e["reason"] for e in events),
+          f"no MaintenanceOn transition in the journal: {events[-3:]}")
+    # The web port never changes state.
+    connection = http.client.HTTPConnection("127.0.0.1", agent.web_port, timeout=2)
+    connection.request("POST", "/maintenance", body="state=off", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    check(response.status in (404, 405), f"POST /maintenance on the web port answered {response.status}")
+
+    stop_process(agent.proc)
+    agent.start()
+    agent.wait_health(503, "ok", 5)
+    line = agent_check_line(agent.check_port)
+    check(line == b"maint #replacing sdb\n", f"after a restart agent-check sent {line!r}, want maint")
+    off = hostctl(ctx, "maintenance", "off", "--socket", agent.socket)
+    check(off.returncode == 0, f"hostctl maintenance off exited {off.returncode}: {off.stderr}")
+    agent.wait_health(200, "ok", 3)
+    check(agent_check_line(agent.check_port) == b"up ready 100%\n", "agent-check did not return to up ready 100%")
+
+
+def test_hostctl_check_nagios_and_npd(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED, name="check").start()
+    agent.wait_health(200, "ok", 3)
+    nagios = hostctl(ctx, "check", "--format", "nagios", "--socket", agent.socket)
+    check(nagios.returncode == 0 and nagios.stdout.startswith("OK: host ok") and "| capacity=1;;;0;1" in nagios.stdout
+          and nagios.stdout.count("\n") == 1, f"nagios when ok: rc={nagios.returncode} {nagios.stdout!r}")
+    npd = hostctl(ctx, "check", "--format", "npd", "--socket", agent.socket)
+    check(npd.returncode == 0, f"npd when ok: rc={npd.returncode} {npd.stdout!r}")
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+    nagios = hostctl(ctx, "check", "--format", "nagios", "--socket", agent.socket)
+    check(nagios.returncode == 2 and nagios.stdout.startswith("CRITICAL: host failed") and REQUIRED in nagios.stdout,
+          f"nagios when failed: rc={nagios.returncode} {nagios.stdout!r}")
+    npd = hostctl(ctx, "check", "--format", "npd", "--socket", agent.socket)
+    check(npd.returncode == 1 and len(npd.stdout.rstrip("\n").encode()) <= 80, f"npd when failed: rc={npd.returncode} {npd.stdout!r}")
+    direct = hostctl(ctx, "check", "--direct", f"--config.file={agent.config}")
+    check(direct.returncode == 2 and direct.stdout.startswith("CRITICAL:"), f"check --direct when failed: rc={direct.returncode} {direct.stdout!r}")
+    gone = hostctl(ctx, "check", "--format", "npd", "--socket", os.path.join(agent.dir, "missing.sock"))
+    check(gone.returncode == 2, f"npd with no agent exited {gone.returncode}, want 2 (unknown)")
+    gone = hostctl(ctx, "check", "--socket", os.path.join(agent.dir, "missing.sock"))
+    check(gone.returncode == 3 and gone.stdout.startswith("UNKNOWN:"), f"nagios with no agent: rc={gone.returncode} {gone.stdout!r}")
+
+
 def test_connection_flood_is_refused_without_harm(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="flood").start()
     sockets = []
@@ -1163,6 +1267,9 @@ TESTS = [
     ("web_config_refused_with_file_and_reason", test_web_config_refused_with_file_and_reason),
     ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
+    ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
+    ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
+    ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
 ]
 
 

@@ -51,6 +51,8 @@ final class HTTPServer: Service {
     /// Connections beyond these are closed at once: in all, and from one client address.
     static let maxConnections = 512
     static let maxConnectionsPerPeer = 32
+    /// Only the control socket's small forms have bodies.
+    static let maxBodyBytes = 4096
 
     private static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
         if let tls {
@@ -77,25 +79,37 @@ final class HTTPServer: Service {
 
     private func serve(_ connection: Connection) async {
         do {
+            // Only the control socket accepts changes, judged on who the kernel says connected.
+            let peer = routes.control == nil ? nil : await PeerCredentials.of(connection.channel)
             try await connection.executeThenClose { inbound, outbound in
                 var request: HTTPRequestHead?
+                var body: [UInt8] = []
+                var bodyTooLarge = false
                 for try await part in inbound {
                     switch part {
                     case .head(let head):
                         request = head
-                    case .body:
-                        break
+                        body = []
+                        bodyTooLarge = false
+                    case .body(var chunk):
+                        if body.count + chunk.readableBytes > Self.maxBodyBytes {
+                            bodyTooLarge = true
+                        } else {
+                            body += chunk.readBytes(length: chunk.readableBytes) ?? []
+                        }
                     case .end:
                         guard let head = request else { continue }
                         let response: HTTPResponse
-                        if let authenticator = security?.settings.authenticator,
+                        if bodyTooLarge {
+                            response = HTTPResponse(status: .payloadTooLarge, text: "request bodies are limited to \(Self.maxBodyBytes) bytes\n")
+                        } else if let authenticator = security?.settings.authenticator,
                            await !authenticator.authorizes(head.headers.first(name: "authorization")) {
                             response = HTTPResponse(
                                 status: .unauthorized, contentType: "text/plain; charset=utf-8",
                                 parts: [ByteBuffer(string: "unauthorized\n")],
                                 headers: [("WWW-Authenticate", "Basic realm=\"hosthealth\"")])
                         } else {
-                            response = await routes.respond(to: head)
+                            response = await routes.respond(to: head, body: body, peer: peer)
                         }
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)

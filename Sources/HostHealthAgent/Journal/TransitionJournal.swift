@@ -18,12 +18,16 @@ public actor TransitionJournal {
     /// The file ends in a torn record that could not be cut off.
     private var needsNewline = false
     public private(set) var writeErrors: UInt64 = 0
+    private var recordsWritten: UInt64 = 0
+    private var skippedAtStart: UInt64 = 0
+    private var usable: Bool
 
     /// - Parameter directory: the state directory; nil keeps the journal in memory only.
     init(directory: String?, threads: NIOThreadPool?, logger: Logger) {
         self.file = directory.map { JournalFile(directory: $0) }
         self.threads = threads
         self.logger = logger
+        self.usable = directory != nil
     }
 
     /// In memory only: for `--state.dir=` and tests.
@@ -42,10 +46,13 @@ public actor TransitionJournal {
             recent = loaded.transitions + recent
             needsNewline = loaded.needsNewline
             for (path, count) in loaded.skipped.sorted(by: { $0.key < $1.key }) {
+                skippedAtStart += UInt64(count)
                 logger.warning("journal: skipped unreadable records", metadata: ["count": "\(count)", "file": "\(path)"])
             }
             return true
         } catch {
+            usable = false
+            failing = true
             logger.error("journal: state directory unusable; transitions are kept in memory only", metadata: ["error": "\(error)"])
             return false
         }
@@ -61,6 +68,8 @@ public actor TransitionJournal {
         do {
             try await threads.runIfActive { try file.append(text) }
             needsNewline = false
+            recordsWritten += UInt64(transitions.count)
+            usable = true
             if failing {
                 failing = false
                 logger.info("journal: writing again", metadata: ["file": "\(file.path)"])
@@ -72,6 +81,13 @@ public actor TransitionJournal {
                 logger.error("journal: cannot persist transitions; keeping them in memory", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// The journal's own health, for the scrape.
+    public var status: JournalStatus {
+        JournalStatus(
+            persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
+            skippedAtStart: skippedAtStart, lastTransition: recent.last?.at)
     }
 
     /// Transitions at or after `since`, oldest first.

@@ -3,10 +3,12 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var hooks: HookConfig
 
-    public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig()) {
+    public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(), hooks: HookConfig = HookConfig()) {
         self.links = links
         self.health = health
+        self.hooks = hooks
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
@@ -68,11 +70,20 @@ public struct HealthOutputConfig: Sendable, Equatable {
         .ok: 200, .converging: 200, .degraded: 503, .failed: 503, .unknown: 503,
     ]
 
-    public init(statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes) {
+    /// `/health` status code while an operator has the host in maintenance, whatever its state.
+    public var maintenanceStatusCode: Int
+
+    public init(statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes, maintenanceStatusCode: Int = 503) {
         self.statusCodes = statusCodes
+        self.maintenanceStatusCode = maintenanceStatusCode
     }
 
     public func statusCode(for state: HealthState) -> Int {
         statusCodes[state] ?? Self.defaultStatusCodes[state] ?? 503
+    }
+
+    /// The host's code: maintenance first, then its state.
+    public func statusCode(for host: HostHealth) -> Int {
+        host.maintenance != nil ? maintenanceStatusCode : statusCode(for: host.state)
     }
 }

@@ -19,10 +19,11 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "hooks"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
+            case "hooks": config.hooks = try hooks(value)
             default: break
             }
         }
@@ -96,9 +97,14 @@ public struct ConfigParser: Sendable {
         var health = HealthOutputConfig()
         if node.isNull { return health }
         for (_, value) in try mapping(node, path: "health", allowed: ["status_codes"]) {
-            for (stateName, codeNode) in try mapping(value, path: "health.status_codes", allowed: HealthState.allCases.map(\.rawValue)) {
-                guard let state = HealthState(rawValue: stateName) else { continue }
-                health.statusCodes[state] = try integer(codeNode, path: "health.status_codes.\(stateName)", range: 200...599)
+            let names = HealthState.allCases.map(\.rawValue) + ["maintenance"]
+            for (stateName, codeNode) in try mapping(value, path: "health.status_codes", allowed: names) {
+                let code = try integer(codeNode, path: "health.status_codes.\(stateName)", range: 200...599)
+                if let state = HealthState(rawValue: stateName) {
+                    health.statusCodes[state] = code
+                } else {
+                    health.maintenanceStatusCode = code
+                }
             }
         }
         return health

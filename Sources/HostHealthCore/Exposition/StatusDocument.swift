@@ -90,8 +90,11 @@ public struct HealthDocument: Sendable, Codable, Equatable {
     public var reasons: [String]
     /// Component id → state.
     public var components: [String: HealthState]
+    /// The operator's reason while the host is in maintenance (then the code is 503).
+    public var maintenance: String?
 
     public init(report: HealthReport) {
+        maintenance = report.host.maintenance
         state = report.host.state
         capacity = report.host.capacity
         since = report.wallTime(report.host.since).rfc3339
@@ -146,6 +149,7 @@ extension HealthDocument {
                     map.key(id); map.string(state.rawValue)
                 }
             }
+            root.key("maintenance"); root.optional(maintenance) { $0.string($1) }
             root.key("reasons"); root.array { list in reasons.forEach { list.string($0) } }
             root.key("since"); root.string(since)
             root.key("state"); root.string(state.rawValue)

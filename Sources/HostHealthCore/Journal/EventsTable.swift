@@ -9,6 +9,7 @@ public struct EventsTable: Sendable {
         for event in document.events {
             let change = "\(event.from?.rawValue ?? "(new)") -> \(event.to.rawValue)"
             var line = pad(event.time, 20) + "  " + pad(event.component, componentWidth) + "  " + pad(change, 22)
+            if let name = event.event { line += "  [\(name)]" }
             if !event.reason.isEmpty { line += "  " + event.reason }
             out += line + "\n"
         }

@@ -3,6 +3,8 @@ public struct HealthMemory: Sendable, Equatable {
     public var components: [ComponentID: HysteresisMemory] = [:]
     public var carrierHistory: [String: CarrierHistory] = [:]
     public var host: HostHealth?
+    /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
+    public var maintenance: Maintenance?
 
     public init() {}
 }
@@ -64,7 +66,8 @@ public struct HealthPolicy: Sendable {
         memory.components = next
 
         let components = next.values.map(\.current).sorted { $0.id < $1.id }
-        let host = judgeHost(components, readerProblems: readerProblems, previous: previous.host, now: now)
+        let host = judgeHost(
+            components, readerProblems: readerProblems, previous: previous.host, maintenance: memory.maintenance, now: now)
         if let old = previous.host, old.state != host.state {
             transitions.append(Transition(
                 component: nil, name: "host", from: old.state, to: host.state,
@@ -120,7 +123,10 @@ public struct HealthPolicy: Sendable {
     /// The host takes the worst component state (components already smoothed by hysteresis)
     /// and the smallest capacity. A reader that cannot vouch for its domain makes the host
     /// `unknown` even when it has no components to mark: the answer fails closed.
-    func judgeHost(_ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, now: Timestamp) -> HostHealth {
+    func judgeHost(
+        _ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, maintenance: Maintenance? = nil,
+        now: Timestamp
+    ) -> HostHealth {
         var state = readerProblems.isEmpty ? HealthState.ok : .unknown
         var capacity = readerProblems.isEmpty ? 1.0 : 0
         var reasons = readerProblems
@@ -136,6 +142,6 @@ public struct HealthPolicy: Sendable {
                 + (component.reason.isEmpty ? "" : ", \(component.reason)"))
         }
         let since = previous.flatMap { $0.state == state ? $0.since : nil } ?? now
-        return HostHealth(state: state, capacity: capacity, since: since, reasons: reasons, maintenance: previous?.maintenance)
+        return HostHealth(state: state, capacity: capacity, since: since, reasons: reasons, maintenance: maintenance?.reason)
     }
 }
