@@ -60,7 +60,7 @@ public struct Routes: Sendable {
                 since = parsed
             }
             let events = await journal.events(since: since)
-            return json(ByteBuffer(bytes: EventsDocument(events).json()), status: .ok)
+            return json(ByteBuffer(bytes: EventsDocument(records: events).json()), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds

@@ -10,7 +10,11 @@ public actor TransitionJournal {
     /// How many transitions `/events` can show.
     public static let memoryLimit = 2000
 
-    private var recent: [Transition] = []
+    private var recent: [JournalRecord] = []
+    /// The number the next record gets: one past the newest read back at start.
+    private var nextSequence: UInt64 = 1
+    /// The newest record known to be on disk (fdatasync returned).
+    private var syncedSequence: UInt64?
     private let file: JournalFile?
     private let threads: NIOThreadPool?
     private let logger: Logger
@@ -43,7 +47,10 @@ public actor TransitionJournal {
                 try file.prepare()
                 return file.load(limit: Self.memoryLimit)
             }
-            recent = loaded.transitions + recent
+            // Records made before the files were read (none in the agent) follow the old ones.
+            nextSequence = (loaded.records.last?.sequence ?? 0) + 1
+            recent = loaded.records + recent.map { JournalRecord(sequence: assign(), transition: $0.transition) }
+            syncedSequence = loaded.records.last?.sequence
             needsNewline = loaded.needsNewline
             for (path, count) in loaded.skipped.sorted(by: { $0.key < $1.key }) {
                 skippedAtStart += UInt64(count)
@@ -61,12 +68,14 @@ public actor TransitionJournal {
     /// Records a batch: at once in memory, then on disk.
     public func record(_ transitions: [Transition]) async {
         guard !transitions.isEmpty else { return }
-        recent += transitions
+        let records = transitions.map { JournalRecord(sequence: assign(), transition: $0) }
+        recent += records
         if recent.count > Self.memoryLimit { recent.removeFirst(recent.count - Self.memoryLimit) }
         guard let file, let threads else { return }
-        let text = (needsNewline ? "\n" : "") + transitions.map(JournalLine.encode).joined()
+        let bytes = (needsNewline ? [UInt8(ascii: "\n")] : []) + records.flatMap { $0.line() }
         do {
-            try await threads.runIfActive { try file.append(text) }
+            try await threads.runIfActive { try file.append(bytes) }
+            syncedSequence = records.last?.sequence
             needsNewline = false
             recordsWritten += UInt64(transitions.count)
             usable = true
@@ -87,12 +96,17 @@ public actor TransitionJournal {
     public var status: JournalStatus {
         JournalStatus(
             persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
-            skippedAtStart: skippedAtStart, lastTransition: recent.last?.at)
+            skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence)
     }
 
-    /// Transitions at or after `since`, oldest first.
-    public func events(since: Timestamp? = nil) -> [Transition] {
+    /// Records at or after `since`, oldest first.
+    public func events(since: Timestamp? = nil) -> [JournalRecord] {
         guard let since else { return recent }
-        return recent.filter { $0.at >= since }
+        return recent.filter { $0.transition.at >= since }
+    }
+
+    private func assign() -> UInt64 {
+        defer { nextSequence += 1 }
+        return nextSequence
     }
 }

@@ -14,6 +14,10 @@ enum OutputExposition {
         if let last = journal.lastTransition {
             writer.sample("hosthealth_journal_last_transition_timestamp_seconds", [:], last.secondsSinceEpoch)
         }
+        writer.family("hosthealth_journal_synced_sequence", .gauge, help: "The seq of the newest journal record known to be on disk (fdatasync returned).")
+        if let synced = journal.syncedSequence {
+            writer.sample("hosthealth_journal_synced_sequence", [:], Double(synced))
+        }
         guard let runs = outputs.hookRuns else { return }
         writer.family("hosthealth_hook_runs_total", .counter, help: "Runs of the on_transition hook by result: ok, failed (non-zero exit, signal, cannot start), timeout (killed), dropped (too many waiting).")
         for (result, count) in [("ok", runs.ok), ("failed", runs.failed), ("timeout", runs.timeout), ("dropped", runs.dropped)] {

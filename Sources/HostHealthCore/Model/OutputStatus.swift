@@ -23,11 +23,14 @@ public struct JournalStatus: Sendable, Equatable {
     public var skippedAtStart: UInt64
     /// Unix time of the newest transition, read back from disk at start: survives restarts.
     public var lastTransition: Timestamp?
+    /// The `seq` of the newest record known to be on disk: what a crash cannot take back.
+    public var syncedSequence: UInt64?
 
     public init(
         persistent: Bool = false, failing: Bool = false, writeErrors: UInt64 = 0, recordsWritten: UInt64 = 0,
-        skippedAtStart: UInt64 = 0, lastTransition: Timestamp? = nil
+        skippedAtStart: UInt64 = 0, lastTransition: Timestamp? = nil, syncedSequence: UInt64? = nil
     ) {
+        self.syncedSequence = syncedSequence
         self.persistent = persistent
         self.failing = failing
         self.writeErrors = writeErrors
