@@ -1306,6 +1306,36 @@ def test_journal_survives_kill_9_while_writing_100_times(ctx):
     check(acknowledged_total >= 90, f"only {acknowledged_total} rounds had acknowledged records before the kill")
 
 
+def test_hook_runs_per_transition(ctx):
+    hdir = ctx.tempdir("hook")
+    out = os.path.join(hdir, "calls")
+    hook = os.path.join(hdir, "hook.sh")
+    with open(hook, "w") as f:
+        f.write(f'#!/bin/sh\necho "$HOSTHEALTH_COMPONENT $HOSTHEALTH_FROM $HOSTHEALTH_TO $HOSTHEALTH_HOST_STATE" >> {out}\n')
+    os.chmod(hook, 0o755)
+    config = CONFIG_REQUIRED + f"hooks:\n  on_transition: {hook}\n  timeout: 5s\n"
+    agent = Agent(ctx, config, name="hook").start()
+    agent.wait_health(200, "ok", 3)
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+
+    def called():
+        text = open(out).read() if os.path.exists(out) else ""
+        return f"link:{REQUIRED} ok failed failed" in text and "host ok failed failed" in text, text
+    ok, text, took = wait_until(called, 5)
+    check(ok, f"the hook did not record both transitions to failed: {text!r}")
+    log(f"#   hook ran {took:.2f}s after /health showed failed")
+    _, _, body = agent.get("/metrics")
+    check('hosthealth_hook_runs_total{result="ok"}' in body.decode(), "no hook_runs_total{result=\"ok\"} in the scrape")
+    run([ctx.hostctl, "maintenance", "on", "--reason", 'a "quoted" reason', "--socket", agent.socket])
+    _, _, body = agent.get("/metrics")
+    result = subprocess.run([PROMTOOL, "check", "metrics"], input=body, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, timeout=30)
+    findings = (result.stdout + result.stderr).decode("utf-8", "replace").strip()
+    check(result.returncode == 0 and not findings,
+          f"promtool on the scrape with hook, journal and maintenance metrics: {findings[:600]}")
+
+
 def test_connection_flood_is_refused_without_harm(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="flood").start()
     sockets = []
@@ -1353,6 +1383,7 @@ TESTS = [
     ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
     ("journal_survives_kill_9_while_writing_100_times", test_journal_survives_kill_9_while_writing_100_times),
+    ("hook_runs_per_transition", test_hook_runs_per_transition),
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),

@@ -122,11 +122,4 @@ public actor HookRunner {
             start(next)
         }
     }
-
-    /// Runs on the way out: hooks still waiting are dropped (and counted), running ones finish.
-    public func dropWaiting() {
-        runs.dropped += UInt64(waiting.count - waitingStart)
-        waiting = []
-        waitingStart = 0
-    }
 }
