@@ -187,5 +187,14 @@ int hh_pidfd_open(int pid) {
 }
 
 int hh_pipe(int fds[2]) {
-    return pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0 ? 0 : -errno;
+    if (pipe2(fds, O_CLOEXEC) != 0) return -errno;
+    /* Only the agent's end: a child whose stdout is non-blocking fails with EAGAIN on a full pipe. */
+    int flags = fcntl(fds[0], F_GETFL);
+    if (flags < 0 || fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return -saved;
+    }
+    return 0;
 }

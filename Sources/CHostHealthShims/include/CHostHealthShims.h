@@ -60,8 +60,8 @@ int hh_so_peercred(void);
 /// Returns the pid, or -errno (e.g. -ENOENT, -EACCES when it cannot be executed).
 int hh_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd);
 
-/// pipe2(O_CLOEXEC | O_NONBLOCK): for a child's output, never leaked to another child.
-/// Returns 0 or -errno.
+/// A pipe for a child's output: both ends close-on-exec (never leaked to another child), the
+/// read end (fds[0]) non-blocking, the write end blocking as programs expect. 0 or -errno.
 int hh_pipe(int fds[2]);
 
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -errno on failure.

@@ -4,19 +4,26 @@ public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
     public var hooks: HookConfig
+    public var policy: PolicyConfig
 
-    public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(), hooks: HookConfig = HookConfig()) {
+    public init(
+        links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(), hooks: HookConfig = HookConfig(),
+        policy: PolicyConfig = PolicyConfig()
+    ) {
         self.links = links
         self.health = health
         self.hooks = hooks
+        self.policy = policy
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
     /// domain's settings.
+    /// `policy:` may override them per kind and per component.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
-        switch id.kind {
+        let domain = switch id.kind {
         case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         }
+        return policy.hysteresis(for: id, domain: domain)
     }
 }
 

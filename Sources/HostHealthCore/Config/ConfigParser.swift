@@ -19,11 +19,12 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "hooks"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "hooks", "policy"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
             case "hooks": config.hooks = try hooks(value)
+            case "policy": config.policy = try policy(value)
             default: break
             }
         }

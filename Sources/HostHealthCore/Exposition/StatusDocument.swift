@@ -37,17 +37,22 @@ public struct StatusDocument: Sendable, Codable, Equatable {
         public var progress: Double?
         public var etaSeconds: Double?
         public var stale: Bool
+        /// The operator's policy ignores it: shown, not counted in the host's verdict. Optional
+        /// so documents from agents before policies still decode.
+        public var ignored: Bool?
 
         enum CodingKeys: String, CodingKey {
             case kind, id, name, state, reason, since, progress
             case etaSeconds = "eta_seconds"
-            case stale
+            case stale, ignored
         }
 
         public init(
             kind: String, id: String, name: String, state: HealthState, reason: String,
-            since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false
+            since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false,
+            ignored: Bool? = nil
         ) {
+            self.ignored = ignored
             self.kind = kind
             self.id = id
             self.name = name
@@ -76,7 +81,7 @@ public struct StatusDocument: Sendable, Codable, Equatable {
             Component(
                 kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
                 reason: $0.reason, since: report.wallTime($0.since).rfc3339, progress: $0.progress,
-                etaSeconds: $0.etaSeconds, stale: $0.stale)
+                etaSeconds: $0.etaSeconds, stale: $0.stale, ignored: $0.ignored)
         }
     }
 }
@@ -114,6 +119,7 @@ extension StatusDocument {
                     list.object { item in
                         item.key("eta_seconds"); item.optional(component.etaSeconds) { $0.number($1) }
                         item.key("id"); item.string(component.id)
+                        item.key("ignored"); item.bool(component.ignored ?? false)
                         item.key("kind"); item.string(component.kind)
                         item.key("name"); item.string(component.name)
                         item.key("progress"); item.optional(component.progress) { $0.number($1) }

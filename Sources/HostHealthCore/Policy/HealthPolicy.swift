@@ -28,11 +28,30 @@ public struct HealthPolicy: Sendable {
     public func evaluate(previous: HealthMemory, snapshot: HostSnapshot, now: Timestamp) -> HealthEvaluation {
         var memory = previous
         var verdicts: [Verdict] = []
-        var transitions: [Transition] = []
+        // Events a domain names itself (mdadm's); state changes are found below.
+        let transitions: [Transition] = []
         var readerProblems: [String] = []
 
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+
+        return evaluate(verdicts: verdicts, readerProblems: readerProblems, events: transitions, memory: memory, now: now)
+    }
+
+    /// The host policy over the domains' verdicts, generic over kinds: the operator's policy
+    /// (ignore, intent, converging capacity), hysteresis, then the host verdict.
+    /// - Parameters:
+    ///   - readerProblems: readers that cannot vouch for their domain (the host fails closed).
+    ///   - events: transitions the domains named themselves (e.g. mdadm events).
+    ///   - memory: the previous evaluation's memory, with the domains' own parts updated.
+    public func evaluate(
+        verdicts: [Verdict], readerProblems: [String] = [], events: [Transition] = [], memory: HealthMemory, now: Timestamp
+    ) -> HealthEvaluation {
+        let previous = memory
+        var memory = memory
+        var transitions = events
+        let policy = config.policy
+        let verdicts = verdicts.map { policy.apply(to: $0) }
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
@@ -65,7 +84,12 @@ public struct HealthPolicy: Sendable {
         }
         memory.components = next
 
-        let components = next.values.map(\.current).sorted { $0.id < $1.id }
+        let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
+        let components = next.values.map { remembered in
+            var component = remembered.current
+            component.ignored = ignored.contains(component.id) || policy.rule(for: component.id).ignore == true
+            return component
+        }.sorted { $0.id < $1.id }
         let host = judgeHost(
             components, readerProblems: readerProblems, previous: previous.host, maintenance: memory.maintenance, now: now)
         if let old = previous.host, old.state != host.state {
@@ -121,7 +145,7 @@ public struct HealthPolicy: Sendable {
     }
 
     /// The host takes the worst component state (components already smoothed by hysteresis)
-    /// and the smallest capacity. A reader that cannot vouch for its domain makes the host
+    /// and the capacities combined by `policy.capacity` (the smallest, by default). A reader that cannot vouch for its domain makes the host
     /// `unknown` even when it has no components to mark: the answer fails closed.
     func judgeHost(
         _ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, maintenance: Maintenance? = nil,
@@ -130,11 +154,13 @@ public struct HealthPolicy: Sendable {
         var state = readerProblems.isEmpty ? HealthState.ok : .unknown
         var capacity = readerProblems.isEmpty ? 1.0 : 0
         var reasons = readerProblems
-        for component in components {
+        // What the operator ignores is shown, never counted.
+        let counted = components.filter { !$0.ignored }
+        for component in counted {
             state = max(state, component.state)
-            capacity = min(capacity, component.capacity)
+            capacity = config.policy.capacity.combine(capacity, component.capacity)
         }
-        let worstFirst = components.filter { $0.state != .ok }.sorted {
+        let worstFirst = counted.filter { $0.state != .ok }.sorted {
             $0.state != $1.state ? $0.state > $1.state : $0.id < $1.id
         }
         for component in worstFirst {

@@ -10,6 +10,9 @@ public struct Verdict: Sendable, Equatable {
     /// The share of full traffic a converging component allows, when its domain says (an
     /// array rebuilding takes `arrays.converging_capacity`); nil takes the state's default.
     public var capacity: Double?
+    /// What the device declares about itself (udev `HOSTHEALTH_IGNORE`, `HOSTHEALTH_INTENT`, see
+    /// `ComponentRule(udevProperties:)`); the configuration file overrides it.
+    public var declared: ComponentRule?
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String = "",
