@@ -685,7 +685,7 @@ frontend fe
 
 backend be
     option httpchk GET /livez
-    server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 300ms
+    server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 300ms agent-send "hello from haproxy\\n"
     server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} agent-inter 300ms
 """)
     validation = run([HAPROXY, "-c", "-f", config], check_rc=False)
