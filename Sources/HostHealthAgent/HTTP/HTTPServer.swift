@@ -61,7 +61,10 @@ final class HTTPServer: Service {
         try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
         try child.pipeline.syncOperations.addHandler(CloseOnIdle())
         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-        return try Connection(wrappingChannelSynchronously: child)
+        // Half-closing the output after the last response waits for every byte to leave: a
+        // plain close drops what the kernel has not taken yet, truncating large bodies (a
+        // 700 kB /events to a slow reader).
+        return try Connection(wrappingChannelSynchronously: child, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
     func run() async throws {
@@ -85,7 +88,8 @@ final class HTTPServer: Service {
                 var request: HTTPRequestHead?
                 var body: [UInt8] = []
                 var bodyTooLarge = false
-                for try await part in inbound {
+                var closing = false
+                for try await part in inbound where !closing {
                     switch part {
                     case .head(let head):
                         request = head
@@ -127,8 +131,13 @@ final class HTTPServer: Service {
                             }
                         }
                         try await outbound.write(.end(nil))
-                        if !head.isKeepAlive { return }
                         request = nil
+                        if !head.isKeepAlive {
+                            // Shut down the output once all is written, then wait for the
+                            // client to close (or the idle timeout): nothing more is answered.
+                            outbound.finish()
+                            closing = true
+                        }
                     }
                 }
             }
