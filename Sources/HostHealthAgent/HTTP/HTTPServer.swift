@@ -146,16 +146,3 @@ final class HTTPServer: Service {
         }
     }
 }
-
-/// Closes a connection when `IdleStateHandler` reports it idle.
-private final class CloseOnIdle: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-}
