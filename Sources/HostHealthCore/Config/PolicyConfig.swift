@@ -106,16 +106,25 @@ public struct PolicyConfig: Sendable, Equatable {
 
     /// The rule for a component from the file alone: its kind's, with its own laid over.
     public func rule(for id: ComponentID) -> ComponentRule {
-        let own = components.first { $0.pattern.matches(id.description) }?.rule
+        let own = ownRule(for: id)
         return (kinds[id.kind] ?? ComponentRule()).overlaid(by: own)
     }
 
     /// The rule for a verdict: its kind's, then what the device declares, then the file's entry
     /// for it (the operator's file has the last word).
     public func rule(for verdict: Verdict) -> ComponentRule {
-        let own = components.first { $0.pattern.matches(verdict.id.description) }?.rule
+        let own = ownRule(for: verdict.id)
         return (kinds[verdict.id.kind] ?? ComponentRule()).overlaid(by: verdict.declared).overlaid(by: own)
     }
+
+    /// The first `components:` entry matching the id; skips building the id's text when there
+    /// are none (a host with a thousand links judges on every link event).
+    private func ownRule(for id: ComponentID) -> ComponentRule? {
+        components.isEmpty ? nil : components.first { $0.pattern.matches(id.description) }?.rule
+    }
+
+    /// No rule at all: the policy changes nothing.
+    public var isEmpty: Bool { kinds.isEmpty && components.isEmpty }
 
     /// The generic step after the domains judge: intent and converging capacity.
     public func apply(to verdict: Verdict) -> Verdict {

@@ -87,7 +87,7 @@ public struct HealthPolicy: Sendable {
         let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
         let components = next.values.map { remembered in
             var component = remembered.current
-            component.ignored = ignored.contains(component.id) || policy.rule(for: component.id).ignore == true
+            component.ignored = ignored.contains(component.id) || (!policy.isEmpty && policy.rule(for: component.id).ignore == true)
             return component
         }.sorted { $0.id < $1.id }
         let host = judgeHost(
