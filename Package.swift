@@ -45,6 +45,8 @@ let package = Package(
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: md RAID arrays from sysfs.
+        .target(name: "MDReader", dependencies: ["HostHealthCore"], swiftSettings: swiftSettings),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
