@@ -76,7 +76,7 @@ struct MDArrayParser {
     private mutating func syncCompleted() -> SyncCompleted? {
         guard let value = text("sync_completed") else { return nil }
         switch value.lowercased() {
-        case "none": return SyncCompleted.none
+        case "none": return .notRunning
         case "delayed": return .delayed
         case "pending": return .pending
         default: break

@@ -25,7 +25,7 @@ import Testing
         #expect(array.degraded == 0)
         #expect(array.arrayState == .clean)
         #expect(array.syncAction == .idle)
-        #expect(array.syncCompleted == SyncCompleted.none)
+        #expect(array.syncCompleted == .notRunning)
         #expect(array.syncSpeedBytesPerSecond == nil)
         #expect(array.componentSizeBytes == 1_046_528 * 1024)
         #expect(array.reshapePosition == nil)

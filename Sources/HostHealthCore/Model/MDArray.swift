@@ -119,8 +119,8 @@ public enum SyncAction: String, Sendable, CaseIterable {
 
 /// `sync_completed`: sectors done of the total, or why there is no position.
 public enum SyncCompleted: Sendable, Equatable {
-    /// No sync is running.
-    case none
+    /// No sync is running (`none`; not spelled so, to keep it apart from Optional's `.none`).
+    case notRunning
     /// Waiting for another array that shares a disk (`resync=DELAYED` in /proc/mdstat).
     case delayed
     /// Wanted but not started, e.g. an array still `read-auto` (`resync=PENDING` in /proc/mdstat).
