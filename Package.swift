@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

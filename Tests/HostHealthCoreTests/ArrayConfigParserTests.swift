@@ -12,7 +12,7 @@ struct ArrayConfigParserTests {
         #expect(arrays.convergingCapacity == 0.5)
         #expect(arrays.errorsWindowSeconds == 3600)
         #expect(arrays.recoverAfterSeconds == 30)
-        #expect(arrays.resyncIntervalSeconds == 60)
+        #expect(arrays.resyncIntervalSeconds == 10)
         #expect(arrays.staleAfterSeconds == 180)
     }
 

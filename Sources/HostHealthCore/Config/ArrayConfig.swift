@@ -13,14 +13,15 @@ public struct ArrayConfig: Sendable, Equatable {
     public var errorsWindowSeconds: Double
     /// A better state is taken only after it has held this long (30s).
     public var recoverAfterSeconds: Double
-    /// A full re-read this often while no sync runs (60s), proving the reader alive.
+    /// A full re-read this often while no sync runs (10s): it proves the reader alive and
+    /// catches a member failure the kernel announced with no uevent. A few small files.
     public var resyncIntervalSeconds: Double
     /// Array verdicts become `unknown` when the reader has had no good read for this long (3m).
     public var staleAfterSeconds: Double
 
     public init(
         stallAfterSeconds: Double = 600, pendingAfterSeconds: Double = 3600, convergingCapacity: Double = 0.5,
-        errorsWindowSeconds: Double = 3600, recoverAfterSeconds: Double = 30, resyncIntervalSeconds: Double = 60,
+        errorsWindowSeconds: Double = 3600, recoverAfterSeconds: Double = 30, resyncIntervalSeconds: Double = 10,
         staleAfterSeconds: Double = 180
     ) {
         self.stallAfterSeconds = stallAfterSeconds
