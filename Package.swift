@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Reader: md RAID arrays from sysfs.
-        .target(name: "MDReader", dependencies: ["HostHealthCore"], swiftSettings: swiftSettings),
+        .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
