@@ -303,6 +303,7 @@ public actor HealthEngine {
                 "from": "\(transition.from?.rawValue ?? "none")",
                 "to": "\(transition.to.rawValue)",
                 "reason": "\(transition.reason)",
+                "event": "\(transition.event ?? "")",
             ])
         }
     }
