@@ -185,6 +185,20 @@ struct ArrayHealthTests {
         #expect(timeline.at(0, array)?.state == .failed)
     }
 
+    @Test func emptyMdDeviceWithoutMembersIsNoFailure() {
+        var timeline = ArrayTimeline()
+        #expect(timeline.at(0, MDArray(name: "md127", arrayState: .clear))?.state == .ok)
+        #expect(timeline.at(1, MDArray(name: "md127", arrayState: .inactive))?.state == .ok)
+    }
+
+    @Test func partlyAssembledInactiveArrayIsFailed() {
+        var timeline = ArrayTimeline()
+        var array = MDArray(name: "md127", arrayState: .inactive, members: [ArrayTimeline.member("sdb1", slot: nil, flags: [.spare])])
+        #expect(timeline.at(0, array)?.state == .failed)
+        array.arrayState = .clear
+        #expect(timeline.at(1, array)?.state == .failed)
+    }
+
     @Test func brokenArrayIsFailed() {
         var timeline = ArrayTimeline()
         var array = ArrayTimeline.raid("raid0", disks: 2)

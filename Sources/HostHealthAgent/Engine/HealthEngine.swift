@@ -159,12 +159,16 @@ public actor HealthEngine {
         }
         for name in update.removed { arrays[name] = nil }
         for array in update.arrays { arrays[array.name] = array }
-        arrayList = arrays.values.sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
+        let sorted = arrays.values.sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
         arrayReader.events += UInt64(update.events)
         arrayReader.lastSuccess = now
         arrayReader.lastError = nil
         if let duration = update.durationSeconds { arrayReader.lastDurationSeconds = duration }
-        stateVersion &+= 1
+        // An idle re-read that finds nothing new leaves the cached scrape as it is.
+        if sorted != arrayList {
+            arrayList = sorted
+            stateVersion &+= 1
+        }
         evaluate(now: now)
     }
 

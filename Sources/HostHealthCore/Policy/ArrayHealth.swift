@@ -120,6 +120,11 @@ public struct ArrayHealth: Sendable {
         if array.isContainer {
             return verdict(.ok, "")
         }
+        let notRunning = array.arrayState == .clear || array.arrayState == .inactive
+        if notRunning, array.members.isEmpty, array.level == nil {
+            // An md device node opened or being set up, with nothing in it: no array to judge.
+            return verdict(.ok, "empty md device")
+        }
         switch array.arrayState {
         case .clear?, .inactive?:
             return verdict(.failed, "array is \(array.arrayState?.rawValue ?? "inactive"): it serves no I/O")
