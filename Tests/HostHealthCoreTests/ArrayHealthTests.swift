@@ -257,6 +257,17 @@ struct ArrayHealthTests {
         #expect(timeline.component("md0")?.state == .ok)
     }
 
+    @Test func arrayThatBecomesReadableIsNotNewsOfFailures() {
+        var timeline = ArrayTimeline()
+        var unreadable = clean.losingSecondMember()
+        unreadable.problem = "cannot read degraded: Input/output error"
+        timeline.at(0, unreadable)
+        timeline.at(1, clean.losingSecondMember())
+        #expect(timeline.events == ["DegradedArray"])
+        // Degraded is better than unknown: taken once it has held for recover_after.
+        #expect(timeline.at(31, clean.losingSecondMember())?.state == .degraded)
+    }
+
     @Test func memberErrorsRisingDegradeForTheWindow() {
         var timeline = ArrayTimeline(ArrayConfig(errorsWindowSeconds: 3600, recoverAfterSeconds: 0))
         timeline.at(0, clean)

@@ -10,10 +10,11 @@ extension ArrayHealth {
             events.append(NamedEvent(component: id, name: array.name, event: event, reason: reason))
         }
         let degraded = array.degraded ?? 0
-        guard let before else {
-            if !isStart { add("NewArray", "array \(array.name) appeared (\(array.level ?? "no level yet"))") }
+        guard let before, before.hasBeenRead else {
+            // Seen before only as unreadable: not new, just readable now.
+            if !isStart, before == nil { add("NewArray", "array \(array.name) appeared (\(array.level ?? "no level yet"))") }
             if degraded > 0 { add("DegradedArray", "\(degraded) of \(array.raidDisks ?? 0) disks missing") }
-            if !isStart, let action = after.syncAction { add(Self.startEvent(action), "\(Self.noun(action)) started") }
+            if !isStart, before == nil, let action = after.syncAction { add(Self.startEvent(action), "\(Self.noun(action)) started") }
             return events
         }
         for name in after.faulty.subtracting(before.faulty).sorted() {

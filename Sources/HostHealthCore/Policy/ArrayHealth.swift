@@ -56,6 +56,7 @@ public struct ArrayHealth: Sendable {
         var memory = previous ?? ArrayMemory(name: array.name)
         memory.name = array.name
         guard array.problem == nil else { return memory }
+        memory.hasBeenRead = true
         let action = array.syncAction.flatMap { $0.isRebuild || $0.isScrub ? $0 : nil }
         if memory.syncAction != nil, memory.syncAction != action {
             memory.lastSyncAction = memory.syncAction

@@ -2,6 +2,8 @@
 /// that advances from one that stalled, a rising error count, and what changed for the events.
 public struct ArrayMemory: Sendable, Equatable {
     public var name: String
+    /// False while the array has only ever had a `problem`: there is nothing to compare yet.
+    public var hasBeenRead: Bool
     /// The rebuild or scrub under way (running or waiting), once it has been seen running.
     public var syncAction: SyncAction?
     /// Sectors done at the last look, and when that number last moved.
@@ -27,6 +29,7 @@ public struct ArrayMemory: Sendable, Equatable {
 
     public init(name: String) {
         self.name = name
+        hasBeenRead = false
         milestone = 0
         memberErrors = [:]
         errorsRoseAt = [:]
