@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),

@@ -26,21 +26,21 @@ struct MDArrayParser {
         if let raidDisks = text("raid_disks"), !raidDisks.isEmpty {
             // `new (old)` while a reshape changes the number of disks.
             let (new, old) = reshapePair(raidDisks)
-            array.raidDisks = number(new, "raid_disks", whole: raidDisks).map(Int.init)
-            array.previousRaidDisks = old.flatMap { number($0, "raid_disks", whole: raidDisks) }.map(Int.init)
+            array.raidDisks = number(new, "raid_disks", whole: raidDisks, limit: Self.countLimit).map { Int($0) }
+            array.previousRaidDisks = old.flatMap { number($0, "raid_disks", whole: raidDisks, limit: Self.countLimit) }.map { Int($0) }
         }
-        array.degraded = number("degraded").map(Int.init)
+        array.degraded = number("degraded", limit: Self.countLimit).map { Int($0) }
         array.arrayState = word("array_state", ArrayState.init(rawValue:))
         array.syncAction = word("sync_action", SyncAction.init(rawValue:))
         // Older kernels lack it; an odd value here is not worth failing the array for.
         array.lastSyncAction = text("last_sync_action").flatMap(SyncAction.init(rawValue:))
         array.syncCompleted = syncCompleted()
-        array.syncSpeedBytesPerSecond = number("sync_speed", noneIsNil: true).map { $0 * 1024 }
+        array.syncSpeedBytesPerSecond = number("sync_speed", noneIsNil: true, limit: Self.kibibyteLimit).map { $0 * 1024 }
         array.mismatchSectors = number("mismatch_cnt")
         array.chunkSizeBytes = number("chunk_size")
         array.metadataVersion = text("metadata_version").flatMap { $0.isEmpty ? nil : $0 }
         // The kernel writes the size in KiB.
-        array.componentSizeBytes = number("component_size").map { $0 * 1024 }
+        array.componentSizeBytes = number("component_size", limit: Self.kibibyteLimit).map { $0 * 1024 }
         array.reshapePosition = number("reshape_position", noneIsNil: true)
         array.resyncStart = number("resync_start", noneIsNil: true)
         if let layout = text("layout"), !layout.isEmpty {
@@ -65,7 +65,7 @@ struct MDArrayParser {
             member.errors = number(errors, "\(place)/errors", whole: errors)
         }
         if let slot = text(values["slot"], "\(place)/slot"), slot != "none" {
-            member.slot = number(slot, "\(place)/slot", whole: slot).map(Int.init)
+            member.slot = number(slot, "\(place)/slot", whole: slot, limit: Self.countLimit).map { Int($0) }
         } else if values["slot"] == nil || values["slot"] == .absent {
             // Partial trees: the rdN link still tells the role.
             member.slot = attributes.roles[name]
@@ -105,19 +105,28 @@ struct MDArrayParser {
         }
     }
 
-    private mutating func number(_ key: String, noneIsNil: Bool = false) -> UInt64? {
+    /// Disks and slots: far beyond any real array, and safe as an `Int`.
+    static let countLimit: UInt64 = 1 << 20
+    /// Values in KiB that become bytes.
+    static let kibibyteLimit = UInt64.max / 1024
+
+    private mutating func number(_ key: String, noneIsNil: Bool = false, limit: UInt64 = .max) -> UInt64? {
         guard let value = text(key), !value.isEmpty else { return nil }
         if noneIsNil, value == "none" { return nil }
-        return number(value, key, whole: value)
+        return number(value, key, whole: value, limit: limit)
     }
 
-    private mutating func number(_ text: Substring, _ key: String, whole: String) -> UInt64? {
-        number(String(text), key, whole: whole)
+    private mutating func number(_ text: Substring, _ key: String, whole: String, limit: UInt64 = .max) -> UInt64? {
+        number(String(text), key, whole: whole, limit: limit)
     }
 
-    private mutating func number(_ text: String, _ key: String, whole: String) -> UInt64? {
+    private mutating func number(_ text: String, _ key: String, whole: String, limit: UInt64 = .max) -> UInt64? {
         guard let value = UInt64(text) else {
             problems.append("\(key) is '\(whole)', not a number")
+            return nil
+        }
+        guard value <= limit else {
+            problems.append("\(key) is '\(whole)', out of range")
             return nil
         }
         return value

@@ -180,3 +180,25 @@ import Testing
         #expect(MDArrayReader(sysfsRoot: tree.root).read("md9") == nil)
     }
 }
+
+extension MDArrayReaderTests {
+    @Test func unreadableAttributeIsAProblemNamingIt() throws {
+        var values = Self.raid1
+        values.removeValue(forKey: "degraded")
+        let tree = SysfsTree().array("md0", values)
+        // A folder where the file should be: reading it fails (EISDIR), as an I/O error would.
+        tree.makeDirectory("block/md0/md/degraded")
+        let array = try read(tree)
+        #expect(array.problem == "cannot read degraded: Is a directory")
+        #expect(array.level == "raid1")
+    }
+
+    @Test func hugeNumbersAreProblemsNotCrashes() throws {
+        var values = Self.raid1
+        values["raid_disks"] = "18446744073709551615"
+        values["component_size"] = "18446744073709551615"
+        let problem = try #require(try read(SysfsTree().array("md0", values)).problem)
+        #expect(problem.contains("raid_disks is '18446744073709551615', out of range"))
+        #expect(problem.contains("component_size is '18446744073709551615', out of range"))
+    }
+}
