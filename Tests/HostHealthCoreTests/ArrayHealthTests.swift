@@ -268,6 +268,15 @@ struct ArrayHealthTests {
         #expect(timeline.at(31, clean.losingSecondMember())?.state == .degraded)
     }
 
+    @Test func memberWithWriteErrorsDegradesTheArray() {
+        var timeline = ArrayTimeline()
+        var array = clean
+        array.members[1].flags = [.inSync, .writeError]
+        let judged = timeline.at(0, array)
+        #expect(judged?.state == .degraded)
+        #expect(judged?.reason == "member sdc1 has had write errors")
+    }
+
     @Test func memberErrorsRisingDegradeForTheWindow() {
         var timeline = ArrayTimeline(ArrayConfig(errorsWindowSeconds: 3600, recoverAfterSeconds: 0))
         timeline.at(0, clean)

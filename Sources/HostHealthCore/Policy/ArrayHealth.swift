@@ -171,6 +171,10 @@ public struct ArrayHealth: Sendable {
             let count = memory.memberErrors[member].map(String.init) ?? "?"
             return verdict(.degraded, "member \(member) errors rising (now \(count))")
         }
+        // md keeps a member whose writes failed (its bad-block log took them): a disk to replace.
+        if let member = array.members.first(where: { $0.flags.contains(.writeError) && !$0.isFaulty }) {
+            return verdict(.degraded, "member \(member.name) has had write errors")
+        }
         let lastAction = array.lastSyncAction ?? memory.lastSyncAction
         if array.syncAction == .idle || array.syncAction == nil, lastAction == .check,
            let mismatches = array.mismatchSectors, mismatches > 0, Self.mismatchesMatter(array.level) {
