@@ -116,6 +116,16 @@ struct ArrayHealthTests {
         #expect(timeline.at(0, ArrayTimeline.raid("raid6", disks: 4).idle(mismatches: 64, last: .repair))?.state == .ok)
     }
 
+    @Test func memberThatFailedAndWasRemovedBetweenLooksIsAFail() {
+        var timeline = ArrayTimeline()
+        timeline.at(0, clean)
+        var pulled = clean.losingSecondMember()
+        pulled.members.removeLast()
+        timeline.at(1, pulled)
+        #expect(timeline.events == ["Fail", "DegradedArray"])
+        #expect(timeline.transitions.first { $0.event == "Fail" }?.reason == "member sdc1 failed and was removed; 1 of 2 disks missing, no spare to recover onto")
+    }
+
     @Test func degradedWithoutSpareIsDegraded() {
         var timeline = ArrayTimeline()
         let array = timeline.at(0, clean.losingSecondMember())

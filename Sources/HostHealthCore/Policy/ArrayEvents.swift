@@ -22,6 +22,12 @@ extension ArrayHealth {
             let wasActive = before.inSync.contains(name) || !before.members.contains(name)
             add(wasActive ? "Fail" : "FailSpare", "member \(name) failed")
         }
+        if degraded > (before.degraded ?? 0) {
+            // Failed and already removed between two looks (a disk pulled out).
+            for name in before.inSync.subtracting(after.members).sorted() {
+                add("Fail", "member \(name) failed and was removed")
+            }
+        }
         for name in after.inSync.subtracting(before.inSync).sorted() where before.members.contains(name) {
             add("SpareActive", "member \(name) is now in sync")
         }

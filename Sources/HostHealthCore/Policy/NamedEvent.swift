@@ -23,8 +23,10 @@ public struct NamedEvent: Sendable, Equatable {
         var transitions = transitions
         for event in events {
             if let index = transitions.firstIndex(where: { $0.component == event.component && $0.event == nil }) {
+                // What happened, then the state it left: `member sdc1 failed; 1 of 2 disks missing`.
                 transitions[index].event = event.event
-                if transitions[index].reason.isEmpty { transitions[index].reason = event.reason }
+                let state = transitions[index].reason
+                transitions[index].reason = state.isEmpty || event.reason.isEmpty ? event.reason + state : "\(event.reason); \(state)"
                 continue
             }
             let state = (components[event.component] ?? previous[event.component])?.current.state ?? .ok
