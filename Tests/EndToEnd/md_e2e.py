@@ -129,6 +129,14 @@ class Testbed:
         self.set(self.md0, sync_action="idle", sync_completed="none", sync_speed="none", degraded="0",
                  array_state="clean", dev_sdd1__state="in_sync")
 
+    def check_scrub(self, ratio):
+        self.set(self.md0, array_state="active", sync_action="check", sync_completed=f"{int(ratio * TOTAL)} / {TOTAL}",
+                 sync_speed="200000")
+
+    def finish_scrub(self, mismatches):
+        self.set(self.md0, array_state="clean", sync_action="idle", sync_completed="none", sync_speed="none",
+                 mismatch_cnt=str(mismatches), last_sync_action="check")
+
     def restore(self):
         """Back to two in-sync members without a rebuild (for the latency trials)."""
         self.set(self.md0, array_state="clean", degraded="0", dev_sdc1__state="in_sync", dev_sdc1__slot="1")
@@ -302,6 +310,24 @@ def scenario(agent, bed, trials):
         finished = [e for e in agent.json("/events")["events"] if e.get("event") == "RebuildFinished"]
         check(finished and finished[-1]["reason"] == "recovery completed", f"RebuildFinished: {finished}")
 
+    def scrub_stays_ok_and_is_no_rebuild():
+        bed.check_scrub(0.1)
+        bed.change(bed.md0)
+        agent.wait_array("md0", "ok", progress=lambda c: c.get("progress") == 0.1)
+        bed.check_scrub(0.6)
+        agent.wait_array("md0", "ok", progress=lambda c: c.get("progress") == 0.6,
+                         reason=lambda c: c["reason"] == "check 60% done, 204 MB/s")
+        check(agent.get("/health")[0] == 200, "host not 200 during a scrub")
+        bed.finish_scrub(8)
+        bed.change(bed.md0)
+        agent.wait_array("md0", "ok", progress=lambda c: c.get("progress") is None)
+        events = [e for e in agent.json("/events")["events"] if e.get("name") == "md0" and e.get("event")]
+        tail = [e["event"] for e in events[-2:]]
+        check(tail == ["CheckStarted", "CheckFinished"], f"last md0 events {tail}")
+        check(events[-1]["reason"] == "check finished: 8 mismatched sectors", f"CheckFinished: {events[-1]['reason']}")
+        rc, text = agent.hostctl("events")
+        check("CheckFinished: check finished: 8 mismatched sectors" in text, f"hostctl events: {text[-400:]}")
+
     def uevent_to_health_latency():
         samples = []
         for _ in range(trials):
@@ -330,6 +356,7 @@ def scenario(agent, bed, trials):
         ("md_hostctl_status_shows_bar_and_eta", status_table_shows_progress),
         ("md_metrics_follow_and_pass_promtool", metrics_follow_and_pass_promtool),
         ("md_recovery_finish_is_ok_with_mdadm_events", recovery_finishes),
+        ("md_scrub_stays_ok_and_is_no_rebuild", scrub_stays_ok_and_is_no_rebuild),
         ("md_uevent_to_health_latency", uevent_to_health_latency),
     ]
 
