@@ -324,8 +324,6 @@ struct ArrayHealthTests {
     }
 
     @Test func disabledCollectorGivesNoArrays() {
-        var timeline = ArrayTimeline()
-        timeline.at(0)
         let report = HealthPolicy(config: AgentConfig()).evaluate(previous: HealthMemory(), snapshot: HostSnapshot(), now: Fixture.t0).report
         #expect(report.components.isEmpty)
     }
