@@ -47,11 +47,13 @@ let package = Package(
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: md RAID arrays from sysfs.
+        .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,8 +86,10 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [

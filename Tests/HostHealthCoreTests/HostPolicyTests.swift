@@ -117,14 +117,15 @@ struct HostPolicyTests {
 
     @Test func aComponentsRecoverAfterOverridesTheDomainsHold() {
         let policy = PolicyConfig(components: [(LinkPattern("disk:*"), ComponentRule(recoverAfterSeconds: 60))])
+        let eth0 = ComponentID(kind: .link, key: "eth0")
         let results = run(policy, [
-            ([verdict(sda, .failed), verdict(md0, .failed)], 0),
-            ([verdict(sda, .ok), verdict(md0, .ok)], 1),
-            ([verdict(sda, .ok), verdict(md0, .ok)], 12),
-            ([verdict(sda, .ok), verdict(md0, .ok)], 62),
+            ([verdict(sda, .failed), verdict(eth0, .failed)], 0),
+            ([verdict(sda, .ok), verdict(eth0, .ok)], 1),
+            ([verdict(sda, .ok), verdict(eth0, .ok)], 12),
+            ([verdict(sda, .ok), verdict(eth0, .ok)], 62),
         ])
-        // md0 recovers after the domain's 10 s; the disk only after its own 60 s.
-        #expect(results[2].report.components.map(\.state) == [.ok, .failed])
+        // eth0 recovers after its domain's 10 s (links.recover_after); the disk only after its own 60 s.
+        #expect(results[2].report.components.map(\.state) == [.failed, .ok])
         #expect(results[3].report.host.state == .ok)
     }
 

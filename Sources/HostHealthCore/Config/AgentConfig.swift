@@ -3,15 +3,17 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var arrays: ArrayConfig
     public var hooks: HookConfig
     public var policy: PolicyConfig
 
     public init(
-        links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(), hooks: HookConfig = HookConfig(),
-        policy: PolicyConfig = PolicyConfig()
+        links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
+        arrays: ArrayConfig = ArrayConfig(), hooks: HookConfig = HookConfig(), policy: PolicyConfig = PolicyConfig()
     ) {
         self.links = links
         self.health = health
+        self.arrays = arrays
         self.hooks = hooks
         self.policy = policy
     }
@@ -21,7 +23,8 @@ public struct AgentConfig: Sendable, Equatable {
     /// `policy:` may override them per kind and per component.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         let domain = switch id.kind {
-        case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)
     }

@@ -2,6 +2,8 @@
 public struct HealthMemory: Sendable, Equatable {
     public var components: [ComponentID: HysteresisMemory] = [:]
     public var carrierHistory: [String: CarrierHistory] = [:]
+    /// Per array; nil until arrays were first judged (arrays seen then are not `NewArray`).
+    public var arrays: [ComponentID: ArrayMemory]?
     public var host: HostHealth?
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     public var maintenance: Maintenance?
@@ -28,28 +30,29 @@ public struct HealthPolicy: Sendable {
     public func evaluate(previous: HealthMemory, snapshot: HostSnapshot, now: Timestamp) -> HealthEvaluation {
         var memory = previous
         var verdicts: [Verdict] = []
-        // Events a domain names itself (mdadm's); state changes are found below.
-        let transitions: [Transition] = []
         var readerProblems: [String] = []
+        var namedEvents: [NamedEvent] = []
 
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+        verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
 
-        return evaluate(verdicts: verdicts, readerProblems: readerProblems, events: transitions, memory: memory, now: now)
+        return evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
     }
 
     /// The host policy over the domains' verdicts, generic over kinds: the operator's policy
     /// (ignore, intent, converging capacity), hysteresis, then the host verdict.
     /// - Parameters:
     ///   - readerProblems: readers that cannot vouch for their domain (the host fails closed).
-    ///   - events: transitions the domains named themselves (e.g. mdadm events).
+    ///   - events: what the domains named themselves (mdadm's events), attached to transitions.
     ///   - memory: the previous evaluation's memory, with the domains' own parts updated.
     public func evaluate(
-        verdicts: [Verdict], readerProblems: [String] = [], events: [Transition] = [], memory: HealthMemory, now: Timestamp
+        verdicts: [Verdict], readerProblems: [String] = [], events namedEvents: [NamedEvent] = [], memory: HealthMemory,
+        now: Timestamp
     ) -> HealthEvaluation {
         let previous = memory
         var memory = memory
-        var transitions = events
+        var transitions: [Transition] = []
         let policy = config.policy
         let verdicts = verdicts.map { policy.apply(to: $0) }
 
@@ -83,6 +86,7 @@ public struct HealthPolicy: Sendable {
             }
         }
         memory.components = next
+        transitions = NamedEvent.attach(namedEvents, to: transitions, components: next, previous: previous.components, now: now)
 
         let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
         let components = next.values.map { remembered in
