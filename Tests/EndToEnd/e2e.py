@@ -606,6 +606,20 @@ def test_status_document_fields(ctx):
 
 # --- HAProxy ------------------------------------------------------------------------------------
 
+def write_haproxy_config(path, stats, servers, frontend_port=None, pidfile=None):
+    """A HAProxy config with an admin stats socket and one backend `be` of these server lines."""
+    text = f"global\n    stats socket {stats} mode 600 level admin\n"
+    if pidfile:
+        text += f"    pidfile {pidfile}\n"
+    text += ("\ndefaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n"
+             "    timeout check 1s\n")
+    if frontend_port:
+        text += f"\nfrontend fe\n    bind 127.0.0.1:{frontend_port}\n    default_backend be\n"
+    text += "\nbackend be\n    option httpchk GET /livez\n" + "".join(f"    {line}\n" for line in servers)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def haproxy_command(sock_path, command, timeout=2.0):
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
@@ -668,28 +682,12 @@ def test_agent_check_against_real_haproxy(ctx):
     stats = os.path.join(hdir, "haproxy.sock")
     front = ctx.free_port()
     config = os.path.join(hdir, "haproxy.cfg")
-    with open(config, "w") as f:
-        f.write(f"""\
-global
-    stats socket {stats} mode 600 level admin
-    pidfile {hdir}/haproxy.pid
-
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    timeout check 1s
-
-frontend fe
-    bind 127.0.0.1:{front}
-    default_backend be
-
-backend be
-    option httpchk GET /livez
-    server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 300ms agent-send "hello from haproxy\\n"
-    server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} agent-inter 300ms
-""")
+    write_haproxy_config(config, stats, [
+        f'server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} '
+        'agent-inter 300ms agent-send "hello from haproxy\\n"',
+        f"server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} "
+        "agent-inter 300ms",
+    ], frontend_port=front, pidfile=f"{hdir}/haproxy.pid")
     validation = run([HAPROXY, "-c", "-f", config], check_rc=False)
     check(validation.returncode == 0, f"haproxy -c rejected the config: {validation.stdout} {validation.stderr}")
     haproxy = ctx.spawn([HAPROXY, "-f", config, "-db"], os.path.join(hdir, "haproxy.log"), label="haproxy")

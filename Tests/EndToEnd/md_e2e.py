@@ -34,7 +34,7 @@ if "umockdev" not in os.environ.get("LD_PRELOAD", ""):
 import gi  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import HAPROXY, describe, haproxy_servers, haproxy_weights  # noqa: E402
+from e2e import HAPROXY, describe, haproxy_servers, haproxy_weights, stop_process, write_haproxy_config  # noqa: E402
 
 gi.require_version("UMockdev", "1.0")
 from gi.repository import UMockdev  # noqa: E402
@@ -238,21 +238,9 @@ class HAProxy:
     def __init__(self, agent, workdir):
         self.stats = os.path.join(workdir, "haproxy.sock")
         config = os.path.join(workdir, "haproxy.cfg")
-        with open(config, "w") as f:
-            f.write(f"""\
-global
-    stats socket {self.stats} mode 600 level admin
-
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    timeout check 1s
-
-backend be
-    server s1 127.0.0.1:{agent.port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 200ms
-""")
+        write_haproxy_config(config, self.stats, [
+            f"server s1 127.0.0.1:{agent.port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} "
+            "agent-inter 200ms"])
         self.log_path = os.path.join(workdir, "haproxy.log")
         env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "UMOCKDEV_DIR")}
         with open(self.log_path, "wb") as out:
@@ -278,13 +266,7 @@ backend be
         raise Fail(f"HAProxy's s1 not {status} with weight {weight} within {timeout}s; last: {value}")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def promtool_findings(body):
