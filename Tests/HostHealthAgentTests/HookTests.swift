@@ -81,7 +81,6 @@ func processExists(_ pid: Int32) -> Bool {
         let (path, directory) = try script("env | grep ^HOSTHEALTH_ | sort > \"$(dirname \"$0\")/env.txt\"")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let threads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
-        threads.start()
         let runner = HookRunner(config: HookConfig(onTransition: path, timeoutSeconds: 5), threads: threads, logger: logger)
         await runner.submit([transition(0)], host: host)
         await waitUntilIdle(runner, total: 1)
@@ -108,7 +107,6 @@ func processExists(_ pid: Int32) -> Bool {
         let (path, directory) = try script("exec sleep 60")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let threads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
-        threads.start()
         let runner = HookRunner(config: HookConfig(onTransition: path, timeoutSeconds: 0.2), threads: threads, logger: logger)
         let started = Date()
         await runner.submit([transition(1)], host: host)
@@ -122,7 +120,6 @@ func processExists(_ pid: Int32) -> Bool {
         let (path, directory) = try script("exit 1")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let threads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
-        threads.start()
         let runner = HookRunner(config: HookConfig(onTransition: "/nonexistent/hook"), threads: threads, logger: logger)
         await runner.submit([transition(1)], host: host)
         await runner.reload(HookConfig(onTransition: path))
@@ -134,7 +131,6 @@ func processExists(_ pid: Int32) -> Bool {
 
     @Test func noHookConfiguredRunsNothingAndCountsNothing() async throws {
         let threads = NIOThreadPool(numberOfThreads: 1)
-        threads.start()
         let runner = HookRunner(config: HookConfig(), threads: threads, logger: logger)
         await runner.submit([transition(1)], host: host)
         #expect(await runner.runs == HookRuns())
@@ -152,7 +148,6 @@ func processExists(_ pid: Int32) -> Bool {
             """)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let threads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
-        threads.start()
         let runner = HookRunner(config: HookConfig(onTransition: path, timeoutSeconds: 10), threads: threads, logger: logger)
         await runner.submit((0..<1000).map(transition), host: host)
         await waitUntilIdle(runner, total: 1000)

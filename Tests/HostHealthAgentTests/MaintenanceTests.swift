@@ -31,6 +31,7 @@ import Testing
         let (head, body) = post("state=on&reason=replacing+sdb")
         let response = await routes.respond(to: head, body: body, peer: root)
         #expect(response.status == .ok)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("will not survive an agent restart"), "no state dir: say so")
         #expect(await routes.engine.report.host.maintenance == "replacing sdb")
         #expect(await routes.engine.maintenance?.by == "root")
     }

@@ -51,7 +51,8 @@ public struct ControlRoutes: Sendable {
         default:
             return HTTPResponse(status: .badRequest, text: "state: expected on or off\n")
         }
-        var warning = ""
+        var warning = store.directory == nil && next != nil
+            ? "note: no --state.dir, so this will not survive an agent restart\n" : ""
         do {
             try await store.save(next)
         } catch {

@@ -13,6 +13,8 @@ public actor HookRunner {
 
     private var config: HookConfig
     private let threads: NIOThreadPool
+    /// The pool starts with the first run: a host without a hook keeps no idle threads for it.
+    private var threadsStarted = false
     private let logger: Logger
     private var waiting: [ChildProcess] = []
     private var waitingStart = 0
@@ -21,7 +23,8 @@ public actor HookRunner {
     public private(set) var peakRunning = 0
     public private(set) var runs = HookRuns()
 
-    /// - Parameter threads: `maxRunning` threads for the children (each blocks one while it waits).
+    /// - Parameter threads: `maxRunning` threads for the children (each blocks one while it
+    ///   waits); started here when the first hook runs.
     init(config: HookConfig, threads: NIOThreadPool, logger: Logger) {
         self.config = config
         self.threads = threads
@@ -76,6 +79,10 @@ public actor HookRunner {
     }
 
     private func start(_ child: ChildProcess) {
+        if !threadsStarted {
+            threads.start()
+            threadsStarted = true
+        }
         running += 1
         peakRunning = max(peakRunning, running)
         let threads = self.threads

@@ -55,7 +55,6 @@ public struct Agent: Sendable {
         let (transitions, transitionSink) = AsyncStream.makeStream(of: JournalService.Batch.self)
         // Hook children each hold a thread while they run: as many threads as may run at once.
         let hookThreads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
-        hookThreads.start()
         defer { hookThreads.shutdownGracefully { _ in } }
         let hooks = HookRunner(config: config.hooks, threads: hookThreads, logger: logger)
         let engine = HealthEngine(
