@@ -3,6 +3,9 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var disks = DiskConfig()
+    public var smart = SmartConfig()
+    public var kmsg = KernelLogConfig()
 
     public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig()) {
         self.links = links
@@ -13,7 +16,8 @@ public struct AgentConfig: Sendable, Equatable {
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
-        case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link, .array, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         }
     }
 }

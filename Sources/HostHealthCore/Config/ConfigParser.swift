@@ -19,10 +19,13 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "disks", "smart", "kmsg"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
+            case "disks": config.disks = try disks(value)
+            case "smart": config.smart = try smart(value)
+            case "kmsg": config.kmsg = try kmsg(value)
             default: break
             }
         }

@@ -4,6 +4,12 @@ public struct HostSnapshot: Sendable, Equatable {
     /// Links by name, present only when the link collector is enabled.
     public var links: [String: Link]?
     public var readers: [ReaderStatus]
+    /// Whole disks by kernel name, present only when the disk collector is enabled.
+    public var disks: [String: Disk]?
+    /// SMART per disk kernel name, present only when the smart collector is enabled.
+    public var smart: [String: SmartObservation]?
+    /// Disk trouble from the kernel log, present only when the kmsg collector is enabled.
+    public var kernelDiskErrors: KernelDiskErrors?
 
     public init(links: [String: Link]? = nil, readers: [ReaderStatus] = []) {
         self.links = links

@@ -3,6 +3,7 @@ public struct HealthMemory: Sendable, Equatable {
     public var components: [ComponentID: HysteresisMemory] = [:]
     public var carrierHistory: [String: CarrierHistory] = [:]
     public var host: HostHealth?
+    public var disks = DiskMemory()
 
     public init() {}
 }
@@ -31,6 +32,7 @@ public struct HealthPolicy: Sendable {
 
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+        verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &transitions)
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
