@@ -47,11 +47,17 @@ let package = Package(
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
+        .target(
+            name: "DiskReader",
+            dependencies: ["HostHealthCore", "Udev", "CHostHealthShims"],
+            swiftSettings: swiftSettings
+        ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims", "DiskReader",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,6 +91,9 @@ let package = Package(
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
+        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthCore", "Udev"], exclude: ["testbeds"], swiftSettings: swiftSettings),
+        // Run by DiskReaderTests under umockdev testbeds; not shipped.
+        .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthCore"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
