@@ -49,6 +49,7 @@ public final class KernelLogReader: Sendable {
         }
         defer { close(fd) }
         lseek(fd, 0, SEEK_END)
+        send(KernelLogUpdate())  // open and at the end: the reader is alive
         // One record is at most about 8 kB (CONSOLE_EXT_LOG_MAX); a smaller buffer gets EINVAL.
         var buffer = [UInt8](repeating: 0, count: 16384)
         while !stopped.load(ordering: .acquiring) {

@@ -95,10 +95,16 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
+        defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
+        services += disks.services
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
-            onReload: { config in collector?.setResyncInterval(config.links.resyncIntervalSeconds) },
+            onReload: { config in
+                collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+                disks.reload(config)
+            },
             reloadOthers: { [logger] in
                 guard let security else { return }
                 do {

@@ -39,6 +39,7 @@ public enum MetricsExposition {
         if let links = snapshot.links {
             LinkExposition.renderState(links, into: &writer)
         }
+        DiskExposition.renderState(snapshot, report: report, into: &writer)
         return writer.bytes
     }
 
