@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthCore", "Udev"], exclude: ["testbeds"], swiftSettings: swiftSettings),
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
