@@ -30,6 +30,7 @@ final class SmartService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var lastAttempt: [String: ContinuousClock.Instant] = [:]
+            let started = ContinuousClock.now
             while !Task.isCancelled {
                 let config = self.config.withLock { $0 }
                 let now = ContinuousClock.now
@@ -42,8 +43,10 @@ final class SmartService: Service {
                     for name in due { lastAttempt[name] = now }
                     await self.read(due, config: config)
                 }
+                // Until the disk reader's first enumeration, look again soon.
+                let waiting = names.isEmpty && ContinuousClock.now - started < .seconds(10)
                 do {
-                    try await Task.sleep(for: .seconds(Self.checkSeconds))
+                    try await Task.sleep(for: .seconds(waiting ? 0.25 : Self.checkSeconds))
                 } catch {
                     return
                 }
