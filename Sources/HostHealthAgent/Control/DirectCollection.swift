@@ -1,10 +1,24 @@
+internal import DiskReader
 public import HostHealthCore
 internal import LinkReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
-/// history, so no hysteresis: what the host looks like right now.
+/// history, so no hysteresis: what the host looks like right now. The kernel log is not read
+/// (it holds only what happens after it is opened).
 public enum DirectCollection {
     public static func collect(config: AgentConfig, now: Timestamp = WallClock.now()) -> HealthReport {
+        let snapshot = snapshot(config: config, now: now)
+        return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
+    }
+
+    /// The status document, with each disk's detail line.
+    public static func statusDocument(config: AgentConfig, now: Timestamp = WallClock.now()) -> StatusDocument {
+        let snapshot = snapshot(config: config, now: now)
+        let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
+        return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))
+    }
+
+    static func snapshot(config: AgentConfig, now: Timestamp) -> HostSnapshot {
         var links: [String: Link] = [:]
         var reader = ReaderStatus(name: "links")
         do {
@@ -17,7 +31,34 @@ public enum DirectCollection {
             reader.errors = 1
             reader.lastError = "\(error)"
         }
-        let snapshot = HostSnapshot(links: links, readers: [reader])
-        return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
+        var snapshot = HostSnapshot(links: links, readers: [reader])
+        addDisks(to: &snapshot, config: config, now: now)
+        return snapshot
+    }
+
+    /// Disks once through udev, then smartctl for each in turn (each bounded by smart.timeout).
+    static func addDisks(to snapshot: inout HostSnapshot, config: AgentConfig, now: Timestamp) {
+        var diskReader = ReaderStatus(name: "disks")
+        let collector = DiskCollector(refreshIntervalSeconds: 60)
+        var disks: [String: Disk] = [:]
+        do {
+            try collector.run { update in
+                disks = update.disks
+                diskReader.lastDurationSeconds = update.durationSeconds
+                collector.stop()
+            }
+            diskReader.lastSuccess = now
+        } catch {
+            diskReader.errors = 1
+            diskReader.lastError = "\(error)"
+        }
+        snapshot.disks = disks
+        snapshot.readers.append(diskReader)
+        let smartctl = Smartctl(path: config.smart.smartctl, timeoutSeconds: config.smart.timeoutSeconds)
+        var smart: [String: SmartObservation] = [:]
+        for name in disks.keys.sorted() {
+            smart[name, default: SmartObservation()].record(smartctl.run(disk: name), at: now)
+        }
+        snapshot.smart = smart
     }
 }

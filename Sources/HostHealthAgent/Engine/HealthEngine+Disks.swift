@@ -96,17 +96,6 @@ extension HealthEngine {
 
     /// One line per disk for `/status` and `hostctl status`: identity, counters and SMART.
     func diskDetails() -> [ComponentID: String] {
-        guard disksEnabled else { return [:] }
-        let ids = DiskHealth.componentIDs(disks)
-        let errors = kmsgEnabled ? kernelDiskErrors.perDisk(disks) : nil
-        var details: [ComponentID: String] = [:]
-        for (name, disk) in disks {
-            guard let id = ids[name] else { continue }
-            details[id] = DiskSummary(
-                disk: disk, smart: smartEnabled ? smart[name] : nil, smartEnabled: smartEnabled,
-                kernelErrors: errors?[name], now: clock()
-            ).text
-        }
-        return details
+        DiskSummary.details(snapshot, now: clock())
     }
 }

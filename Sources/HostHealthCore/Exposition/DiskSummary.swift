@@ -15,6 +15,22 @@ public struct DiskSummary: Sendable {
         self.now = now
     }
 
+    /// A line per disk component of `snapshot`, for `StatusDocument(report:details:)`.
+    public static func details(_ snapshot: HostSnapshot, now: Timestamp) -> [ComponentID: String] {
+        guard let disks = snapshot.disks else { return [:] }
+        let ids = DiskHealth.componentIDs(disks)
+        let errors = snapshot.kernelDiskErrors?.perDisk(disks)
+        var details: [ComponentID: String] = [:]
+        for (name, disk) in disks {
+            guard let id = ids[name] else { continue }
+            details[id] = DiskSummary(
+                disk: disk, smart: snapshot.smart?[name], smartEnabled: snapshot.smart != nil,
+                kernelErrors: errors?[name], now: now
+            ).text
+        }
+        return details
+    }
+
     public var text: String {
         let identity = disk.identity
         var what: [String] = [identity.model ?? "\(identity.transport.rawValue) disk"]
