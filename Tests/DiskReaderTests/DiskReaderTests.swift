@@ -96,6 +96,12 @@ struct DiskCollectorTestbedTests {
         #expect(sdc["model"] == "Cruzer Blade")
     }
 
+    @Test(.enabled(if: available && access("/usr/bin/umockdev-wrapper", X_OK) == 0, "umockdev-wrapper missing"))
+    func hotPluggedDiskComesAndGoesWithItsUevents() throws {
+        let output = try run("/usr/bin/python3 Tests/DiskReaderTests/hotplug-under-umockdev.py '\(Self.probe)'")
+        #expect(output == "start\tsdz\nuevent\tsdy,sdz\nuevent\tsdz\n")
+    }
+
     func run(_ command: String) throws -> String {
         guard let pipe = popen(command, "r") else { throw Errno(errno) }
         var output: [UInt8] = []

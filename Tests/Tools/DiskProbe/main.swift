@@ -3,9 +3,20 @@ import HostHealthCore
 
 // Prints the disks the disk reader sees at start, one line each, then exits: run under
 // `umockdev-run -d TESTBED` by DiskReaderTests. Fields are tab-separated `key=value`.
+// With `--updates N`: one line per update (`cause<TAB>disk,disk…`) for N updates instead.
+import Glibc
+
 let collector = DiskCollector(refreshIntervalSeconds: 60)
+var updatesLeft = CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--updates" ? Int(CommandLine.arguments[2]) : nil
 do {
     try collector.run { update in
+        if let left = updatesLeft {
+            print("\(update.cause)\t\(update.disks.keys.sorted().joined(separator: ","))")
+            fflush(nil)
+            updatesLeft = left - 1
+            if left <= 1 { collector.stop() }
+            return
+        }
         for name in update.disks.keys.sorted() {
             guard let disk = update.disks[name] else { continue }
             let identity = disk.identity
