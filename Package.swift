@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "LinkReader",
+                "HostHealthAgent", "HostHealthCore", "LinkReader", "DiskReader",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

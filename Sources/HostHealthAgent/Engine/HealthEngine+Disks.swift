@@ -22,6 +22,12 @@ extension HealthEngine {
         }
     }
 
+    /// The disk reader runs and has neither read nor failed yet: READY=1 waits for it, so the
+    /// first verdict a load balancer sees covers the disks.
+    public var awaitingFirstDiskRead: Bool {
+        disksEnabled && diskReader.lastSuccess == nil && diskReader.errors == 0
+    }
+
     /// The kernel names of the disks now present: what the SMART runner reads.
     public var diskNames: [String] {
         disks.keys.sorted()
