@@ -1,6 +1,7 @@
 internal import DiskReader
 public import HostHealthCore
 internal import LinkReader
+internal import MDReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
 /// history, so no hysteresis: what the host looks like right now. The kernel log is not read
@@ -31,7 +32,10 @@ public enum DirectCollection {
             reader.errors = 1
             reader.lastError = "\(error)"
         }
-        var snapshot = HostSnapshot(links: links, readers: [reader])
+        // A few small sysfs files per array: cheap enough to read in-process.
+        let arrays = MDArrayReader().readAll()
+        let arrayReader = ReaderStatus(name: "arrays", lastSuccess: now)
+        var snapshot = HostSnapshot(links: links, arrays: arrays, readers: [reader, arrayReader])
         addDisks(to: &snapshot, config: config, now: now)
         return snapshot
     }

@@ -2,6 +2,7 @@ internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
+internal import MDReader
 public import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -95,6 +96,11 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        let arrayWatcher = options.collectors.contains(.arrays)
+            ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
+        if let arrayWatcher {
+            services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
+        }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
@@ -103,6 +109,7 @@ public struct Agent: Sendable {
             loader: loader, engine: engine, notifier: notifier, logger: logger,
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+                arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 disks.reload(config)
             },
             reloadOthers: { [logger] in

@@ -2,6 +2,7 @@
 /// adds its case here; the flags and `--help` follow from this list.
 public enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
+    case arrays
     case disks
     case smart
     case kmsg
@@ -10,6 +11,7 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
     var help: String {
         switch self {
         case .links: "Network links over rtnetlink: state, carrier, speed, counters."
+        case .arrays: "md RAID arrays from sysfs, woken by udev: state, members, rebuild progress."
         case .disks: "Whole disks through udev and sysfs: identity, I/O counters, device state."
         case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
         case .kmsg: "Disk errors in the kernel log (/dev/kmsg): I/O errors, timeouts, resets."

@@ -19,10 +19,11 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "disks", "smart", "kmsg"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "arrays", "disks", "smart", "kmsg"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
+            case "arrays": config.arrays = try arrays(value)
             case "disks": config.disks = try disks(value)
             case "smart": config.smart = try smart(value)
             case "kmsg": config.kmsg = try kmsg(value)
@@ -59,12 +60,9 @@ public struct ConfigParser: Sendable {
             default: break
             }
         }
-        if staleNode == nil {
-            links.staleAfterSeconds = max(links.staleAfterSeconds, 3 * links.resyncIntervalSeconds)
-        }
-        if links.staleAfterSeconds <= links.resyncIntervalSeconds {
-            throw error(staleNode ?? node, "links.stale_after", "must be longer than links.resync_interval (\(LinkHealth.duration(links.resyncIntervalSeconds))), or every quiet link reads as stale")
-        }
+        links.staleAfterSeconds = try staleAfter(
+            links.staleAfterSeconds, given: staleNode, resyncInterval: links.resyncIntervalSeconds, section: node,
+            path: "links", quiet: "quiet link")
         return links
     }
 

@@ -3,6 +3,8 @@
 public struct HostSnapshot: Sendable, Equatable {
     /// Links by name, present only when the link collector is enabled.
     public var links: [String: Link]?
+    /// md arrays sorted by name, present only when the arrays collector is enabled.
+    public var arrays: [MDArray]?
     public var readers: [ReaderStatus]
     /// Whole disks by kernel name, present only when the disk collector is enabled.
     public var disks: [String: Disk]?
@@ -11,8 +13,9 @@ public struct HostSnapshot: Sendable, Equatable {
     /// Disk trouble from the kernel log, present only when the kmsg collector is enabled.
     public var kernelDiskErrors: KernelDiskErrors?
 
-    public init(links: [String: Link]? = nil, readers: [ReaderStatus] = []) {
+    public init(links: [String: Link]? = nil, arrays: [MDArray]? = nil, readers: [ReaderStatus] = []) {
         self.links = links
+        self.arrays = arrays
         self.readers = readers
     }
 

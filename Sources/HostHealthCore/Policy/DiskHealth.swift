@@ -78,7 +78,7 @@ extension HealthPolicy {
     /// rises and `DeviceDisappeared` when a disk goes.
     func judgeDisks(
         _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String],
-        events: inout [Transition]
+        events: inout [NamedEvent]
     ) -> [Verdict] {
         guard let disks = snapshot.disks else {
             memory.disks = DiskMemory()
@@ -111,9 +111,7 @@ extension HealthPolicy {
                 let previous = memory.disks.smartCounters[id]
                 let rises = previous.map { smartHealth.rises(since: $0) } ?? []
                 if !rises.isEmpty {
-                    events.append(Transition(
-                        component: id, name: name, from: verdict.state, to: verdict.state,
-                        reason: rises.joined(separator: "; "), at: now, event: "SmartErrorsRising"))
+                    events.append(NamedEvent(component: id, name: name, event: "SmartErrorsRising", reason: rises.joined(separator: "; ")))
                 }
                 next.smartCounters[id] = smartHealth.counters
             }
@@ -124,10 +122,7 @@ extension HealthPolicy {
             verdicts.append(verdict)
         }
         for (id, name) in memory.disks.seen.sorted(by: { $0.key < $1.key }) where next.seen[id] == nil {
-            let last = memory.components[id]?.current.state ?? .ok
-            events.append(Transition(
-                component: id, name: name, from: last, to: last, reason: "disk \(name) disappeared", at: now,
-                event: "DeviceDisappeared"))
+            events.append(NamedEvent(component: id, name: name, event: "DeviceDisappeared", reason: "disk \(name) disappeared"))
         }
         memory.disks = next
         return verdicts
