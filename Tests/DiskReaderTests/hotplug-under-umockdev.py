@@ -3,7 +3,7 @@
 
 Usage: hotplug-under-umockdev.py PROBE
 The testbed starts with disk `sdz` and its partition `sdz1`; after the probe's first update the
-script adds disk `sdy` (uevent add), then removes it again (uevent remove). Prints the probe's
+script adds disk `sdy` (umockdev sends its add), then removes it again (uevent remove). Prints the probe's
 lines.
 """
 import os
@@ -27,9 +27,9 @@ bed.add_device("block", "sdz1", sdz, ["size", "900\n", "partition", "1\n"], ["DE
 env = dict(os.environ, UMOCKDEV_DIR=bed.get_root_dir(), LD_PRELOAD="libumockdev-preload.so.0")
 with subprocess.Popen([probe, "--updates", "3"], env=env, stdout=subprocess.PIPE, text=True) as child:
     out = [child.stdout.readline()]
+    # umockdev sends the add uevent of a device it adds by itself.
     sdy = bed.add_device("block", "sdy", None, ["size", "2000\n"],
                          ["DEVTYPE", "disk", "DEVNAME", "/dev/sdy", "ID_SERIAL_SHORT", "Y1"])
-    bed.uevent(sdy, "add")
     out.append(child.stdout.readline())
     bed.uevent(sdy, "remove")
     bed.remove_device(sdy)
