@@ -61,11 +61,14 @@ struct DiskHealthTests {
     @Test func smartDataOlderThanTwoIntervalsIsStaleButKept() {
         let report = SmartReport(exitStatus: [], passed: true, ataAttributes: [ATAAttribute(id: 5, name: "R", raw: 3)])
         let observation = SmartObservation(report: report, readAt: t0, attemptedAt: t0 + 7200, problem: "smartctl timed out after 30s")
-        let result = evaluate(snapshot([disk("sda")], smart: ["sda": observation]), at: t0 + 7200)
-        let component = result.report.components.first
+        var current = snapshot([disk("sda")], smart: ["sda": observation])
+        current.readers = [ReaderStatus(name: "disks", lastSuccess: t0 + 7200)]
+        let component = evaluate(current, at: t0 + 7200).report.components.first
         #expect(component?.state == .degraded)
         #expect(component?.stale == true)
         #expect(component?.reason == "reallocated sectors 3; SMART not refreshed: smartctl timed out after 30s")
+        current.readers = [ReaderStatus(name: "disks", lastSuccess: t0 + 3000)]
+        #expect(evaluate(current, at: t0 + 3000).report.components.first?.stale == false, "within two intervals")
     }
 
     @Test func risingReallocatedSectorsAreANewTransition() {
@@ -108,5 +111,22 @@ struct DiskHealthTests {
         errors.count(DiskTrouble(kind: .timeout, subject: "sda"))
         let second = evaluate(snapshot([disk("sda")], errors: errors), after: first.memory, at: t0 + 10)
         #expect(second.report.components.first?.state == .ok)
+    }
+
+    @Test func resettingControllerDegrades() {
+        let result = evaluate(snapshot([disk("nvme0n1", state: "resetting")]))
+        #expect(result.report.components.first?.state == .degraded)
+        #expect(result.report.components.first?.reason == "device state resetting")
+    }
+
+    @Test func sleepingDiskKeepsItsLastVerdictAndSaysItWasNotWoken() {
+        let report = SmartReport(exitStatus: [], passed: true, ataAttributes: [ATAAttribute(id: 197, name: "P", raw: 1)])
+        let observation = SmartObservation(report: report, readAt: t0, attemptedAt: t0 + 1800, standby: true)
+        var current = snapshot([disk("sdb")], smart: ["sdb": observation])
+        current.readers = [ReaderStatus(name: "disks", lastSuccess: t0 + 1800)]
+        let result = evaluate(current, at: t0 + 1800)
+        #expect(result.report.components.first?.state == .degraded)
+        #expect(result.report.components.first?.reason == "pending sectors 1; in standby, not woken for SMART")
+        #expect(result.report.components.first?.stale == false)
     }
 }
