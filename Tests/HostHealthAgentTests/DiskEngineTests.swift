@@ -28,9 +28,9 @@ struct DiskEngineTests {
 
     @Test func diskWithUnreadableSmartIsOkWithItsReasonAndDetail() async throws {
         let engine = engine()
-        #expect(await engine.awaitingFirstDiskRead)
+        #expect(await engine.awaitingFirstReads)
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
-        #expect(await !engine.awaitingFirstDiskRead)
+        #expect(await !engine.awaitingFirstReads)
         await engine.apply(smart: .cannotRun("smartctl not found at /x"), disk: "vda", durationSeconds: 0.01)
         await engine.apply(KernelLogUpdate())
         let component = try await status(engine)

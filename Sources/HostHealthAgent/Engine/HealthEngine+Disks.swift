@@ -22,12 +22,6 @@ extension HealthEngine {
         }
     }
 
-    /// The disk reader runs and has neither read nor failed yet: READY=1 waits for it, so the
-    /// first verdict a load balancer sees covers the disks.
-    public var awaitingFirstDiskRead: Bool {
-        disksEnabled && diskReader.lastSuccess == nil && diskReader.errors == 0
-    }
-
     /// The kernel names of the disks now present: what the SMART runner reads.
     public var diskNames: [String] {
         disks.keys.sorted()
@@ -46,13 +40,13 @@ extension HealthEngine {
         diskReader.events += UInt64(update.events)
         if update.cause == "start" || update.cause == "overflow" { diskReader.resyncs += 1 }
         stateVersion &+= 1
-        evaluateUnlessLinksPending(now: now)
+        evaluate(now: now)
     }
 
     public func diskReaderFailed(_ message: String) {
         diskReader.errors += 1
         diskReader.lastError = message
-        evaluateUnlessLinksPending(now: clock())
+        evaluate()
     }
 
     /// Folds one smartctl run for `disk` in.
@@ -78,7 +72,7 @@ extension HealthEngine {
             smartReader.lastError = why
         }
         stateVersion &+= 1
-        evaluateUnlessLinksPending(now: now)
+        evaluate(now: now)
     }
 
     /// Counts a batch of kernel-log records; judges again when disk trouble came with it.
@@ -91,21 +85,13 @@ extension HealthEngine {
         guard !update.troubles.isEmpty else { return }
         for trouble in update.troubles { kernelDiskErrors.count(trouble) }
         stateVersion &+= 1
-        evaluateUnlessLinksPending(now: clock())
+        evaluate()
     }
 
     public func kmsgReaderFailed(_ message: String) {
         kmsgReader.errors += 1
         kmsgReader.lastError = message
         stateVersion &+= 1
-    }
-
-    /// Judges again, except while the link reader's first dump is still on its way: a verdict
-    /// without it would mark required links unknown, and hysteresis would then hold that for
-    /// `recover_after` after the dump arrives. The dump's own evaluation includes the disks.
-    func evaluateUnlessLinksPending(now: Timestamp) {
-        if let links = snapshot.reader("links"), links.lastSuccess == nil, links.errors == 0 { return }
-        evaluate(now: now)
     }
 
     /// One line per disk for `/status` and `hostctl status`: identity, counters and SMART.

@@ -28,6 +28,7 @@ public actor HealthEngine {
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
     private var lastFullEvaluation: Timestamp
+    private let startedAt: Timestamp
     private var previousOffset: Double = 0
     /// Monotonic time for every judgement; `wallClock` only to show times.
     let clock: @Sendable () -> Timestamp
@@ -80,10 +81,24 @@ public actor HealthEngine {
         let now = clock()
         lastEvaluation = now
         lastFullEvaluation = now
+        startedAt = now
         // Unknown until the first evaluation (the first reader update or heartbeat).
         report = HealthReport(
             host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [],
             evaluatedAt: now, wallClockOffset: wallClock() - now)
+    }
+
+    /// How long the first verdict waits for the readers' first reads before it judges anyway.
+    static let startGraceSeconds = 5.0
+
+    /// A reader that reads at start has neither read nor failed yet, within the start grace. A
+    /// verdict before its first read would judge its domain empty: required links unknown
+    /// (held for `recover_after` once they arrive), arrays that were always there announced as
+    /// `NewArray`. The first verdict and READY=1 wait for it.
+    public var awaitingFirstReads: Bool {
+        guard memory.host == nil, clock() - startedAt < Self.startGraceSeconds else { return false }
+        let waitedFor = Set(collectors.filter(\.readsAtStart).map(\.rawValue))
+        return snapshot.readers.contains { waitedFor.contains($0.name) && $0.lastSuccess == nil && $0.errors == 0 }
     }
 
     /// Seconds since the last evaluation, on the engine's own clock.
@@ -294,6 +309,10 @@ public actor HealthEngine {
 
     func evaluate(now: Timestamp? = nil) {
         let now = now ?? clock()
+        if awaitingFirstReads {
+            lastEvaluation = now
+            return
+        }
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: snapshot, now: now)
         memory = result.memory
         if result.report.host != report.host || result.report.components != report.components {

@@ -18,6 +18,16 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// The first verdict and READY=1 wait for this collector's first read (a few milliseconds
+    /// of enumeration); SMART and the kernel log are not waited for, a smartctl run can take
+    /// its whole timeout.
+    var readsAtStart: Bool {
+        switch self {
+        case .links, .arrays, .disks: true
+        case .smart, .kmsg: false
+        }
+    }
+
     public static func < (lhs: Collector, rhs: Collector) -> Bool {
         lhs.rawValue < rhs.rawValue
     }
