@@ -2,8 +2,10 @@ internal import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
 
-/// Runs a reader's blocking loop (udev, /dev/kmsg) on a pool thread of its own and feeds each
-/// batch to the engine. When the loop fails, the engine is told and the loop starts again.
+/// Runs a reader's blocking loop (rtnetlink, udev, /dev/kmsg) on a pool thread of its own and
+/// feeds each batch to the engine, in order. Graceful shutdown and cancellation both stop the
+/// loop (its thread sees neither). When the loop fails (no socket), the engine is told, so the
+/// domain reads as unknown rather than healthy, and the loop starts again after `retryAfter`.
 final class BlockingReaderService<Update: Sendable>: Service {
     let name: String
     let threads: NIOThreadPool
@@ -13,13 +15,15 @@ final class BlockingReaderService<Update: Sendable>: Service {
     let stop: @Sendable () -> Void
     let apply: @Sendable (Update) async -> Void
     let failed: @Sendable (String) async -> Void
+    let retryAfter: Duration
 
     init(
         name: String, threads: NIOThreadPool, logger: Logger,
         loop: @escaping @Sendable (@escaping @Sendable (Update) -> Void) throws -> Void,
         stop: @escaping @Sendable () -> Void,
         apply: @escaping @Sendable (Update) async -> Void,
-        failed: @escaping @Sendable (String) async -> Void
+        failed: @escaping @Sendable (String) async -> Void,
+        retryAfter: Duration = .seconds(5)
     ) {
         self.name = name
         self.threads = threads
@@ -28,6 +32,7 @@ final class BlockingReaderService<Update: Sendable>: Service {
         self.stop = stop
         self.apply = apply
         self.failed = failed
+        self.retryAfter = retryAfter
     }
 
     func run() async throws {
@@ -57,9 +62,9 @@ final class BlockingReaderService<Update: Sendable>: Service {
                         }
                         return  // stopped
                     } catch {
-                        self.logger.error("\(self.name) reader failed; retrying in 30s", metadata: ["error": "\(error)"])
+                        self.logger.error("\(self.name) reader failed; retrying in \(self.retryAfter)", metadata: ["error": "\(error)"])
                         await self.failed("\(error)")
-                        try? await Task.sleep(for: .seconds(30))
+                        try? await Task.sleep(for: self.retryAfter)
                     }
                 }
             }

@@ -93,13 +93,23 @@ public struct Agent: Sendable {
             })
         }
         if let collector {
-            services.append(LinkService(
-                collector: collector, engine: engine, threads: threads, logger: logger))
+            services.append(BlockingReaderService<LinkUpdate>(
+                name: "link", threads: threads, logger: logger,
+                loop: { deliver in try collector.runEventLoop(deliver: deliver) }, stop: { collector.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.linkReaderFailed($0) }))
         }
         let arrayWatcher = options.collectors.contains(.arrays)
             ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
+        // Not the shared pool: the md watcher blocks its thread, which libudev is confined to,
+        // for the agent's whole life.
+        let arrayThread = NIOThreadPool(numberOfThreads: 1)
+        defer { arrayThread.shutdownGracefully { _ in } }
         if let arrayWatcher {
-            services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
+            arrayThread.start()
+            services.append(BlockingReaderService<ArrayUpdate>(
+                name: "array", threads: arrayThread, logger: logger,
+                loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.arrayReaderFailed($0) }))
         }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }

@@ -22,7 +22,8 @@ struct DiskServices {
                 services.append(BlockingReaderService<DiskUpdate>(
                     name: "disks", threads: threads, logger: logger,
                     loop: { send in try collector.run(send) }, stop: { collector.stop() },
-                    apply: { await engine.apply($0) }, failed: { await engine.diskReaderFailed($0) }))
+                    apply: { await engine.apply($0) }, failed: { await engine.diskReaderFailed($0) },
+                    retryAfter: .seconds(30)))
                 reload = { collector.setRefreshInterval($0.disks.refreshIntervalSeconds) }
             }
             if collectors.contains(.kmsg) {
@@ -30,7 +31,8 @@ struct DiskServices {
                 services.append(BlockingReaderService<KernelLogUpdate>(
                     name: "kmsg", threads: threads, logger: logger,
                     loop: { send in try reader.run(send) }, stop: { reader.stop() },
-                    apply: { await engine.apply($0) }, failed: { await engine.kmsgReaderFailed($0) }))
+                    apply: { await engine.apply($0) }, failed: { await engine.kmsgReaderFailed($0) },
+                    retryAfter: .seconds(30)))
             }
         }
         if collectors.contains(.smart) {
