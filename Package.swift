@@ -45,11 +45,17 @@ let package = Package(
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: hardware sensors through libsensors, honouring sensors.conf.
+        .target(
+            name: "SensorReader",
+            dependencies: ["HostHealthCore", "CSensors"],
+            swiftSettings: swiftSettings
+        ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "SensorReader", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -81,6 +87,15 @@ let package = Package(
         .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        // Runs the sensor reader inside a umockdev testbed for SensorReaderTests (a test
+        // process cannot load the umockdev preload into itself).
+        .executableTarget(
+            name: "SensorProbe",
+            dependencies: ["SensorReader", "HostHealthCore"],
+            path: "Tests/SensorProbe",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [

@@ -2,6 +2,7 @@ public import HostHealthCore
 public import LinkReader
 public import Logging
 public import NIOCore
+public import SensorReader
 
 /// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
 /// verdict every output serves. Readers push into it; servers read from it.
@@ -17,6 +18,11 @@ public actor HealthEngine {
     /// index.
     private var linkNames: [Int32: String] = [:]
     private var linkReader: ReaderStatus
+    private var sensorsEnabled: Bool { collectors.contains(.sensors) }
+    /// The latest sensor reading; shown by the volatile part of the scrape, so a new reading
+    /// does not invalidate the cached state part unless a verdict changes.
+    private var sensors: [Sensor] = []
+    private var sensorReader = ReaderStatus(name: "sensors")
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
@@ -83,6 +89,10 @@ public actor HealthEngine {
             snapshot.links = links
             snapshot.readers.append(linkReader)
         }
+        if sensorsEnabled {
+            snapshot.sensors = sensors
+            snapshot.readers.append(sensorReader)
+        }
         return snapshot
     }
 
@@ -139,6 +149,31 @@ public actor HealthEngine {
         evaluate(now: now)
     }
 
+    /// Applies a sensor reading, or records why there was none (the old reading then ages
+    /// towards stale), and judges again.
+    public func apply(_ update: SensorUpdate) {
+        guard sensorsEnabled else { return }
+        let now = clock()
+        sensorReader.events += UInt64(update.events)
+        if update.reinitialised { sensorReader.resyncs += 1 }
+        if !update.configurationProblems.isEmpty {
+            sensorReader.skipped["configuration_line", default: 0] += UInt64(update.configurationProblems.count)
+        }
+        sensorReader.lastDurationSeconds = update.durationSeconds
+        if let reading = update.reading {
+            sensors = reading.sensors
+            sensorReader.lastSuccess = now
+            sensorReader.lastError = nil
+            if reading.unreadableSubfeatures > 0 {
+                sensorReader.skipped["unreadable_subfeature", default: 0] += UInt64(reading.unreadableSubfeatures)
+            }
+        } else {
+            sensorReader.errors += 1
+            sensorReader.lastError = update.error
+        }
+        evaluate(now: now)
+    }
+
     /// Records that the link reader could not run at all (e.g. no netlink socket).
     public func linkReaderFailed(_ message: String) {
         linkReader.errors += 1
@@ -164,6 +199,10 @@ public actor HealthEngine {
         if memory.host == nil { return true }  // never judged yet
         if memory.components.values.contains(where: { $0.pendingState != nil }) { return true }
         if memory.carrierHistory.values.contains(where: { $0.samples.count > 1 }) { return true }
+        if sensorsEnabled {
+            guard let lastSuccess = sensorReader.lastSuccess else { return true }
+            if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
+        }
         guard linksEnabled else { return false }
         guard let lastSuccess = linkReader.lastSuccess else { return true }
         return now - lastSuccess >= config.links.staleAfterSeconds - 2

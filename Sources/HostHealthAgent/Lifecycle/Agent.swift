@@ -95,10 +95,16 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        let sensorService = options.collectors.contains(.sensors)
+            ? SensorService(engine: engine, intervalSeconds: config.sensors.intervalSeconds, logger: logger) : nil
+        if let sensorService { services.append(sensorService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
-            onReload: { config in collector?.setResyncInterval(config.links.resyncIntervalSeconds) },
+            onReload: { config in
+                collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+                sensorService?.setInterval(config.sensors.intervalSeconds)
+            },
             reloadOthers: { [logger] in
                 guard let security else { return }
                 do {

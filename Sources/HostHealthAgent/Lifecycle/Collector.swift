@@ -2,11 +2,13 @@
 /// adds its case here; the flags and `--help` follow from this list.
 public enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
+    case sensors
 
     /// What the collector reads, for `--help`.
     var help: String {
         switch self {
         case .links: "Network links over rtnetlink: state, carrier, speed, counters."
+        case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         }
     }
 

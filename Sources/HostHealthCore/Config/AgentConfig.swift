@@ -3,17 +3,23 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var sensors: SensorConfig
 
-    public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig()) {
+    public init(
+        links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
+        sensors: SensorConfig = SensorConfig()
+    ) {
         self.links = links
         self.health = health
+        self.sensors = sensors
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
-        case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
+        case .link, .array, .disk: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         }
     }
 }

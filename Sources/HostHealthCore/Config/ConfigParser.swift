@@ -19,10 +19,11 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "sensors"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
+            case "sensors": config.sensors = try sensors(value)
             default: break
             }
         }

@@ -2,6 +2,9 @@
 public struct HealthMemory: Sendable, Equatable {
     public var components: [ComponentID: HysteresisMemory] = [:]
     public var carrierHistory: [String: CarrierHistory] = [:]
+    /// The limits each sensor was past at its last reading: a limit stays crossed until the
+    /// reading clears it by the hysteresis.
+    public var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     public var host: HostHealth?
 
     public init() {}
@@ -31,6 +34,7 @@ public struct HealthPolicy: Sendable {
 
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+        verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
