@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "HostHealthCore", dependencies: ["YAML"], swiftSettings: swiftSettings),
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
+        // libudev as Swift values, confined to the one thread that enumerates and listens.
+        .target(name: "Udev", dependencies: ["CUdev", "CHostHealthShims"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "SensorReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "SensorReader", "Udev", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,20 +88,22 @@ let package = Package(
 
         .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
+        // Run by UdevTests under a umockdev testbed; not shipped.
+        .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
-        // Runs the sensor reader inside a umockdev testbed for SensorReaderTests (a test
-        // process cannot load the umockdev preload into itself).
+        // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
+        // umockdev preload into itself); not shipped.
         .executableTarget(
-            name: "SensorProbe",
-            dependencies: ["SensorReader", "HostHealthCore"],
-            path: "Tests/SensorProbe",
+            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthCore"], path: "Tests/Tools/SensorProbe",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "LinkReader",
+                "HostHealthAgent", "HostHealthCore", "LinkReader", "SensorReader",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

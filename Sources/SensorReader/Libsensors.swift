@@ -39,6 +39,17 @@ public final class Libsensors {
         Self.inUse.store(false, ordering: .releasing)
     }
 
+    /// libsensors' fatal error (out of memory inside it), once one happened: the thread it
+    /// happened on is parked for good, and libsensors must not be used again in this process.
+    public static var fatalError: String? {
+        LibsensorsHandlers.fatalError.withLock { $0 }
+    }
+
+    /// Calls `observer` with the message of a fatal error, on the failing thread, before it parks.
+    public static func observeFatalError(_ observer: @escaping @Sendable (String) -> Void) {
+        LibsensorsHandlers.fatalErrorObserver.withLock { $0 = observer }
+    }
+
     /// Throws away what libsensors knows and reads the chips and the configuration again.
     public func reinitialise() throws(SensorReaderError) {
         confined()

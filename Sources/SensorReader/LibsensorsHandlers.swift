@@ -10,6 +10,8 @@ enum LibsensorsHandlers {
     static let parseErrors = Mutex<[(line: Int, message: String)]>([])
     /// Set once libsensors hit a fatal error; the thread it happened on is parked for good.
     static let fatalError = Mutex<String?>(nil)
+    /// Told about a fatal error before its thread parks (the agent marks the reader failed).
+    static let fatalErrorObserver = Mutex<(@Sendable (String) -> Void)?>(nil)
     private static let installed = Mutex(false)
 
     /// Installs the handlers, once per process.
@@ -41,6 +43,7 @@ enum LibsensorsHandlers {
     private static func park(function: UnsafePointer<CChar>?, message: UnsafePointer<CChar>?) -> Never {
         let text = "libsensors fatal error in \(function.map { String(cString: $0) } ?? "?"): \(message.map { String(cString: $0) } ?? "?")"
         fatalError.withLock { $0 = text }
+        fatalErrorObserver.withLock { $0 }?(text)
         fputs("hosthealth: \(text); the sensors reader stops, sensor data will go stale\n", stderr)
         while true { sleep(3600) }
     }

@@ -3,7 +3,7 @@ import Testing
 
 /// A umockdev testbed written by a test, in umockdev's text format: devices (`P:`), their
 /// subsystem (`E: SUBSYSTEM=`), attributes (`A:`, with the newline the kernel writes) and
-/// links (`L:`). `SensorProbe` runs inside it under `umockdev-run`, so libsensors reads the
+/// links (`L:`). `sensor-probe` runs inside it under `umockdev-run`, so libsensors reads the
 /// testbed's /sys instead of the machine's.
 struct Testbed {
     static let umockdevRun = "/usr/bin/umockdev-run"
@@ -57,12 +57,12 @@ struct Testbed {
         return try Self.launch(Self.umockdevRun, arguments, input: commands.joined(separator: "\n") + "\n")
     }
 
-    /// `SensorProbe`, built beside the test bundle.
+    /// `sensor-probe`, built beside the test bundle.
     static func probePath() throws -> String {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let probe = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("SensorProbe").path
+        let probe = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("sensor-probe").path
         guard FileManager.default.isExecutableFile(atPath: probe) else {
-            throw ProbeError(message: "SensorProbe not built at \(probe); run swift build --build-tests")
+            throw ProbeError(message: "sensor-probe not built at \(probe); run swift build --build-tests")
         }
         return probe
     }

@@ -1,5 +1,6 @@
 public import HostHealthCore
 internal import LinkReader
+internal import SensorReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
 /// history, so no hysteresis: what the host looks like right now.
@@ -17,7 +18,15 @@ public enum DirectCollection {
             reader.errors = 1
             reader.lastError = "\(error)"
         }
-        let snapshot = HostSnapshot(links: links, readers: [reader])
+        let sensors = SensorCollector().collect(cause: "direct")
+        var sensorReader = ReaderStatus(name: "sensors", lastDurationSeconds: sensors.durationSeconds)
+        if sensors.reading != nil {
+            sensorReader.lastSuccess = now
+        } else {
+            sensorReader.errors = 1
+            sensorReader.lastError = sensors.error
+        }
+        let snapshot = HostSnapshot(links: links, sensors: sensors.reading?.sensors ?? [], readers: [reader, sensorReader])
         return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
     }
 }

@@ -3,7 +3,7 @@ import HostHealthCore
 import SensorReader
 
 // Runs the sensor reader inside a umockdev testbed for SensorReaderTests: `umockdev-run -d
-// BED -- SensorProbe [--config FILE] [--config-dir DIR] [--agent-config YAML]`, then commands
+// BED -- sensor-probe [--config FILE] [--config-dir DIR] [--agent-config YAML]`, then commands
 // on stdin, one a line:
 //   read              every sensor, one line each: `sensor<TAB>key=value<TAB>...`, then `end`
 //   set PATH VALUE    writes a sysfs attribute of the testbed (with the kernel's newline)
