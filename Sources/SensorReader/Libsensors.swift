@@ -104,6 +104,11 @@ public final class Libsensors {
             reading.chips += 1
             let name = Self.chipName(chip)
             let path = chip.pointee.path.map { String(cString: $0) } ?? ""
+            if access(path, F_OK) != 0 && errno == ENOENT {
+                // Gone since libsensors enumerated it: its values would all fail to read.
+                reading.vanishedChips += 1
+                continue
+            }
             let device = Self.device(ofChipAt: path)
             var featureIndex: Int32 = 0
             while let feature = sensors_get_features(chip, &featureIndex) {
@@ -191,6 +196,8 @@ public struct SensorReading: Sendable, Equatable {
     public var chips = 0
     /// Subfeatures that could not be read (each makes its sensor unknown).
     public var unreadableSubfeatures = 0
+    /// Chips libsensors knows whose hwmon directory is gone: it must be set up afresh.
+    public var vanishedChips = 0
 
     public init() {}
 }

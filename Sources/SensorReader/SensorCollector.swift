@@ -34,7 +34,20 @@ public final class SensorCollector {
                 reading: nil, error: error.message, durationSeconds: Self.monotonicSeconds() - start,
                 cause: cause, events: events, reinitialised: false)
         }
-        let reading = library?.read()
+        var reading = library?.read()
+        if let library, reading?.vanishedChips ?? 0 > 0 {
+            // A chip went away without (or before) its uevent: enumerate again.
+            do {
+                try library.reinitialise()
+                reinitialised = true
+                reading = library.read()
+            } catch {
+                self.library = nil
+                return SensorUpdate(
+                    reading: nil, error: error.message, durationSeconds: Self.monotonicSeconds() - start,
+                    cause: cause, events: events, reinitialised: false)
+            }
+        }
         return SensorUpdate(
             reading: reading, durationSeconds: Self.monotonicSeconds() - start, cause: cause, events: events,
             reinitialised: reinitialised,

@@ -115,7 +115,12 @@ final class SensorService: Service {
                 logger.info("hwmon devices changed; sensors set up afresh", metadata: ["chips": "\(update.reading?.chips ?? 0)"])
             }
             deliver(update)
-            return interval.withLock { $0 }
+            let seconds = interval.withLock { $0 }
+            // A remove uevent can come before its device is gone from sysfs; look again soon.
+            if case .events(let devices) = wakeup, devices.contains(where: { $0.action == "remove" && access($0.syspath, F_OK) == 0 }) {
+                return min(seconds, 0.25)
+            }
+            return seconds
         }
     }
 }
