@@ -86,6 +86,10 @@ public final class Libsensors {
             throw SensorReaderError(.configuration, "libsensors refused its configuration: \(detail); fix the file and reload (`sensors` shows the same error)")
         }
         initialised = true
+        if configuration.applySets {
+            // Its failures come through the parse-error handler, with their line.
+            _ = sensors_do_chip_sets(nil)
+        }
         configurationProblems = LibsensorsHandlers.parseErrors.withLock { $0 }.map {
             "\(text.location(ofLine: $0.line)): \($0.message)"
         }

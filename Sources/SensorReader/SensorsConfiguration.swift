@@ -9,12 +9,17 @@ public struct SensorsConfiguration: Sendable, Equatable {
     public var file: String?
     /// The drop-in directory; nil: none.
     public var directory: String?
+    /// Writes the `set` statements' limits to the chips whenever libsensors is set up, as
+    /// `sensors -s` does at boot: a chip that appears later gets its limits too. Needs write
+    /// access to sysfs (root); off by default.
+    public var applySets: Bool
 
     public static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d")
 
-    public init(file: String? = nil, directory: String? = nil) {
+    public init(file: String? = nil, directory: String? = nil, applySets: Bool = false) {
         self.file = file
         self.directory = directory
+        self.applySets = applySets
     }
 
     /// The configuration as one text for `sensors_init`, with where each line came from.

@@ -12,6 +12,7 @@ extension ConfigParserTests {
         #expect(sensors.marginRatio == 0.05)
         #expect(sensors.staleAfterSeconds == 30)
         #expect(sensors.ignore.isEmpty)
+        #expect(sensors.applySets == false)
     }
 
     @Test func everyKeyIsRead() throws {
@@ -24,10 +25,12 @@ extension ConfigParserTests {
               margin_ratio: 0.1
               stale_after: 20s
               ignore: ["nct6779-*/intrusion*", "acpitz-*/temp1"]
+              apply_sets: true
             """)
         #expect(config.sensors == SensorConfig(
             intervalSeconds: 2, forSeconds: 60, recoverAfterSeconds: 120, marginCelsius: 3, marginRatio: 0.1,
-            staleAfterSeconds: 20, ignore: [LinkPattern("nct6779-*/intrusion*"), LinkPattern("acpitz-*/temp1")]))
+            staleAfterSeconds: 20, ignore: [LinkPattern("nct6779-*/intrusion*"), LinkPattern("acpitz-*/temp1")],
+            applySets: true))
     }
 
     @Test func forAndRecoverAfterHoldSensorStatesInHysteresis() throws {
@@ -67,6 +70,10 @@ extension ConfigParserTests {
 
     @Test func ignoreThatIsNotAListIsRefused() {
         #expect(refusal("sensors: {ignore: coretemp-*/temp1}\n")?.key == "sensors.ignore")
+    }
+
+    @Test func applySetsThatIsNotABooleanIsRefused() {
+        #expect(refusal("sensors: {apply_sets: sometimes}\n")?.key == "sensors.apply_sets")
     }
 
     @Test func zeroIntervalIsRefused() {

@@ -101,6 +101,26 @@ struct SensorReaderTests {
         #expect(warnings.first?.contains("sensors.d/20-second.conf:4: ") == true, "\(warnings)")
     }
 
+    @Test func setStatementsAreWrittenToTheChipWhenAskedFor() throws {
+        var bed = Testbed()
+        Beds.superIO(into: &bed)
+        let config = "chip \"nct6779-*\"\n    compute in1 @*12, @/12\n    set in1_max 12.6\n    set temp1_max 70\n    set fan9_min 100\n"
+        let output = try bed.run(["read"], config: config, applySets: true)
+        let sensors = ProbedSensor.parse(output)
+        #expect(sensors[key: "nct6779-isa-0290/in1"]?["max"] == "12.6")
+        #expect(sensors[key: "nct6779-isa-0290/temp1"]?["max"] == "70")
+        let warnings = output.split(separator: "\n").filter { $0.hasPrefix("warning\t") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasSuffix("sensors3.conf:5: Unknown feature name") == true, "\(warnings)")
+    }
+
+    @Test func setStatementsAreLeftAloneByDefault() throws {
+        var bed = Testbed()
+        Beds.superIO(into: &bed)
+        let output = try bed.run(["read"], config: "chip \"nct6779-*\"\n    set temp1_max 70\n")
+        #expect(ProbedSensor.parse(output)[key: "nct6779-isa-0290/temp1"]?["max"] == "80")
+    }
+
     // MARK: NVMe, faults, name collisions
 
     @Test func nvmeCompositeTemperatureIsNamedByItsPCIFunction() throws {

@@ -32,7 +32,10 @@ struct Testbed {
     }
 
     /// Runs the probe inside the testbed with `commands` on its stdin; returns its stdout.
-    func run(_ commands: [String], config: String? = nil, configDirectory: [String: String] = [:], agentConfig: String? = nil) throws -> String {
+    func run(
+        _ commands: [String], config: String? = nil, configDirectory: [String: String] = [:], applySets: Bool = false,
+        agentConfig: String? = nil
+    ) throws -> String {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hosthealth-sensors-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -53,6 +56,7 @@ struct Testbed {
             }
             arguments += ["--config-dir", drop.path]
         }
+        if applySets { arguments.append("--apply-sets") }
         if let agentConfig { arguments += ["--agent-config", agentConfig] }
         return try Self.launch(Self.umockdevRun, arguments, input: commands.joined(separator: "\n") + "\n")
     }

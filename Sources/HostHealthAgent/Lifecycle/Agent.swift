@@ -2,6 +2,7 @@ internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
+internal import SensorReader
 public import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -95,8 +96,11 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        var libsensors = SensorsConfiguration.system
+        libsensors.applySets = config.sensors.applySets
         let sensorService = options.collectors.contains(.sensors)
-            ? SensorService(engine: engine, intervalSeconds: config.sensors.intervalSeconds, logger: logger) : nil
+            ? SensorService(engine: engine, configuration: libsensors, intervalSeconds: config.sensors.intervalSeconds, logger: logger)
+            : nil
         if let sensorService { services.append(sensorService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
         services.append(ReloadService(

@@ -18,12 +18,16 @@ public struct SensorConfig: Sendable, Equatable {
     public var staleAfterSeconds: Double
     /// `<chip>/<feature>` globs (`nct6779-*/intrusion*`) that are read and exported but not judged.
     public var ignore: [LinkPattern]
+    /// Write sensors.conf `set` limits to the chips whenever libsensors is set up (as
+    /// `sensors -s` does at boot), so a chip that appears later gets them too. Needs root.
+    public var applySets: Bool
 
     public init(
         intervalSeconds: Double = 5, forSeconds: Double = 15, recoverAfterSeconds: Double = 30,
         marginCelsius: Double = 5, marginRatio: Double = 0.05, staleAfterSeconds: Double = 30,
-        ignore: [LinkPattern] = []
+        ignore: [LinkPattern] = [], applySets: Bool = false
     ) {
+        self.applySets = applySets
         self.intervalSeconds = intervalSeconds
         self.forSeconds = forSeconds
         self.recoverAfterSeconds = recoverAfterSeconds

@@ -1,11 +1,12 @@
 internal import YAML
 
 extension ConfigParser {
-    /// `sensors:` { interval, for, recover_after, margin_celsius, margin_ratio, stale_after, ignore }.
+    /// `sensors:` { interval, for, recover_after, margin_celsius, margin_ratio, stale_after, ignore,
+    /// apply_sets }.
     func sensors(_ node: YAMLNode) throws(ConfigError) -> SensorConfig {
         var sensors = SensorConfig()
         if node.isNull { return sensors }
-        let keys = ["interval", "for", "recover_after", "margin_celsius", "margin_ratio", "stale_after", "ignore"]
+        let keys = ["interval", "for", "recover_after", "margin_celsius", "margin_ratio", "stale_after", "ignore", "apply_sets"]
         var staleNode: YAMLNode?
         for (key, value) in try mapping(node, path: "sensors", allowed: keys) {
             let path = "sensors.\(key)"
@@ -19,6 +20,7 @@ extension ConfigParser {
                 sensors.staleAfterSeconds = try duration(value, path: path)
                 staleNode = value
             case "ignore": sensors.ignore = try sensorPatterns(value, path: path)
+            case "apply_sets": sensors.applySets = try boolean(value, path: path)
             default: break
             }
         }
@@ -44,6 +46,14 @@ extension ConfigParser {
             patterns.append(LinkPattern(text))
         }
         return patterns
+    }
+
+    func boolean(_ node: YAMLNode, path: String) throws(ConfigError) -> Bool {
+        switch node.scalar {
+        case "true", "yes", "on": true
+        case "false", "no", "off": false
+        default: throw error(node, path, "expected true or false")
+        }
     }
 
     func number(_ node: YAMLNode, path: String, range: ClosedRange<Double>) throws(ConfigError) -> Double {

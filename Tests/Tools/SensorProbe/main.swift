@@ -3,7 +3,7 @@ import HostHealthCore
 import SensorReader
 
 // Runs the sensor reader inside a umockdev testbed for SensorReaderTests: `umockdev-run -d
-// BED -- sensor-probe [--config FILE] [--config-dir DIR] [--agent-config YAML]`, then commands
+// BED -- sensor-probe [--config FILE] [--config-dir DIR] [--apply-sets] [--agent-config YAML]`, then commands
 // on stdin, one a line:
 //   read              every sensor, one line each: `sensor<TAB>key=value<TAB>...`, then `end`
 //   set PATH VALUE    writes a sysfs attribute of the testbed (with the kernel's newline)
@@ -22,6 +22,10 @@ var configuration = SensorsConfiguration(file: "/nonexistent/sensors3.conf", dir
 var agentConfig = AgentConfig()
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
+    if flag == "--apply-sets" {
+        configuration.applySets = true
+        continue
+    }
     guard let value = arguments.popFirst() else { fail("\(flag) needs a value") }
     switch flag {
     case "--config": configuration.file = value
