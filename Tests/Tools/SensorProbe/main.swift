@@ -11,6 +11,8 @@ import SensorReader
 //                     `state` line per sensor and one `transition` line per change, then `end`
 //   metrics           the /metrics body of a read, then `end`
 //   reinit            sensors_cleanup and sensors_init again
+//   bench N           N reads, then `bench<TAB>sensors=…<TAB>median_ms=…<TAB>p90_ms=…` (and the same
+//                     for N set-ups afresh)
 // Errors print `error<TAB>message` and exit 1.
 
 func fail(_ message: String) -> Never {
@@ -102,6 +104,23 @@ while let line = readLine() {
         let result = HealthPolicy(config: agentConfig).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now)
         let body = MetricsExposition.render(report: result.report, snapshot: snapshot, agent: AgentInfo(version: "probe"), format: .text, now: now)
         print(String(decoding: body, as: UTF8.self), terminator: "")
+        print("end")
+    case "bench" where words.count == 2:
+        guard let count = Int(words[1]), count > 0 else { fail("bench needs a count") }
+        func milliseconds(_ work: () -> Void) -> [Double] {
+            (0..<count).map { _ in
+                var start = timespec(), end = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &start)
+                work()
+                clock_gettime(CLOCK_MONOTONIC, &end)
+                return Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
+            }.sorted()
+        }
+        let sensors = library.read().sensors.count
+        let reads = milliseconds { _ = library.read() }
+        print("bench\tread\tsensors=\(sensors)\tmedian_ms=\(field(reads[count / 2]))\tp90_ms=\(field(reads[count * 9 / 10]))")
+        let setups = milliseconds { try? library.reinitialise() }
+        print("bench\treinit\tchips=\(library.chipCount)\tmedian_ms=\(field(setups[count / 2]))\tp90_ms=\(field(setups[count * 9 / 10]))")
         print("end")
     case "reinit":
         do {
