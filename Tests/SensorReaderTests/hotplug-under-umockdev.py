@@ -4,7 +4,8 @@
 Usage: hotplug-under-umockdev.py HOSTHEALTHD
 The testbed starts with one coretemp chip. Once the agent's /metrics shows it, a Super-I/O chip
 is added with an `add` uevent, then the coretemp chip is removed with a `remove` uevent. Prints
-one line per step: `step<TAB>seconds until /metrics showed it` or `step<TAB>timeout`.
+one line per step: `step<TAB>seconds until /metrics showed it` or `step<TAB>timeout`, then
+`promtool<TAB>ok` or `promtool<TAB>findings` for the agent's scrape with both chips.
 """
 import os
 import socket
@@ -72,6 +73,7 @@ def wait_for(step, condition, limit=5.0):
     print(f"{step}\ttimeout", flush=True)
 
 
+promtool = "not run"
 with tempfile.TemporaryDirectory() as state:
     config = os.path.join(state, "hosthealth.yaml")
     with open(config, "w") as f:
@@ -87,11 +89,15 @@ with tempfile.TemporaryDirectory() as state:
             assert bed.add_from_string(SUPER_IO)
             bed.uevent("/sys/devices/platform/nct6775.656/hwmon/hwmon3", "add")
             wait_for("add", lambda body: 'chip="nct6779-isa-0290"' in body)
+            check = subprocess.run(["promtool", "check", "metrics"], input=scrape(), capture_output=True, text=True)
+            findings = (check.stdout + check.stderr).strip().replace("\n", " | ")
+            promtool = "ok" if check.returncode == 0 and not findings else findings
             bed.uevent("/sys/devices/platform/coretemp.0/hwmon/hwmon1", "remove")
             bed.remove_device("/sys/devices/platform/coretemp.0/hwmon/hwmon1")
             wait_for("remove", lambda body: 'hosthealth_sensor_info{sensor="sensor:coretemp' not in body and body != "")
         finally:
             child.terminate()
             child.wait(timeout=10)
+    print(f"promtool\t{promtool}", flush=True)
     if os.environ.get("HOTPLUG_LOG"):
         sys.stderr.write(open(os.path.join(state, "agent.log")).read())
