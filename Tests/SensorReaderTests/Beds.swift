@@ -1,6 +1,15 @@
 /// The chips of the reader tests, written for the cases they test (values in the kernel's
 /// units: millidegrees, millivolts, rpm).
 enum Beds {
+    /// Every chip below in one testbed, the Super-I/O chip with its case opened.
+    static func all(into bed: inout Testbed) {
+        coretempTwoPackages(into: &bed)
+        superIO(into: &bed, intrusion: true)
+        nvme(into: &bed)
+        faulty(into: &bed)
+        twoThermalZones(into: &bed)
+    }
+
     /// Two CPU packages, each with a package and two core temperatures, as coretemp shows them.
     static func coretempTwoPackages(into bed: inout Testbed) {
         for package in 0...1 {

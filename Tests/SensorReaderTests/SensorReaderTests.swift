@@ -191,11 +191,7 @@ struct SensorReaderTests {
 
     @Test func metricsOfEveryTestbedChipPassPromtoolWithNoDuplicateSeries() throws {
         var bed = Testbed()
-        Beds.coretempTwoPackages(into: &bed)
-        Beds.superIO(into: &bed, intrusion: true)
-        Beds.nvme(into: &bed)
-        Beds.faulty(into: &bed)
-        Beds.twoThermalZones(into: &bed)
+        Beds.all(into: &bed)
         let output = try bed.run(["metrics"])
         let body = String(output.dropLast("end\n".count))
         let series = body.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ")[0] }

@@ -22,11 +22,7 @@ struct SensorsPeerTests {
 
     @Test func everyValueTheReaderReportsIsTheOneSensorsPrints() throws {
         var bed = Testbed()
-        Beds.coretempTwoPackages(into: &bed)
-        Beds.superIO(into: &bed, intrusion: true)
-        Beds.nvme(into: &bed)
-        Beds.faulty(into: &bed)
-        Beds.twoThermalZones(into: &bed)
+        Beds.all(into: &bed)
         #expect(try Self.compareWithSensors(bed, config: Beds.superIOConfig) >= 60)
     }
 
