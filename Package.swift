@@ -96,7 +96,7 @@ let package = Package(
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.
         .executableTarget(
-            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthCore"], path: "Tests/Tools/SensorProbe",
+            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthCore", "CSensors"], path: "Tests/Tools/SensorProbe",
             swiftSettings: swiftSettings
         ),
         .testTarget(

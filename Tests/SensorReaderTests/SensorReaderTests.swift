@@ -121,6 +121,16 @@ struct SensorReaderTests {
         #expect(ProbedSensor.parse(output)[key: "nct6779-isa-0290/temp1"]?["max"] == "80")
     }
 
+    @Test func libsensorsFatalErrorIsReportedAndDoesNotEndTheProcess() throws {
+        var bed = Testbed()
+        Beds.coretempTwoPackages(into: &bed)
+        let output = try bed.run(["fatal", "read"])
+        let message = "libsensors fatal error in sensors_read_dynamic_chip: Out of memory"
+        #expect(output.contains("fatal\t\(message)\t\(message)\n"), "\(output)")
+        // The process goes on: its other threads still work.
+        #expect(ProbedSensor.parse(output).count == 6)
+    }
+
     // MARK: NVMe, faults, name collisions
 
     @Test func nvmeCompositeTemperatureIsNamedByItsPCIFunction() throws {

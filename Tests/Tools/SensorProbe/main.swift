@@ -1,6 +1,8 @@
+@preconcurrency import CSensors
 import Glibc
 import HostHealthCore
 import SensorReader
+import Synchronization
 
 // Runs the sensor reader inside a umockdev testbed for SensorReaderTests: `umockdev-run -d
 // BED -- sensor-probe [--config FILE] [--config-dir DIR] [--apply-sets] [--agent-config YAML]`, then commands
@@ -11,6 +13,8 @@ import SensorReader
 //                     `state` line per sensor and one `transition` line per change, then `end`
 //   metrics           the /metrics body of a read, then `end`
 //   reinit            sensors_cleanup and sensors_init again
+//   fatal             libsensors' fatal-error handler called on another thread, as libsensors
+//                     calls it when out of memory: `fatal<TAB>observed message<TAB>recorded message`
 //   bench N           N reads, then `bench<TAB>sensors=…<TAB>median_ms=…<TAB>p90_ms=…` (and the same
 //                     for N set-ups afresh)
 // Errors print `error<TAB>message` and exit 1.
@@ -61,6 +65,24 @@ func describe(_ sensor: Sensor) -> String {
     if let fault = sensor.fault { fields.append("fault=\(fault ? 1 : 0)") }
     if let problem = sensor.problem { fields.append("problem=\(problem)") }
     return "sensor\t" + fields.joined(separator: "\t")
+}
+
+/// libsensors' fatal-error handler called on a thread of its own, as libsensors calls it when
+/// out of memory; outside top-level code, so nothing here is bound to the main actor.
+enum FatalError {
+    static let observed = Mutex<String?>(nil)
+
+    /// What the observer was told, or `-`.
+    static func simulate() -> String {
+        Libsensors.observeFatalError { message in observed.withLock { $0 = message } }
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { _ in
+            sensors_fatal_error?("sensors_read_dynamic_chip", "Out of memory")
+            return nil
+        }, nil)
+        for _ in 0..<100 where Libsensors.fatalError == nil { usleep(10_000) }
+        return observed.withLock { $0 } ?? "-"
+    }
 }
 
 let library: Libsensors
@@ -121,6 +143,9 @@ while let line = readLine() {
         print("bench\tread\tsensors=\(sensors)\tmedian_ms=\(field(reads[count / 2]))\tp90_ms=\(field(reads[count * 9 / 10]))")
         let setups = milliseconds { try? library.reinitialise() }
         print("bench\treinit\tchips=\(library.chipCount)\tmedian_ms=\(field(setups[count / 2]))\tp90_ms=\(field(setups[count * 9 / 10]))")
+        print("end")
+    case "fatal":
+        print("fatal\t\(FatalError.simulate())\t\(Libsensors.fatalError ?? "-")")
         print("end")
     case "reinit":
         do {
