@@ -136,20 +136,54 @@ struct SensorHealthTests {
         #expect(verdict.reason == "fan below min 600 rpm")
     }
 
-    @Test func intrusionAlarmIsFailed() {
+    @Test func intrusionIsShownButDoesNotChangeTheState() {
         let sensor = Sensor(
             chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "intrusion0", type: .intrusion,
             input: 1, alarms: [.alarm: true])
         let (verdict, _) = judge(sensor)
-        #expect(verdict.state == .failed)
-        #expect(verdict.reason == "chassis intrusion detected")
+        #expect(verdict.state == .ok)
+        #expect(verdict.reason == "chassis intrusion flag raised")
     }
 
-    @Test func intrusionWithoutAlarmIsOk() {
+    @Test func intrusionWithoutAlarmIsOkWithoutReason() {
         let sensor = Sensor(
             chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "intrusion0", type: .intrusion,
             input: 0, alarms: [.alarm: false])
+        #expect(judge(sensor).0 == Verdict(id: sensor.id, name: sensor.displayName, state: .ok, reason: ""))
+    }
+
+    // MARK: limits nobody programmed
+
+    @Test func limitsOfZeroAreNotSetAndNotJudged() {
+        // As a Super-I/O chip reports an input whose limits were never programmed.
+        #expect(judge(SensorFixture.voltage(1.024, min: 0, max: 0)).0.state == .ok)
+    }
+
+    @Test func anAlarmAgainstLimitsThatAreNotSetIsIgnored() {
+        var sensor = SensorFixture.voltage(1.024, min: 0, max: 0)
+        sensor.alarms = [.alarm: true]
         #expect(judge(sensor).0.state == .ok)
+    }
+
+    @Test func anAlarmOfALimitThatIsNotSetIsIgnoredButTheOthersCount() {
+        var sensor = SensorFixture.voltage(1.2, min: 0, max: 1.4)
+        sensor.alarms = [.min: true]
+        #expect(judge(sensor).0.state == .ok)
+        sensor.alarms = [.max: true]
+        #expect(judge(sensor).0.state == .failed)
+    }
+
+    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdict() {
+        var sensor = SensorFixture.temperature(60, max: nil, crit: nil)
+        sensor.alarms = [.alarm: true]
+        #expect(judge(sensor).0.state == .failed)
+    }
+
+    @Test func atCritAndEmergencyTogetherTheReasonIsAlwaysTheSame() {
+        var sensor = SensorFixture.temperature(110)
+        sensor.limits.emergency = 105
+        let reasons = Set((0..<20).map { _ in judge(sensor).0.reason })
+        #expect(reasons == ["temperature at or above emergency 105 °C"])
     }
 
     // MARK: value hysteresis

@@ -30,6 +30,16 @@ struct CorpusTests {
         #expect(package["max"] == "84")
         #expect(package["crit"] == "100")
     }
+
+    /// Real boards report limits nobody programmed as 0 and raise alarms against them, and
+    /// intrusion flags latch: none of that may drain a healthy machine.
+    @Test func aHealthyCorpusMachineIsJudgedOk() throws {
+        let bed = try HwmonCorpus.testbed(try #require(HwmonCorpus.root))
+        let output = try bed.run(["judge 1000"])
+        let states = output.split(separator: "\n").filter { $0.hasPrefix("state\t") }
+        #expect(states.count >= 10)
+        #expect(states.filter { !$0.contains("\tok\t") && !$0.hasSuffix("\tok") }.isEmpty, "\(states)")
+    }
 }
 
 /// `../shared/corpus/hwmon/sys` as a testbed. The corpus stores symlinks as files holding the

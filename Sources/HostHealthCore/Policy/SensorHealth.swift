@@ -3,6 +3,12 @@
 /// a failed read is unknown for that sensor alone. A crossed limit stays crossed until the
 /// reading is back inside it by the chip's hysteresis (`temp1_max_hyst`), or by the configured
 /// margin where the chip has none: a temperature hovering at its max does not flap.
+///
+/// Super-I/O chips report 0 for every limit nobody programmed (`in1_min` = `in1_max` = 0), and
+/// raise alarms against them: a limit of exactly 0 is taken as not set, and an alarm about
+/// limits that are not set is not news. A chassis intrusion flag is shown, but does not change
+/// the state: it says nothing about what the host can serve, latches until someone clears it,
+/// and floats at 1 on boards with nothing on the header.
 public struct SensorHealth: Sendable {
     public var config: SensorConfig
 
@@ -42,8 +48,11 @@ public struct SensorHealth: Sendable {
         if sensor.fault == true {
             return verdict(.unknown, "the chip reports a sensor fault")
         }
-        let raised = sensor.alarms.filter(\.value).keys.sorted()
-        guard let value = sensor.input, sensor.type != .intrusion else {
+        if sensor.type == .intrusion {
+            return verdict(.ok, sensor.alarms[.alarm] == true ? "chassis intrusion flag raised" : "")
+        }
+        let raised = sensor.alarms.filter { $0.value && counts($0.key, of: sensor) }.keys.sorted()
+        guard let value = sensor.input else {
             if !raised.isEmpty { return verdict(.failed, Self.alarmReason(sensor, raised)) }
             return verdict(.ok, "")
         }
@@ -51,7 +60,7 @@ public struct SensorHealth: Sendable {
         if !raised.isEmpty {
             return verdict(.failed, Self.alarmReason(sensor, raised))
         }
-        guard let worst = crossed.max(by: { severity($0) < severity($1) }) else {
+        guard let worst = crossed.max(by: { (severity($0), $0) < (severity($1), $1) }) else {
             return verdict(.ok, "")
         }
         if severity(worst) == 2 {
@@ -67,7 +76,7 @@ public struct SensorHealth: Sendable {
     /// reading has not yet cleared.
     func crossedLimits(_ sensor: Sensor, value: Double, before: Set<SensorLimit>) -> Set<SensorLimit> {
         var crossed = Set<SensorLimit>()
-        for (limit, bound) in sensor.limits.all {
+        for (limit, bound) in sensor.limits.all where bound != 0 {
             let past = switch limit {
             case .crit, .emergency: value >= bound
             case .max: value > bound
@@ -91,6 +100,22 @@ public struct SensorHealth: Sendable {
         }
         let margin = sensor.type == .temperature ? config.marginCelsius : abs(bound) * config.marginRatio
         return limit.isLow ? bound + margin : bound - margin
+    }
+
+    /// Whether a raised alarm flag means something: not when it is about a limit that reads 0
+    /// (not programmed), nor a general alarm of a sensor whose limits all read 0.
+    func counts(_ alarm: SensorAlarm, of sensor: Sensor) -> Bool {
+        switch alarm {
+        case .cap: return true
+        case .alarm:
+            let limits = sensor.limits.all
+            return limits.isEmpty || limits.contains { $0.1 != 0 }
+        case .lcrit: return sensor.limits.lcrit != 0
+        case .min: return sensor.limits.min != 0
+        case .max: return sensor.limits.max != 0
+        case .crit: return sensor.limits.crit != 0
+        case .emergency: return sensor.limits.emergency != 0
+        }
     }
 
     /// 2 for the limits that fail the host, 1 for those that degrade it.
@@ -119,7 +144,6 @@ public struct SensorHealth: Sendable {
     }
 
     static func alarmReason(_ sensor: Sensor, _ raised: [SensorAlarm]) -> String {
-        if sensor.type == .intrusion { return "chassis intrusion detected" }
         let names = raised.map { $0 == .alarm ? "alarm" : "\($0.rawValue)_alarm" }
         return "the chip raised \(names.joined(separator: ", "))"
     }
