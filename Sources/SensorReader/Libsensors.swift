@@ -63,15 +63,11 @@ public final class Libsensors {
     private func start() throws(SensorReaderError) {
         let text = try configuration.load()
         LibsensorsHandlers.parseErrors.withLock { $0.removeAll() }
-        var bytes = text.bytes
+        // An empty configuration still needs a stream (one blank line): NULL would make
+        // libsensors read the system files instead of the ones asked for.
+        var bytes = text.bytes.isEmpty ? [UInt8(ascii: "\n")] : text.bytes
         let result: Int32 = bytes.withUnsafeMutableBytes { raw in
-            // An empty configuration still needs a stream: NULL would make libsensors read
-            // the system files instead of the ones asked for.
-            var empty: UInt8 = UInt8(ascii: "\n")
-            let stream = raw.count > 0
-                ? fmemopen(raw.baseAddress, raw.count, "r")
-                : fmemopen(&empty, 1, "r")
-            guard let stream else { return -SENSORS_ERR_PARSE }
+            guard let stream = fmemopen(raw.baseAddress, raw.count, "r") else { return -SENSORS_ERR_PARSE }
             defer { fclose(stream) }
             return sensors_init(stream)
         }
