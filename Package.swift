@@ -47,6 +47,8 @@ let package = Package(
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: md RAID arrays from sysfs.
+        .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "SensorReader", "Udev", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "MDReader", "SensorReader", "Udev", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,9 +92,10 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.
         .executableTarget(

@@ -35,6 +35,7 @@ import Testing
         #expect(try options("--no-collector.links", "--collector.links").collectors.contains(.links))
         #expect(try options("--collector.links=false").collectors.contains(.links) == false)
         #expect(try options("--no-collector.links=false").collectors.contains(.links))
+        #expect(try options("--no-collector.arrays").collectors == Set(Collector.allCases).subtracting([.arrays]))
     }
 
     @Test func logLevelAndFormatAreChecked() throws {

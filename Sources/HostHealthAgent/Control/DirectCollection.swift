@@ -1,5 +1,6 @@
 public import HostHealthCore
 internal import LinkReader
+internal import MDReader
 internal import SensorReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
@@ -18,6 +19,9 @@ public enum DirectCollection {
             reader.errors = 1
             reader.lastError = "\(error)"
         }
+        // A few small sysfs files per array: cheap enough to read in-process.
+        let arrays = MDArrayReader().readAll()
+        let arrayReader = ReaderStatus(name: "arrays", lastSuccess: now)
         let sensors = SensorCollector().collect(cause: "direct")
         var sensorReader = ReaderStatus(name: "sensors", lastDurationSeconds: sensors.durationSeconds)
         if sensors.reading != nil {
@@ -26,7 +30,8 @@ public enum DirectCollection {
             sensorReader.errors = 1
             sensorReader.lastError = sensors.error
         }
-        let snapshot = HostSnapshot(links: links, sensors: sensors.reading?.sensors ?? [], readers: [reader, sensorReader])
+        let snapshot = HostSnapshot(
+            links: links, arrays: arrays, sensors: sensors.reading?.sensors ?? [], readers: [reader, arrayReader, sensorReader])
         return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
     }
 }

@@ -1,5 +1,6 @@
 public import HostHealthCore
 public import LinkReader
+public import MDReader
 public import Logging
 public import NIOCore
 public import SensorReader
@@ -18,6 +19,11 @@ public actor HealthEngine {
     /// index.
     private var linkNames: [Int32: String] = [:]
     private var linkReader: ReaderStatus
+    private var arraysEnabled: Bool { collectors.contains(.arrays) }
+    /// md arrays by kernel name, and the same sorted by name for the snapshot.
+    private var arrays: [String: MDArray] = [:]
+    private var arrayList: [MDArray] = []
+    private var arrayReader = ReaderStatus(name: "arrays")
     private var sensorsEnabled: Bool { collectors.contains(.sensors) }
     /// The latest sensor reading; shown by the volatile part of the scrape, so a new reading
     /// does not invalidate the cached state part unless a verdict changes.
@@ -89,6 +95,10 @@ public actor HealthEngine {
             snapshot.links = links
             snapshot.readers.append(linkReader)
         }
+        if arraysEnabled {
+            snapshot.arrays = arrayList
+            snapshot.readers.append(arrayReader)
+        }
         if sensorsEnabled {
             snapshot.sensors = sensors
             snapshot.readers.append(sensorReader)
@@ -149,6 +159,29 @@ public actor HealthEngine {
         evaluate(now: now)
     }
 
+    /// Applies what the array reader read: all arrays, or the ones a uevent named.
+    public func apply(_ update: ArrayUpdate) {
+        guard arraysEnabled else { return }
+        let now = clock()
+        if update.scope == .all {
+            arrays.removeAll(keepingCapacity: true)
+            arrayReader.resyncs += 1
+        }
+        for name in update.removed { arrays[name] = nil }
+        for array in update.arrays { arrays[array.name] = array }
+        let sorted = arrays.values.sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
+        arrayReader.events += UInt64(update.events)
+        arrayReader.lastSuccess = now
+        arrayReader.lastError = nil
+        if let duration = update.durationSeconds { arrayReader.lastDurationSeconds = duration }
+        // An idle re-read that finds nothing new leaves the cached scrape as it is.
+        if sorted != arrayList {
+            arrayList = sorted
+            stateVersion &+= 1
+        }
+        evaluate(now: now)
+    }
+
     /// Applies a sensor reading, or records why there was none (the old reading then ages
     /// towards stale), and judges again.
     public func apply(_ update: SensorUpdate) {
@@ -172,6 +205,13 @@ public actor HealthEngine {
             sensorReader.lastError = update.error
         }
         evaluate(now: now)
+    }
+
+    /// Records that the array reader could not run (no udev monitor socket).
+    public func arrayReaderFailed(_ message: String) {
+        arrayReader.errors += 1
+        arrayReader.lastError = message
+        evaluate()
     }
 
     /// Records that the link reader could not run at all (e.g. no netlink socket).
@@ -199,6 +239,14 @@ public actor HealthEngine {
         if memory.host == nil { return true }  // never judged yet
         if memory.components.values.contains(where: { $0.pendingState != nil }) { return true }
         if memory.carrierHistory.values.contains(where: { $0.samples.count > 1 }) { return true }
+        if arraysEnabled {
+            // A stall, a delayed rebuild and an error window all run out with time.
+            if memory.arrays?.values.contains(where: { $0.syncAction != nil || $0.waitingSince != nil || !$0.errorsRoseAt.isEmpty }) ?? false {
+                return true
+            }
+            guard let lastSuccess = arrayReader.lastSuccess else { return true }
+            if now - lastSuccess >= config.arrays.staleAfterSeconds - 2 { return true }
+        }
         if sensorsEnabled {
             guard let lastSuccess = sensorReader.lastSuccess else { return true }
             if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
@@ -298,6 +346,7 @@ public actor HealthEngine {
                 "from": "\(transition.from?.rawValue ?? "none")",
                 "to": "\(transition.to.rawValue)",
                 "reason": "\(transition.reason)",
+                "event": "\(transition.event ?? "")",
             ])
         }
     }

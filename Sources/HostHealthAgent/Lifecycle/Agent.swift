@@ -2,6 +2,7 @@ internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
+internal import MDReader
 internal import SensorReader
 public import Logging
 internal import NIOPosix
@@ -96,6 +97,11 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        let arrayWatcher = options.collectors.contains(.arrays)
+            ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
+        if let arrayWatcher {
+            services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
+        }
         var libsensors = SensorsConfiguration.system
         libsensors.applySets = config.sensors.applySets
         let sensorService = options.collectors.contains(.sensors)
@@ -107,6 +113,7 @@ public struct Agent: Sendable {
             loader: loader, engine: engine, notifier: notifier, logger: logger,
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+                arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
             },
             reloadOthers: { [logger] in

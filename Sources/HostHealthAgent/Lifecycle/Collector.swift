@@ -2,12 +2,14 @@
 /// adds its case here; the flags and `--help` follow from this list.
 public enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
+    case arrays
     case sensors
 
     /// What the collector reads, for `--help`.
     var help: String {
         switch self {
         case .links: "Network links over rtnetlink: state, carrier, speed, counters."
+        case .arrays: "md RAID arrays from sysfs, woken by udev: state, members, rebuild progress."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         }
     }

@@ -3,14 +3,16 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var arrays: ArrayConfig
     public var sensors: SensorConfig
 
     public init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
-        sensors: SensorConfig = SensorConfig()
+        arrays: ArrayConfig = ArrayConfig(), sensors: SensorConfig = SensorConfig()
     ) {
         self.links = links
         self.health = health
+        self.arrays = arrays
         self.sensors = sensors
     }
 
@@ -18,8 +20,9 @@ public struct AgentConfig: Sendable, Equatable {
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
+        case .link, .disk: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
-        case .link, .array, .disk: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         }
     }
 }

@@ -3,12 +3,17 @@
 public struct HostSnapshot: Sendable, Equatable {
     /// Links by name, present only when the link collector is enabled.
     public var links: [String: Link]?
+    /// md arrays sorted by name, present only when the arrays collector is enabled.
+    public var arrays: [MDArray]?
     /// Hardware sensors in libsensors' order, present only when the sensors collector is enabled.
     public var sensors: [Sensor]?
     public var readers: [ReaderStatus]
 
-    public init(links: [String: Link]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []) {
+    public init(
+        links: [String: Link]? = nil, arrays: [MDArray]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []
+    ) {
         self.links = links
+        self.arrays = arrays
         self.sensors = sensors
         self.readers = readers
     }
