@@ -40,6 +40,27 @@ struct SensorEngineTests {
         #expect(!body.contains("label=\"Package id 0\"} 45\n"))
     }
 
+    @Test func scrapesBetweenTwoReadingsServeTheSameSensorBytes() async {
+        let engine = engine()
+        await engine.apply(reading(45))
+        let first = await engine.metrics(format: .text)
+        clock.advance(1)
+        let second = await engine.metrics(format: .text)
+        #expect(first.count == 3)
+        #expect(first[1] == second[1])
+        #expect(String(buffer: first[1]).hasPrefix("# HELP hosthealth_sensor_info "))
+        #expect(String(buffer: second[2]).contains("hosthealth_reader_age_seconds{reader=\"sensors\"} 1\n"))
+    }
+
+    @Test func openMetricsGetsSensorFamiliesOfItsOwnFormat() async {
+        let engine = engine()
+        await engine.apply(reading(45))
+        _ = await engine.metrics(format: .text)
+        let body = await engine.metrics(format: .openMetrics).map { String(buffer: $0) }.joined()
+        #expect(body.contains("# TYPE hosthealth_sensor info\n"))
+        #expect(body.hasSuffix("# EOF\n"))
+    }
+
     @Test func aHotSensorIsJudgedAfterItsForHold() async {
         let engine = engine(AgentConfig(sensors: SensorConfig(forSeconds: 10)))
         await engine.apply(reading(45))

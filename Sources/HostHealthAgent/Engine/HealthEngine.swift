@@ -29,6 +29,10 @@ public actor HealthEngine {
     /// does not invalidate the cached state part unless a verdict changes.
     private var sensors: [Sensor] = []
     private var sensorReader = ReaderStatus(name: "sensors")
+    /// Bumped with every reading: keys the rendered sensor families, so scrapes between two
+    /// readings reuse them and a scrape after a reading shows it.
+    private var sensorVersion: UInt64 = 0
+    private var sensorCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
@@ -195,6 +199,7 @@ public actor HealthEngine {
         sensorReader.lastDurationSeconds = update.durationSeconds
         if let reading = update.reading {
             sensors = reading.sensors
+            sensorVersion &+= 1
             sensorReader.lastSuccess = now
             sensorReader.lastError = nil
             if reading.unreadableSubfeatures > 0 {
@@ -282,9 +287,22 @@ public actor HealthEngine {
             order = LinkOrder(links)
             linkOrderCache = (stateVersion, order)
         }
+        var parts = [state]
+        var volatileSnapshot = snapshot
+        if let sensors = snapshot.sensors {
+            if let cached = sensorCache[format], cached.version == sensorVersion {
+                parts.append(cached.bytes)
+            } else {
+                let bytes = ByteBuffer(bytes: MetricsExposition.renderSensors(sensors, format: format))
+                sensorCache[format] = (sensorVersion, bytes)
+                parts.append(bytes)
+            }
+            volatileSnapshot.sensors = nil
+        }
         let volatile = MetricsExposition.renderVolatile(
-            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
-        return [state, ByteBuffer(bytes: volatile)]
+            snapshot: volatileSnapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
+        parts.append(ByteBuffer(bytes: volatile))
+        return parts
     }
 
     /// The `/health` status code and body, from one and the same verdict.

@@ -3,8 +3,11 @@
 /// chips of one driver (or two thermal zones both named `acpitz-acpi-0`) never make a
 /// duplicate series — the failure that takes a whole node_exporter scrape down.
 ///
-/// Readings change at every read, so these families are rendered with the volatile part of
-/// the scrape, from the latest snapshot: a scrape always shows the latest reading.
+/// Readings change at every read (5 s), more often than verdicts and less often than many
+/// scrapes: the agent renders these families once per reading and serves those bytes until the
+/// next one, so a new reading neither re-renders the cached state part nor waits for it, and a
+/// scrape always shows the latest reading. (`MetricsExposition.render` puts them in the
+/// volatile part.)
 enum SensorExposition {
     /// How one type is exported: its family stem, unit suffix and what libsensors' unit is
     /// divided by for the base unit (100 from %RH to a ratio).
