@@ -3,9 +3,11 @@
 
 Usage: hotplug-under-umockdev.py HOSTHEALTHD
 The testbed starts with one coretemp chip. Once the agent's /metrics shows it, a Super-I/O chip
-is added with an `add` uevent, then the coretemp chip is removed with a `remove` uevent. Prints
-one line per step: `step<TAB>seconds until /metrics showed it` or `step<TAB>timeout`, then
-`promtool<TAB>ok` or `promtool<TAB>findings` for the agent's scrape with both chips.
+is added with an `add` uevent, then the coretemp chip is removed with a `remove` uevent (the
+read interval is 60 s: only the uevents can show them). Then a second agent reads every 500 ms
+and a fan's reading changes in sysfs. Prints one line per step: `step<TAB>seconds until /metrics
+showed it` or `step<TAB>timeout`, then `promtool<TAB>ok` or `promtool<TAB>findings` for the
+agent's scrape with both chips.
 """
 import os
 import socket
@@ -85,7 +87,6 @@ with tempfile.TemporaryDirectory() as state:
         child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for("start", lambda body: 'chip="coretemp-isa-0000"' in body)
-            if os.environ.get("HOTPLUG_LOG"): sys.stderr.write("".join(l + "\n" for l in scrape().splitlines() if "sensor_info" in l))
             assert bed.add_from_string(SUPER_IO)
             bed.uevent("/sys/devices/platform/nct6775.656/hwmon/hwmon3", "add")
             wait_for("add", lambda body: 'chip="nct6779-isa-0290"' in body)
@@ -95,6 +96,17 @@ with tempfile.TemporaryDirectory() as state:
             bed.uevent("/sys/devices/platform/coretemp.0/hwmon/hwmon1", "remove")
             bed.remove_device("/sys/devices/platform/coretemp.0/hwmon/hwmon1")
             wait_for("remove", lambda body: 'hosthealth_sensor_info{sensor="sensor:coretemp' not in body and body != "")
+        finally:
+            child.terminate()
+            child.wait(timeout=10)
+    with open(config, "w") as f:
+        f.write("sensors:\n  interval: 500ms\n")
+    with open(os.path.join(state, "agent.log"), "a") as log:
+        child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for("restart", lambda body: 'chip="nct6779-isa-0290"' in body)
+            bed.set_attribute("/sys/devices/platform/nct6775.656/hwmon/hwmon3", "fan2_input", "1500\n")
+            wait_for("interval", lambda body: 'feature="fan2",label="fan2"} 1500\n' in body)
         finally:
             child.terminate()
             child.wait(timeout=10)
