@@ -88,7 +88,7 @@ with tempfile.TemporaryDirectory() as state:
         try:
             wait_for("start", lambda body: 'chip="coretemp-isa-0000"' in body)
             assert bed.add_from_string(SUPER_IO)
-            bed.uevent("/sys/devices/platform/nct6775.656/hwmon/hwmon3", "add")
+            # umockdev sends the add uevent of a device it adds itself.
             wait_for("add", lambda body: 'chip="nct6779-isa-0290"' in body)
             check = subprocess.run(["promtool", "check", "metrics"], input=scrape(), capture_output=True, text=True)
             findings = (check.stdout + check.stderr).strip().replace("\n", " | ")

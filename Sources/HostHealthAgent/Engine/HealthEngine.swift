@@ -1,3 +1,4 @@
+internal import DiskReader
 public import HostHealthCore
 public import LinkReader
 public import MDReader
@@ -39,7 +40,7 @@ public actor HealthEngine {
     private var lastFullEvaluation: Timestamp
     private var previousOffset: Double = 0
     /// Monotonic time for every judgement; `wallClock` only to show times.
-    private let clock: @Sendable () -> Timestamp
+    let clock: @Sendable () -> Timestamp
     private let wallClock: @Sendable () -> Timestamp
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
@@ -47,10 +48,17 @@ public actor HealthEngine {
     private let onTransitions: (@Sendable ([Transition]) -> Void)?
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
-    private var stateVersion: UInt64 = 0
+    var stateVersion: UInt64 = 0
     private var stateCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     private var documentCache: [DocumentKind: (version: UInt64, bytes: ByteBuffer)] = [:]
     private var linkOrderCache: (version: UInt64, order: LinkOrder)?
+    // Disks, SMART and the kernel log: see HealthEngine+Disks.swift.
+    var disks: [String: Disk] = [:]
+    var diskReader = ReaderStatus(name: "disks")
+    var smart: [String: SmartObservation] = [:]
+    var smartReader = ReaderStatus(name: "smart")
+    var kernelDiskErrors = KernelDiskErrors()
+    var kmsgReader = ReaderStatus(name: "kmsg")
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
@@ -107,6 +115,7 @@ public actor HealthEngine {
             snapshot.sensors = sensors
             snapshot.readers.append(sensorReader)
         }
+        addDisks(to: &snapshot)
         return snapshot
     }
 
@@ -209,7 +218,8 @@ public actor HealthEngine {
             sensorReader.errors += 1
             sensorReader.lastError = update.error
         }
-        evaluate(now: now)
+        // Not before the first link dump: see evaluateUnlessLinksPending.
+        evaluateUnlessLinksPending(now: now)
     }
 
     /// Records that the array reader could not run (no udev monitor socket).
@@ -256,6 +266,7 @@ public actor HealthEngine {
             guard let lastSuccess = sensorReader.lastSuccess else { return true }
             if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
         }
+        if memory.disks.kernelErrors.values.contains(where: { $0.samples.count > 1 }) { return true }
         guard linksEnabled else { return false }
         guard let lastSuccess = linkReader.lastSuccess else { return true }
         return now - lastSuccess >= config.links.staleAfterSeconds - 2
@@ -315,7 +326,7 @@ public actor HealthEngine {
         if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
         let bytes = switch kind {
         case .health: ByteBuffer(bytes: HealthDocument(report: report).json())
-        case .status: ByteBuffer(bytes: StatusDocument(report: report).json())
+        case .status: ByteBuffer(bytes: StatusDocument(report: report, details: diskDetails()).json())
         }
         documentCache[kind] = (stateVersion, bytes)
         return bytes
@@ -339,7 +350,7 @@ public actor HealthEngine {
         refreshInFlight = nil
     }
 
-    private func evaluate(now: Timestamp? = nil) {
+    func evaluate(now: Timestamp? = nil) {
         let now = now ?? clock()
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: snapshot, now: now)
         memory = result.memory

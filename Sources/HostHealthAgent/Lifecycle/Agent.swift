@@ -102,6 +102,9 @@ public struct Agent: Sendable {
         if let arrayWatcher {
             services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
         }
+        let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
+        defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
+        services += disks.services
         var libsensors = SensorsConfiguration.system
         libsensors.applySets = config.sensors.applySets
         let sensorService = options.collectors.contains(.sensors)
@@ -114,6 +117,7 @@ public struct Agent: Sendable {
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+                disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
             },
             reloadOthers: { [logger] in

@@ -27,6 +27,10 @@ final class HeartbeatService: Service {
             try await Task.sleep(for: .milliseconds(10))
             waited += 1
         }
+        while await engine.awaitingFirstDiskRead, waited < 200 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
         if let code = notifier.notify("READY=1\nSTATUS=serving") {
             logger.warning("sd_notify READY=1 failed", metadata: ["errno": "\(code)"])
         }

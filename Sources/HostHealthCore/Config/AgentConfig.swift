@@ -4,6 +4,9 @@ public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
     public var arrays: ArrayConfig
+    public var disks = DiskConfig()
+    public var smart = SmartConfig()
+    public var kmsg = KernelLogConfig()
     public var sensors: SensorConfig
 
     public init(
@@ -20,8 +23,9 @@ public struct AgentConfig: Sendable, Equatable {
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
-        case .link, .disk: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
+        case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         }
     }

@@ -42,6 +42,7 @@ public enum MetricsExposition {
         if let arrays = snapshot.arrays {
             ArrayExposition.render(arrays, into: &writer)
         }
+        DiskExposition.renderState(snapshot, report: report, into: &writer)
         return writer.bytes
     }
 

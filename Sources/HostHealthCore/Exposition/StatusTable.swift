@@ -48,6 +48,7 @@ public struct StatusTable: Sendable {
             if !detail.isEmpty { line += "  " + detail }
             while line.last == " " { line.removeLast() }
             out += line + "\n"
+            if let more = component.detail { out += pad("", kindWidth + 2) + more + "\n" }
         }
         if problemsOnly, okCount > 0 {
             out += "(\(okCount) more ok)\n"

@@ -8,6 +8,7 @@ public struct HealthMemory: Sendable, Equatable {
     /// reading clears it by the hysteresis.
     public var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     public var host: HostHealth?
+    public var disks = DiskMemory()
 
     public init() {}
 }
@@ -38,6 +39,7 @@ public struct HealthPolicy: Sendable {
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
+        verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
 
         var next: [ComponentID: HysteresisMemory] = [:]
