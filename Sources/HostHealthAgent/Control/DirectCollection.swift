@@ -2,6 +2,7 @@ internal import DiskReader
 public import HostHealthCore
 internal import LinkReader
 internal import MDReader
+internal import SensorReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
 /// history, so no hysteresis: what the host looks like right now. The kernel log is not read
@@ -37,6 +38,7 @@ public enum DirectCollection {
         let arrayReader = ReaderStatus(name: "arrays", lastSuccess: now)
         var snapshot = HostSnapshot(links: links, arrays: arrays, readers: [reader, arrayReader])
         addDisks(to: &snapshot, config: config, now: now)
+        addSensors(to: &snapshot, now: now)
         return snapshot
     }
 
@@ -64,5 +66,19 @@ public enum DirectCollection {
             smart[name, default: SmartObservation()].record(smartctl.run(disk: name), at: now)
         }
         snapshot.smart = smart
+    }
+
+    /// libsensors once, with the system's sensors.conf.
+    static func addSensors(to snapshot: inout HostSnapshot, now: Timestamp) {
+        let update = SensorCollector().collect(cause: "direct")
+        var sensorReader = ReaderStatus(name: "sensors", lastDurationSeconds: update.durationSeconds)
+        if update.reading != nil {
+            sensorReader.lastSuccess = now
+        } else {
+            sensorReader.errors = 1
+            sensorReader.lastError = update.error
+        }
+        snapshot.sensors = update.reading?.sensors ?? []
+        snapshot.readers.append(sensorReader)
     }
 }

@@ -4,6 +4,7 @@ public import LinkReader
 public import MDReader
 public import Logging
 public import NIOCore
+public import SensorReader
 
 /// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
 /// verdict every output serves. Readers push into it; servers read from it.
@@ -24,6 +25,15 @@ public actor HealthEngine {
     private var arrays: [String: MDArray] = [:]
     private var arrayList: [MDArray] = []
     private var arrayReader = ReaderStatus(name: "arrays")
+    private var sensorsEnabled: Bool { collectors.contains(.sensors) }
+    /// The latest sensor reading; shown by the volatile part of the scrape, so a new reading
+    /// does not invalidate the cached state part unless a verdict changes.
+    private var sensors: [Sensor] = []
+    private var sensorReader = ReaderStatus(name: "sensors")
+    /// Bumped with every reading: keys the rendered sensor families, so scrapes between two
+    /// readings reuse them and a scrape after a reading shows it.
+    private var sensorVersion: UInt64 = 0
+    private var sensorCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
@@ -116,6 +126,10 @@ public actor HealthEngine {
             snapshot.arrays = arrayList
             snapshot.readers.append(arrayReader)
         }
+        if sensorsEnabled {
+            snapshot.sensors = sensors
+            snapshot.readers.append(sensorReader)
+        }
         addDisks(to: &snapshot)
         return snapshot
     }
@@ -196,6 +210,32 @@ public actor HealthEngine {
         evaluate(now: now)
     }
 
+    /// Applies a sensor reading, or records why there was none (the old reading then ages
+    /// towards stale), and judges again.
+    public func apply(_ update: SensorUpdate) {
+        guard sensorsEnabled else { return }
+        let now = clock()
+        sensorReader.events += UInt64(update.events)
+        if update.reinitialised { sensorReader.resyncs += 1 }
+        if !update.configurationProblems.isEmpty {
+            sensorReader.skipped["configuration_line", default: 0] += UInt64(update.configurationProblems.count)
+        }
+        sensorReader.lastDurationSeconds = update.durationSeconds
+        if let reading = update.reading {
+            sensors = reading.sensors
+            sensorVersion &+= 1
+            sensorReader.lastSuccess = now
+            sensorReader.lastError = nil
+            if reading.unreadableSubfeatures > 0 {
+                sensorReader.skipped["unreadable_subfeature", default: 0] += UInt64(reading.unreadableSubfeatures)
+            }
+        } else {
+            sensorReader.errors += 1
+            sensorReader.lastError = update.error
+        }
+        evaluate(now: now)
+    }
+
     /// Records that the array reader could not run (no udev monitor socket).
     public func arrayReaderFailed(_ message: String) {
         arrayReader.errors += 1
@@ -236,6 +276,10 @@ public actor HealthEngine {
             guard let lastSuccess = arrayReader.lastSuccess else { return true }
             if now - lastSuccess >= config.arrays.staleAfterSeconds - 2 { return true }
         }
+        if sensorsEnabled {
+            guard let lastSuccess = sensorReader.lastSuccess else { return true }
+            if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
+        }
         if memory.disks.kernelErrors.values.contains(where: { $0.samples.count > 1 }) { return true }
         guard linksEnabled else { return false }
         guard let lastSuccess = linkReader.lastSuccess else { return true }
@@ -268,9 +312,22 @@ public actor HealthEngine {
             order = LinkOrder(links)
             linkOrderCache = (stateVersion, order)
         }
+        var parts = [state]
+        var volatileSnapshot = snapshot
+        if let sensors = snapshot.sensors {
+            if let cached = sensorCache[format], cached.version == sensorVersion {
+                parts.append(cached.bytes)
+            } else {
+                let bytes = ByteBuffer(bytes: MetricsExposition.renderSensors(sensors, format: format))
+                sensorCache[format] = (sensorVersion, bytes)
+                parts.append(bytes)
+            }
+            volatileSnapshot.sensors = nil
+        }
         let volatile = MetricsExposition.renderVolatile(
-            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
-        return [state, ByteBuffer(bytes: volatile)]
+            snapshot: volatileSnapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
+        parts.append(ByteBuffer(bytes: volatile))
+        return parts
     }
 
     /// The `/health` status code and body, from one and the same verdict.

@@ -3,6 +3,7 @@ internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
 internal import MDReader
+internal import SensorReader
 public import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -114,6 +115,12 @@ public struct Agent: Sendable {
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
+        var libsensors = SensorsConfiguration.system
+        libsensors.applySets = config.sensors.applySets
+        let sensorService = options.collectors.contains(.sensors)
+            ? SensorService(engine: engine, configuration: libsensors, intervalSeconds: config.sensors.intervalSeconds, logger: logger)
+            : nil
+        if let sensorService { services.append(sensorService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
@@ -121,6 +128,7 @@ public struct Agent: Sendable {
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 disks.reload(config)
+                sensorService?.setInterval(config.sensors.intervalSeconds)
             },
             reloadOthers: { [logger] in
                 guard let security else { return }

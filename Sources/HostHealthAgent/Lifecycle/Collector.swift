@@ -6,6 +6,7 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
     case disks
     case smart
     case kmsg
+    case sensors
 
     /// What the collector reads, for `--help`.
     var help: String {
@@ -15,6 +16,7 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
         case .disks: "Whole disks through udev and sysfs: identity, I/O counters, device state."
         case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
         case .kmsg: "Disk errors in the kernel log (/dev/kmsg): I/O errors, timeouts, resets."
+        case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         }
     }
 
@@ -23,7 +25,7 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks: true
+        case .links, .arrays, .disks, .sensors: true
         case .smart, .kmsg: false
         }
     }
