@@ -85,7 +85,7 @@ struct StatusSource: ParsableArguments {
             } catch {
                 throw Failure(description: "\(error)")
             }
-            let document = StatusDocument(report: DirectCollection.collect(config: config))
+            let document = DirectCollection.statusDocument(config: config)
             return (document, document.json())
         }
         do {

@@ -4,16 +4,22 @@ public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
     public var arrays: ArrayConfig
+    public var disks = DiskConfig()
+    public var smart = SmartConfig()
+    public var kmsg = KernelLogConfig()
+    public var sensors: SensorConfig
     public var hooks: HookConfig
     public var policy: PolicyConfig
 
     public init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
-        arrays: ArrayConfig = ArrayConfig(), hooks: HookConfig = HookConfig(), policy: PolicyConfig = PolicyConfig()
+        arrays: ArrayConfig = ArrayConfig(), sensors: SensorConfig = SensorConfig(), hooks: HookConfig = HookConfig(),
+        policy: PolicyConfig = PolicyConfig()
     ) {
         self.links = links
         self.health = health
         self.arrays = arrays
+        self.sensors = sensors
         self.hooks = hooks
         self.policy = policy
     }
@@ -23,8 +29,10 @@ public struct AgentConfig: Sendable, Equatable {
     /// `policy:` may override them per kind and per component.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         let domain = switch id.kind {
-        case .link, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
+        case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
+        case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)
     }
