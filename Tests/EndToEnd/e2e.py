@@ -1386,6 +1386,61 @@ def test_large_response_to_a_slow_reader_is_whole(ctx):
         check(len(json.loads(body)["events"]) >= 2000, f"over the {where}: the events document does not read")
 
 
+def metric_value(agent, name):
+    _, _, body = agent.get("/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on(ctx):
+    """The state directory on a tiny tmpfs that fills up: the write errors are counted and
+    logged, transitions still show in /events and the verdict keeps moving; once space is
+    freed the journal writes again."""
+    state = ctx.tempdir("fullstate")
+    run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", state])
+    try:
+        config = "links:\n  required: [e2ea]\n  recover_after: 0s\n  flapping: {max_changes: 1000000}\n"
+        agent = Agent(ctx, config, name="fulldisk", extra_args=[f"--state.dir={state}"]).start()
+        agent.wait_health(200, "ok", 3)
+        check(metric_value(agent, "hosthealth_journal_persistent") == 1, "the journal is not persistent at start")
+        filler = os.path.join(state, "filler")
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=4k", "count=64"], stderr=subprocess.DEVNULL)
+        # The journal's last page still has room: flap until a record needs a page there is none for.
+        errors = 0
+        for _ in range(60):
+            set_link(PEER, "down")
+            agent.wait_health(503, "failed", 3)
+            set_link(PEER, "up")
+            agent.wait_health(200, "ok", 3)
+            errors = metric_value(agent, "hosthealth_journal_write_errors_total") or 0
+            if errors > 0:
+                break
+        check(errors > 0, "no journal write error counted on a full disk after 60 flaps")
+        set_link(PEER, "down")
+        agent.wait_health(503, "failed", 3)
+        check(metric_value(agent, "hosthealth_journal_persistent") == 0, "hosthealth_journal_persistent is not 0 on a full disk")
+        check("cannot persist transitions" in agent.log_text(), "the full disk was not logged")
+        events = json.loads(agent.get("/events")[2])["events"]
+        check(events[-1]["to"] == "failed" and events[-1]["seq"] > metric_value(agent, "hosthealth_journal_synced_sequence"),
+              f"the transition made on a full disk is missing from /events: {events[-1:]}")
+        set_link(PEER, "up")
+        agent.wait_health(200, "ok", 5)
+        check(agent.alive(), "hosthealthd died on a full disk")
+        os.remove(filler)
+        set_link(PEER, "down")
+        agent.wait_health(503, "failed", 3)
+        ok, _, _ = wait_until(lambda: (metric_value(agent, "hosthealth_journal_persistent") == 1, None), 3)
+        check(ok, "the journal did not write again after space was freed")
+        check("journal: writing again" in agent.log_text(), "recovery of the journal was not logged")
+        records, _ = read_journal(state)
+        check(records and records[-1]["to"] == "failed", f"the newest record on disk is not the last transition: {records[-1:]}")
+        stop_process(agent.proc)
+    finally:
+        subprocess.run(["umount", "-l", state], stderr=subprocess.DEVNULL)
+
+
 def test_connection_flood_is_refused_without_harm(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="flood").start()
     sockets = []
@@ -1487,6 +1542,7 @@ TESTS = [
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
     ("disks_with_hung_smartctl_and_kernel_errors", test_disks_with_hung_smartctl_and_kernel_errors),
     ("journal_survives_kill_9_while_writing_100_times", test_journal_survives_kill_9_while_writing_100_times),
+    ("journal_on_a_full_disk_is_reported_and_the_agent_goes_on", test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on),
     ("hook_runs_per_transition", test_hook_runs_per_transition),
     ("large_response_to_a_slow_reader_is_whole", test_large_response_to_a_slow_reader_is_whole),
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
