@@ -1,5 +1,6 @@
 import Foundation
 @testable import HostHealthAgent
+import Spawn
 import HostHealthCore
 import Logging
 import NIOPosix

@@ -1,6 +1,7 @@
 public import HostHealthCore
 internal import Logging
 internal import NIOPosix
+internal import Spawn
 
 /// Runs the `hooks.on_transition` program once per transition, off the engine: at most
 /// `maxRunning` at once on threads of their own, at most `queueLimit` waiting; beyond that a

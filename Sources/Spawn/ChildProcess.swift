@@ -1,7 +1,7 @@
 internal import CHostHealthShims
 internal import Glibc
 
-/// A program run to completion with a deadline: hooks, and anything else the agent must
+/// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
 /// start and must never wait for without bound. It runs in a process group of its own, with
 /// exactly the environment given; at the deadline the whole group is killed (SIGKILL), so a
 /// hook that forked a sleeper leaves nothing behind. stdout and stderr are kept up to
@@ -134,7 +134,9 @@ public struct ChildProcess: Sendable {
     }
 
     static func monotonicSeconds() -> Double {
-        WallClock.read(CLOCK_MONOTONIC)
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// One pipe's output, kept up to a limit.
