@@ -16,7 +16,8 @@ public struct Verdict: Sendable, Equatable {
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String = "",
-        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, capacity: Double? = nil
+        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, capacity: Double? = nil,
+        declared: ComponentRule? = nil
     ) {
         self.id = id
         self.name = name
@@ -26,5 +27,6 @@ public struct Verdict: Sendable, Equatable {
         self.etaSeconds = etaSeconds
         self.stale = stale
         self.capacity = capacity
+        self.declared = declared
     }
 }
