@@ -39,17 +39,21 @@ let package = Package(
         .target(name: "HostHealthCore", dependencies: ["YAML"], swiftSettings: swiftSettings),
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
+        // libudev as Swift values, confined to the one thread that enumerates and listens.
+        .target(name: "Udev", dependencies: ["CUdev", "CHostHealthShims"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
             dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
+        // Reader: md RAID arrays from sysfs.
+        .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,7 +84,12 @@ let package = Package(
 
         .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
+        // Run by UdevTests under a umockdev testbed; not shipped.
+        .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [

@@ -277,6 +277,7 @@ enum Scrape {
                 index: 1, name: "lo", kind: "loopback", operState: .unknown, adminUp: true, carrier: true,
                 carrierChanges: 0, carrierUpCount: 0, carrierDownCount: 0, mtu: 65_536,
                 address: "00:00:00:00:00:00", statistics: LinkStatistics(receiveBytes: 4096, transmitBytes: 4096))),
+        arrays: ArrayExpositionTests.arrays,
         readers: [
             ReaderStatus(
                 name: "links", lastSuccess: now + -2, lastDurationSeconds: 0.0042, errors: 1,

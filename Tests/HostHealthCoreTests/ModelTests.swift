@@ -21,7 +21,7 @@ struct ModelTests {
     }
 
     @Test func componentIDReadsKindColonKey() {
-        #expect(ComponentID(kind: .array, key: "4f1c").description == "array:4f1c")
+        #expect(ComponentID(kind: .array, key: "4f1c").description == "md:4f1c")
     }
 
     @Test func componentIDsSortByKindThenKey() {
@@ -29,7 +29,7 @@ struct ModelTests {
             ComponentID(kind: .link, key: "eth1"), ComponentID(kind: .array, key: "b"),
             ComponentID(kind: .link, key: "eth0"),
         ]
-        #expect(ids.sorted().map(\.description) == ["array:b", "link:eth0", "link:eth1"])
+        #expect(ids.sorted().map(\.description) == ["md:b", "link:eth0", "link:eth1"])
     }
 
     @Test(arguments: [

@@ -65,7 +65,7 @@ struct StatusDocumentTests {
     @Test func componentCarriesKindIdNameStateReasonProgressETAAndStale() throws {
         let array = try #require(try components(StatusDocument(report: report)).first)
         #expect(array["kind"] as? String == "array")
-        #expect(array["id"] as? String == "array:4f1c")
+        #expect(array["id"] as? String == "md:4f1c")
         #expect(array["name"] as? String == "md0")
         #expect(array["state"] as? String == "converging")
         #expect(array["reason"] as? String == "recovering onto sdc1")
@@ -131,6 +131,6 @@ struct StatusDocumentTests {
         #expect(health["capacity"] as? Double == 0.5)
         #expect(health["since"] as? String == "2026-11-27T21:54:00Z")
         #expect(health["reasons"] as? [String] == ["array md0: converging, recovering onto sdc1"])
-        #expect(health["components"] as? [String: String] == ["array:4f1c": "converging", "link:eth0": "ok"])
+        #expect(health["components"] as? [String: String] == ["md:4f1c": "converging", "link:eth0": "ok"])
     }
 }

@@ -1,5 +1,6 @@
 public import HostHealthCore
 internal import LinkReader
+internal import MDReader
 
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
 /// history, so no hysteresis: what the host looks like right now.
@@ -17,7 +18,10 @@ public enum DirectCollection {
             reader.errors = 1
             reader.lastError = "\(error)"
         }
-        let snapshot = HostSnapshot(links: links, readers: [reader])
+        // A few small sysfs files per array: cheap enough to read in-process.
+        let arrays = MDArrayReader().readAll()
+        let arrayReader = ReaderStatus(name: "arrays", lastSuccess: now)
+        let snapshot = HostSnapshot(links: links, arrays: arrays, readers: [reader, arrayReader])
         return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
     }
 }

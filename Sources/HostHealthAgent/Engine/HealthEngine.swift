@@ -1,5 +1,6 @@
 public import HostHealthCore
 public import LinkReader
+public import MDReader
 public import Logging
 public import NIOCore
 
@@ -17,6 +18,11 @@ public actor HealthEngine {
     /// index.
     private var linkNames: [Int32: String] = [:]
     private var linkReader: ReaderStatus
+    private var arraysEnabled: Bool { collectors.contains(.arrays) }
+    /// md arrays by kernel name, and the same sorted by name for the snapshot.
+    private var arrays: [String: MDArray] = [:]
+    private var arrayList: [MDArray] = []
+    private var arrayReader = ReaderStatus(name: "arrays")
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
@@ -83,6 +89,10 @@ public actor HealthEngine {
             snapshot.links = links
             snapshot.readers.append(linkReader)
         }
+        if arraysEnabled {
+            snapshot.arrays = arrayList
+            snapshot.readers.append(arrayReader)
+        }
         return snapshot
     }
 
@@ -139,6 +149,36 @@ public actor HealthEngine {
         evaluate(now: now)
     }
 
+    /// Applies what the array reader read: all arrays, or the ones a uevent named.
+    public func apply(_ update: ArrayUpdate) {
+        guard arraysEnabled else { return }
+        let now = clock()
+        if update.scope == .all {
+            arrays.removeAll(keepingCapacity: true)
+            arrayReader.resyncs += 1
+        }
+        for name in update.removed { arrays[name] = nil }
+        for array in update.arrays { arrays[array.name] = array }
+        let sorted = arrays.values.sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
+        arrayReader.events += UInt64(update.events)
+        arrayReader.lastSuccess = now
+        arrayReader.lastError = nil
+        if let duration = update.durationSeconds { arrayReader.lastDurationSeconds = duration }
+        // An idle re-read that finds nothing new leaves the cached scrape as it is.
+        if sorted != arrayList {
+            arrayList = sorted
+            stateVersion &+= 1
+        }
+        evaluate(now: now)
+    }
+
+    /// Records that the array reader could not run (no udev monitor socket).
+    public func arrayReaderFailed(_ message: String) {
+        arrayReader.errors += 1
+        arrayReader.lastError = message
+        evaluate()
+    }
+
     /// Records that the link reader could not run at all (e.g. no netlink socket).
     public func linkReaderFailed(_ message: String) {
         linkReader.errors += 1
@@ -164,6 +204,14 @@ public actor HealthEngine {
         if memory.host == nil { return true }  // never judged yet
         if memory.components.values.contains(where: { $0.pendingState != nil }) { return true }
         if memory.carrierHistory.values.contains(where: { $0.samples.count > 1 }) { return true }
+        if arraysEnabled {
+            // A stall, a delayed rebuild and an error window all run out with time.
+            if memory.arrays?.values.contains(where: { $0.syncAction != nil || $0.waitingSince != nil || !$0.errorsRoseAt.isEmpty }) ?? false {
+                return true
+            }
+            guard let lastSuccess = arrayReader.lastSuccess else { return true }
+            if now - lastSuccess >= config.arrays.staleAfterSeconds - 2 { return true }
+        }
         guard linksEnabled else { return false }
         guard let lastSuccess = linkReader.lastSuccess else { return true }
         return now - lastSuccess >= config.links.staleAfterSeconds - 2
@@ -259,6 +307,7 @@ public actor HealthEngine {
                 "from": "\(transition.from?.rawValue ?? "none")",
                 "to": "\(transition.to.rawValue)",
                 "reason": "\(transition.reason)",
+                "event": "\(transition.event ?? "")",
             ])
         }
     }

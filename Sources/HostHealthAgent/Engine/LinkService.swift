@@ -21,42 +21,14 @@ final class LinkService: Service {
     }
 
     func run() async throws {
-        // The reader's thread sees neither graceful shutdown nor Swift cancellation by itself.
-        try await withTaskCancellationHandler {
-            try await withGracefulShutdownHandler {
-                try await readUntilStopped()
-            } onGracefulShutdown: {
-                self.collector.stop()
-            }
-        } onCancel: {
-            self.collector.stop()
-        }
-    }
-
-    private func readUntilStopped() async throws {
-        let (updates, continuation) = AsyncStream.makeStream(of: LinkUpdate.self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await update in updates {
-                    await self.engine.apply(update)
-                }
-            }
-            group.addTask {
-                defer { continuation.finish() }
-                while !Task.isCancelled {
-                    do {
-                        try await self.threads.runIfActive { [collector = self.collector] in
-                            try collector.runEventLoop { continuation.yield($0) }
-                        }
-                        return  // stopped
-                    } catch {
-                        self.logger.error("link reader failed; retrying in 5s", metadata: ["error": "\(error)"])
-                        await self.engine.linkReaderFailed("\(error)")
-                        try? await Task.sleep(for: .seconds(5))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        let collector = self.collector
+        let engine = self.engine
+        try await ReaderLoop<LinkUpdate>(
+            name: "link", threads: threads, logger: logger,
+            read: { deliver in try collector.runEventLoop(deliver: deliver) },
+            stop: { collector.stop() },
+            apply: { await engine.apply($0) },
+            failed: { await engine.linkReaderFailed($0) }
+        ).run()
     }
 }

@@ -2,6 +2,7 @@ internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
+internal import MDReader
 public import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -95,10 +96,18 @@ public struct Agent: Sendable {
             services.append(LinkService(
                 collector: collector, engine: engine, threads: threads, logger: logger))
         }
+        let arrayWatcher = options.collectors.contains(.arrays)
+            ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
+        if let arrayWatcher {
+            services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
+        }
         services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
-            onReload: { config in collector?.setResyncInterval(config.links.resyncIntervalSeconds) },
+            onReload: { config in
+                collector?.setResyncInterval(config.links.resyncIntervalSeconds)
+                arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+            },
             reloadOthers: { [logger] in
                 guard let security else { return }
                 do {

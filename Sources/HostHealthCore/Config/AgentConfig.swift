@@ -3,17 +3,23 @@
 public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
+    public var arrays: ArrayConfig
 
-    public init(links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig()) {
+    public init(
+        links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
+        arrays: ArrayConfig = ArrayConfig()
+    ) {
         self.links = links
         self.health = health
+        self.arrays = arrays
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
-        case .link, .array, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         }
     }
 }

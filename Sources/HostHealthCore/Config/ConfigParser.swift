@@ -19,10 +19,11 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "arrays"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
+            case "arrays": config.arrays = try arrays(value)
             default: break
             }
         }
@@ -56,12 +57,9 @@ public struct ConfigParser: Sendable {
             default: break
             }
         }
-        if staleNode == nil {
-            links.staleAfterSeconds = max(links.staleAfterSeconds, 3 * links.resyncIntervalSeconds)
-        }
-        if links.staleAfterSeconds <= links.resyncIntervalSeconds {
-            throw error(staleNode ?? node, "links.stale_after", "must be longer than links.resync_interval (\(LinkHealth.duration(links.resyncIntervalSeconds))), or every quiet link reads as stale")
-        }
+        links.staleAfterSeconds = try staleAfter(
+            links.staleAfterSeconds, given: staleNode, resyncInterval: links.resyncIntervalSeconds, section: node,
+            path: "links", quiet: "quiet link")
         return links
     }
 

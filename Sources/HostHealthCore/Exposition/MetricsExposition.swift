@@ -39,6 +39,9 @@ public enum MetricsExposition {
         if let links = snapshot.links {
             LinkExposition.renderState(links, into: &writer)
         }
+        if let arrays = snapshot.arrays {
+            ArrayExposition.render(arrays, into: &writer)
+        }
         return writer.bytes
     }
 

@@ -10,6 +10,8 @@ public struct EventsDocument: Sendable, Codable, Equatable {
         public var from: HealthState?
         public var to: HealthState
         public var reason: String
+        /// The domain's name for what happened (mdadm's for arrays), when there is one.
+        public var event: String?
 
         public init(_ transition: Transition) {
             time = transition.at.rfc3339
@@ -19,6 +21,7 @@ public struct EventsDocument: Sendable, Codable, Equatable {
             from = transition.from
             to = transition.to
             reason = transition.reason
+            event = transition.event
         }
     }
 
@@ -37,6 +40,7 @@ public struct EventsDocument: Sendable, Codable, Equatable {
                 for event in events {
                     list.object { item in
                         item.key("component"); item.string(event.component)
+                        item.key("event"); item.optional(event.event) { $0.string($1) }
                         item.key("from"); item.optional(event.from) { $0.string($1.rawValue) }
                         item.key("kind"); item.optional(event.kind) { $0.string($1) }
                         item.key("name"); item.string(event.name)

@@ -9,7 +9,8 @@ public struct EventsTable: Sendable {
         for event in document.events {
             let change = "\(event.from?.rawValue ?? "(new)") -> \(event.to.rawValue)"
             var line = pad(event.time, 20) + "  " + pad(event.component, componentWidth) + "  " + pad(change, 22)
-            if !event.reason.isEmpty { line += "  " + event.reason }
+            let reason = [event.event, event.reason.isEmpty ? nil : event.reason].compactMap(\.self).joined(separator: ": ")
+            if !reason.isEmpty { line += "  " + reason }
             out += line + "\n"
         }
         return out

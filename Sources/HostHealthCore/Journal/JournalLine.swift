@@ -1,28 +1,31 @@
 /// One transition as a line of the on-disk journal:
 ///
 ///     v1 <TAB> unix-seconds <TAB> component-id|host <TAB> name <TAB> from|- <TAB> to <TAB> reason
+///     v2 <TAB> … the same … <TAB> event
 ///
+/// A transition with a named event (`RebuildStarted`, …) is a v2 line; one without stays v1, so
+/// journals written before events existed read the same.
 /// Tab-separated with `\\`, `\t` and `\n` escaped, so a line never contains a raw tab or newline
 /// of its data. A line torn by a crash (no newline, missing fields, bad values) reads as nil and
 /// is skipped: the journal loses at most the record being written.
 public enum JournalLine {
     public static func encode(_ transition: Transition) -> String {
         let fields = [
-            "v1",
+            transition.event == nil ? "v1" : "v2",
             String(transition.at.secondsSinceEpoch),
             transition.component.map { escape($0.description) } ?? "host",
             escape(transition.name),
             transition.from?.rawValue ?? "-",
             transition.to.rawValue,
             escape(transition.reason),
-        ]
+        ] + (transition.event.map { [escape($0)] } ?? [])
         return fields.joined(separator: "\t") + "\n"
     }
 
     /// Decodes one line without its newline.
     public static func decode(_ line: Substring) -> Transition? {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-        guard fields.count == 7, fields[0] == "v1",
+        guard (fields.count == 7 && fields[0] == "v1") || (fields.count == 8 && fields[0] == "v2"),
               let seconds = Double(fields[1]), seconds.isFinite,
               let to = HealthState(rawValue: String(fields[5]))
         else { return nil }
@@ -30,8 +33,9 @@ public enum JournalLine {
         if fields[2] == "host" {
             component = nil
         } else {
+            // By the id's prefix: `md:` is an array's.
             guard let id = unescape(fields[2]), let colon = id.firstIndex(of: ":"),
-                  let kind = ComponentKind(rawValue: String(id[..<colon]))
+                  let kind = ComponentKind.allCases.first(where: { $0.idPrefix == id[..<colon] })
             else { return nil }
             component = ComponentID(kind: kind, key: String(id[id.index(after: colon)...]))
         }
@@ -43,9 +47,14 @@ public enum JournalLine {
             from = state
         }
         guard let name = unescape(fields[3]), let reason = unescape(fields[6]) else { return nil }
+        var event: String?
+        if fields.count == 8 {
+            guard let named = unescape(fields[7]) else { return nil }
+            event = named
+        }
         return Transition(
             component: component, name: name, from: from, to: to, reason: reason,
-            at: Timestamp(secondsSinceEpoch: seconds))
+            at: Timestamp(secondsSinceEpoch: seconds), event: event)
     }
 
     static func escape(_ text: String) -> String {

@@ -2,6 +2,8 @@
 public struct HealthMemory: Sendable, Equatable {
     public var components: [ComponentID: HysteresisMemory] = [:]
     public var carrierHistory: [String: CarrierHistory] = [:]
+    /// Per array; nil until arrays were first judged (arrays seen then are not `NewArray`).
+    public var arrays: [ComponentID: ArrayMemory]?
     public var host: HostHealth?
 
     public init() {}
@@ -28,9 +30,11 @@ public struct HealthPolicy: Sendable {
         var verdicts: [Verdict] = []
         var transitions: [Transition] = []
         var readerProblems: [String] = []
+        var namedEvents: [NamedEvent] = []
 
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+        verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
@@ -62,6 +66,7 @@ public struct HealthPolicy: Sendable {
             }
         }
         memory.components = next
+        transitions = NamedEvent.attach(namedEvents, to: transitions, components: next, previous: previous.components, now: now)
 
         let components = next.values.map(\.current).sorted { $0.id < $1.id }
         let host = judgeHost(components, readerProblems: readerProblems, previous: previous.host, now: now)

@@ -1,0 +1,93 @@
+internal import Glibc
+internal import HostHealthCore
+internal import Synchronization
+public import Udev
+
+/// Watches md arrays: all of them read at start and after lost uevents, one array again on its
+/// uevent, and all again every second while a sync runs (progress moves without uevents) or
+/// every `idleInterval` when nothing runs. Runs on the thread that calls `run`.
+public final class MDArrayWatcher: Sendable {
+    public let reader: MDArrayReader
+    private let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "block", devtype: "disk")])
+    private let idleInterval: Mutex<Double>
+    /// How often a running sync is re-read.
+    public static let syncInterval = 1.0
+
+    public init(reader: MDArrayReader = MDArrayReader(), idleIntervalSeconds: Double = 10) {
+        self.reader = reader
+        idleInterval = Mutex(idleIntervalSeconds)
+    }
+
+    /// Takes a new `arrays.resync_interval` (SIGHUP) from any thread.
+    public func setIdleInterval(_ seconds: Double) {
+        idleInterval.withLock { $0 = seconds }
+    }
+
+    /// Blocks until `stop()`, handing every update to `deliver` on this thread.
+    public func run(_ deliver: (ArrayUpdate) -> Void) throws(UdevError) {
+        var refresh = ArrayRefresh(reader: reader)
+        try watcher.run { wakeup in
+            if let update = refresh.update(for: wakeup) { deliver(update) }
+            return refresh.syncing.isEmpty ? idleInterval.withLock { $0 } : Self.syncInterval
+        }
+    }
+
+    public func stop() {
+        watcher.stop()
+    }
+}
+
+/// Decides what one wakeup re-reads, and remembers which arrays are syncing.
+struct ArrayRefresh {
+    let reader: MDArrayReader
+    /// Arrays with a sync running or waiting: while any, the watcher polls.
+    private(set) var syncing: Set<String> = []
+
+    init(reader: MDArrayReader) {
+        self.reader = reader
+    }
+
+    mutating func update(for wakeup: UdevWakeup) -> ArrayUpdate? {
+        let start = Self.now()
+        var update: ArrayUpdate
+        switch wakeup {
+        case .started:
+            update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "start")
+        case .overflow:
+            update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "overflow")
+        case .timeout:
+            update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: syncing.isEmpty ? "resync" : "sync")
+        case .events(let devices):
+            let arrays = devices.filter { MDArrayReader.isArrayName($0.sysname) }
+            guard !arrays.isEmpty else { return nil }
+            update = ArrayUpdate(scope: .changes, arrays: [], events: arrays.count, cause: "uevent")
+            var seen = Set<String>()
+            for device in arrays where seen.insert(device.sysname).inserted {
+                // The last event for a name wins: a remove then an add is a new array.
+                let last = arrays.last { $0.sysname == device.sysname }
+                if last?.action != "remove", let array = reader.read(device.sysname) {
+                    update.arrays.append(array)
+                } else {
+                    update.removed.append(device.sysname)
+                }
+            }
+        }
+        if update.scope == .all { syncing = [] }
+        for name in update.removed { syncing.remove(name) }
+        for array in update.arrays {
+            if let action = array.syncAction, action.isRebuild || action.isScrub {
+                syncing.insert(array.name)
+            } else {
+                syncing.remove(array.name)
+            }
+        }
+        update.durationSeconds = Self.now() - start
+        return update
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,66 @@
+import HostHealthCore
+@testable import MDReader
+import Testing
+import Udev
+
+@Suite struct ArrayRefreshTests {
+    static func device(_ name: String, action: String? = "change") -> UdevDevice {
+        UdevDevice(
+            syspath: "/sys/devices/virtual/block/\(name)", sysname: name, subsystem: "block", devtype: "disk",
+            devnode: "/dev/\(name)", action: action, properties: [:], devlinks: [], parentSyspath: nil)
+    }
+
+    func tree() -> SysfsTree {
+        var syncing = MDArrayReaderTests.raid1
+        syncing["sync_action"] = "check"
+        syncing["sync_completed"] = "10 / 100"
+        return SysfsTree().array("md0", MDArrayReaderTests.raid1).array("md1", syncing)
+    }
+
+    @Test func startReadsEveryArrayAndNotesTheSyncingOnes() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        let next = refresh.update(for: .started([]))
+        let update = try #require(next)
+        #expect(update.scope == .all)
+        #expect(update.arrays.map(\.name) == ["md0", "md1"])
+        #expect(refresh.syncing == ["md1"])
+    }
+
+    @Test func ueventRereadsOnlyTheArraysItNames() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        let next = refresh.update(for: .events([Self.device("md0"), Self.device("sda")]))
+        let update = try #require(next)
+        #expect(update.scope == .changes)
+        #expect(update.arrays.map(\.name) == ["md0"])
+        #expect(update.events == 1)
+    }
+
+    @Test func ueventsForOtherDisksAreNoUpdate() {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        #expect(refresh.update(for: .events([Self.device("sda"), Self.device("md0p1")])) == nil)
+    }
+
+    @Test func removedArrayIsReportedGoneAndStopsThePolling() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        _ = refresh.update(for: .started([]))
+        let next = refresh.update(for: .events([Self.device("md1", action: "remove")]))
+        let update = try #require(next)
+        #expect(update.removed == ["md1"])
+        #expect(refresh.syncing.isEmpty)
+    }
+
+    @Test func syncEndingStopsThePolling() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        _ = refresh.update(for: .started([]))
+        tree.write("block/md1/md/sync_action", "idle\n")
+        let next = refresh.update(for: .timeout)
+        let update = try #require(next)
+        #expect(update.cause == "sync")
+        #expect(refresh.syncing.isEmpty)
+    }
+}
