@@ -49,11 +49,23 @@ let package = Package(
         ),
         // Reader: md RAID arrays from sysfs.
         .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
+        // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
+        .target(
+            name: "DiskReader",
+            dependencies: ["HostHealthCore", "Udev", "CHostHealthShims"],
+            swiftSettings: swiftSettings
+        ),
+        // Reader: hardware sensors through libsensors, honouring sensors.conf.
+        .target(
+            name: "SensorReader",
+            dependencies: ["HostHealthCore", "CSensors"],
+            swiftSettings: swiftSettings
+        ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims",
+                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims", "DiskReader", "SensorReader", "Udev",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -88,12 +100,25 @@ let package = Package(
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
         .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
+        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthCore", "Udev"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
+        // Run by DiskReaderTests under umockdev testbeds; not shipped.
+        .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthCore"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
+        // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
+        // umockdev preload into itself); not shipped.
+        .executableTarget(
+            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthCore", "CSensors"], path: "Tests/Tools/SensorProbe",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthCore"], exclude: ["hotplug-under-umockdev.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "LinkReader",
+                "HostHealthAgent", "HostHealthCore", "LinkReader", "DiskReader", "SensorReader",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

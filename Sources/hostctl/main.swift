@@ -54,7 +54,7 @@ struct Status: AsyncParsableCommand {
                 printError("hostctl: \(error)")
                 throw ExitCode(StatusExitCode.unreachable)
             }
-            document = StatusDocument(report: DirectCollection.collect(config: config))
+            document = DirectCollection.statusDocument(config: config)
             raw = document.json()
         } else {
             do {

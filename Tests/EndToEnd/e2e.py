@@ -1162,6 +1162,59 @@ def test_metric_reference_matches_exposition(ctx):
         check(not message, message)
 
 
+def test_disks_with_hung_smartctl_and_kernel_errors(ctx):
+    """A smartctl that hangs is killed at its timeout while scrapes stay fast; disk errors
+    written to /dev/kmsg are counted for their disk and a burst degrades it."""
+    if not os.path.exists("/sys/block/vda") or not os.access("/dev/kmsg", os.W_OK):
+        print("# skipped: needs /sys/block/vda and a writable /dev/kmsg")
+        return
+    directory = ctx.tempdir("smartctl")
+    smartctl = os.path.join(directory, "smartctl")
+    with open(smartctl, "w") as f:
+        f.write("#!/bin/sh\nsleep 60\n")
+    os.chmod(smartctl, 0o755)
+    agent = Agent(ctx, f"smart: {{ smartctl: {smartctl}, interval: 1h, timeout: 1s }}\n"
+                       "kmsg: { burst: { max_errors: 2, window: 1m } }\n").start()
+
+    def disk(name):
+        components = json.loads(agent.get("/status")[2])["components"]
+        return next((c for c in components if c["kind"] == "disk" and c["name"] == name), None)
+
+    slowest = 0.0
+    def timed_out():
+        nonlocal slowest
+        began = time.monotonic()
+        status, _, _ = agent.get("/metrics")
+        slowest = max(slowest, time.monotonic() - began)
+        vda = disk("vda")
+        return status == 200 and vda is not None and "timed out after 1s" in vda["reason"], vda
+    ok, vda, elapsed = wait_until(timed_out, 15, interval=0.1)
+    check(ok, f"vda never showed the smartctl timeout: {vda!r}")
+    print(f"#   smartctl timeout shown after {elapsed:.1f}s; slowest scrape meanwhile {slowest * 1000:.0f} ms")
+    check(slowest < 0.5, f"a scrape took {slowest:.2f}s while smartctl hung")
+    check(vda["state"] == "ok", f"a hung smartctl changed vda's state: {vda!r}")
+    check("virtio" in vda.get("detail", ""), f"vda has no identity detail: {vda!r}")
+    lingering = run(["pgrep", "-f", f"^/bin/sh {smartctl}"], check_rc=False).stdout.split()
+    check(not lingering, f"the hung smartctl was not killed: pids {lingering}")
+
+    with open("/dev/kmsg", "w") as kmsg:
+        for sector in (8, 16, 24):
+            kmsg.write(f"<3>I/O error, dev vda, sector {sector} op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0\n")
+            kmsg.flush()
+    def counted():
+        body = agent.get("/metrics")[2].decode()
+        line = next((l for l in body.splitlines()
+                     if l.startswith('hosthealth_disk_kernel_errors_total{disk="vda",kind="io_error"}')), "")
+        vda = disk("vda")
+        return line.endswith(" 3") and vda["state"] == "degraded", (line, vda)
+    ok, value, elapsed = wait_until(counted, 5)
+    check(ok, f"the kernel errors were not counted and judged: {value!r}")
+    print(f"#   kmsg records counted and vda degraded after {elapsed * 1000:.0f} ms")
+    result = hostctl(ctx, "status", "--socket", agent.socket)
+    rows = [line for line in result.stdout.splitlines() if line.split()[:3] == ["disk", "vda", "degraded"]]
+    check(rows and "kernel-reported errors" in rows[0], f"hostctl status has no degraded vda row: {result.stdout!r:.400}")
+
+
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
@@ -1181,6 +1234,7 @@ TESTS = [
     ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
     ("metric_reference_matches_exposition", test_metric_reference_matches_exposition),
+    ("disks_with_hung_smartctl_and_kernel_errors", test_disks_with_hung_smartctl_and_kernel_errors),
 ]
 
 

@@ -11,7 +11,7 @@ Three lists, each must be empty (python3 standard library only):
   3. written in the code but not documented: a complete metric name in a Swift string literal
      under Sources/ matches no documented name.
 Documented names are the backticked `hosthealth_...` names in the first column of the tables in
-docs/metrics.md; `<placeholder>` stands for [a-z0-9_]+.
+docs/metrics.md; `<a|b>` stands for one of its words, any other `<placeholder>` for [a-z0-9_]+.
 """
 
 import os
@@ -33,14 +33,19 @@ def documented_names(doc_text):
     for line in doc_text.splitlines():
         match = ROW_NAME.match(line)
         if match:
-            names.append(match.group(1))
+            # Inside a table, a | between alternatives is written \|.
+            names.append(match.group(1).replace("\\|", "|"))
     return names
 
 
 def pattern(name):
-    """A documented name as a regex: each <placeholder> is [a-z0-9_]+."""
-    parts = re.split(r"<[^>]*>", name)
-    return re.compile("^" + "[a-z0-9_]+".join(re.escape(p) for p in parts) + "$")
+    """A documented name as a regex: <a|b|c> is one of its words, any other <placeholder> is
+    [a-z0-9_]+."""
+    def placeholder(text):
+        return "(?:" + "|".join(re.escape(w) for w in text.split("|")) + ")" if "|" in text else "[a-z0-9_]+"
+    pieces = re.split(r"<([^>]*)>", name)
+    regex = "".join(re.escape(p) if i % 2 == 0 else placeholder(p) for i, p in enumerate(pieces))
+    return re.compile("^" + regex + "$")
 
 
 def served_families(exposition_text):

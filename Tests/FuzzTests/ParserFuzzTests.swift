@@ -36,6 +36,12 @@ struct ParserFuzzTests {
               recover_after: 10s
             health:
               status_codes: {degraded: 429}
+            sensors:
+              interval: 5s
+              for: 15s
+              margin_ratio: 0.05
+              ignore: ["nct6779-*/in*"]
+              apply_sets: false
             """.utf8)
         let tokens = [": ", "\n  - ", "{", "[", "'", "\"", "&a", "*a", "!!binary", "\t", "1e9h", "-5s", "%"].map { Array($0.utf8) }
         var mutator = Mutator(seed: 2)

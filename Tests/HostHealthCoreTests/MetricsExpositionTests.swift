@@ -278,6 +278,7 @@ enum Scrape {
                 carrierChanges: 0, carrierUpCount: 0, carrierDownCount: 0, mtu: 65_536,
                 address: "00:00:00:00:00:00", statistics: LinkStatistics(receiveBytes: 4096, transmitBytes: 4096))),
         arrays: ArrayExpositionTests.arrays,
+        sensors: SensorExpositionTests.sensors,
         readers: [
             ReaderStatus(
                 name: "links", lastSuccess: now + -2, lastDurationSeconds: 0.0042, errors: 1,

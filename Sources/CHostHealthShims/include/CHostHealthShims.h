@@ -42,4 +42,12 @@ long hh_recv(int fd, void *buffer, size_t length, int dontwait);
 /// and at most two malloc arenas.
 void hh_tune_malloc(void);
 
+/// Runs `path` with `argv` (NULL-terminated) in a process group of its own: stdin and stderr on
+/// /dev/null, stdout read into `output` (up to `capacity` bytes; the rest is read and dropped).
+/// The group is killed with SIGKILL when it runs past `timeout_ms`, and the child is always
+/// reaped. Returns 0 with *length, *wait_status and *timed_out set, or -errno when it could not
+/// start (-ENOENT: no such program, -EACCES: not executable).
+int hh_run_with_deadline(const char *path, char *const argv[], int timeout_ms,
+                         uint8_t *output, size_t capacity, size_t *length, int *wait_status, int *timed_out);
+
 #endif

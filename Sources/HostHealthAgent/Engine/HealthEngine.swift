@@ -1,8 +1,10 @@
+internal import DiskReader
 public import HostHealthCore
 public import LinkReader
 public import MDReader
 public import Logging
 public import NIOCore
+public import SensorReader
 
 /// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
 /// verdict every output serves. Readers push into it; servers read from it.
@@ -23,13 +25,23 @@ public actor HealthEngine {
     private var arrays: [String: MDArray] = [:]
     private var arrayList: [MDArray] = []
     private var arrayReader = ReaderStatus(name: "arrays")
+    private var sensorsEnabled: Bool { collectors.contains(.sensors) }
+    /// The latest sensor reading; shown by the volatile part of the scrape, so a new reading
+    /// does not invalidate the cached state part unless a verdict changes.
+    private var sensors: [Sensor] = []
+    private var sensorReader = ReaderStatus(name: "sensors")
+    /// Bumped with every reading: keys the rendered sensor families, so scrapes between two
+    /// readings reuse them and a scrape after a reading shows it.
+    private var sensorVersion: UInt64 = 0
+    private var sensorCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     public private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     public private(set) var lastEvaluation: Timestamp
     private var lastFullEvaluation: Timestamp
+    private let startedAt: Timestamp
     private var previousOffset: Double = 0
     /// Monotonic time for every judgement; `wallClock` only to show times.
-    private let clock: @Sendable () -> Timestamp
+    let clock: @Sendable () -> Timestamp
     private let wallClock: @Sendable () -> Timestamp
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
@@ -37,10 +49,17 @@ public actor HealthEngine {
     private let onTransitions: (@Sendable ([Transition]) -> Void)?
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
-    private var stateVersion: UInt64 = 0
+    var stateVersion: UInt64 = 0
     private var stateCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
     private var documentCache: [DocumentKind: (version: UInt64, bytes: ByteBuffer)] = [:]
     private var linkOrderCache: (version: UInt64, order: LinkOrder)?
+    // Disks, SMART and the kernel log: see HealthEngine+Disks.swift.
+    var disks: [String: Disk] = [:]
+    var diskReader = ReaderStatus(name: "disks")
+    var smart: [String: SmartObservation] = [:]
+    var smartReader = ReaderStatus(name: "smart")
+    var kernelDiskErrors = KernelDiskErrors()
+    var kmsgReader = ReaderStatus(name: "kmsg")
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
@@ -72,10 +91,24 @@ public actor HealthEngine {
         let now = clock()
         lastEvaluation = now
         lastFullEvaluation = now
+        startedAt = now
         // Unknown until the first evaluation (the first reader update or heartbeat).
         report = HealthReport(
             host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [],
             evaluatedAt: now, wallClockOffset: wallClock() - now)
+    }
+
+    /// How long the first verdict waits for the readers' first reads before it judges anyway.
+    static let startGraceSeconds = 5.0
+
+    /// A reader that reads at start has neither read nor failed yet, within the start grace. A
+    /// verdict before its first read would judge its domain empty: required links unknown
+    /// (held for `recover_after` once they arrive), arrays that were always there announced as
+    /// `NewArray`. The first verdict and READY=1 wait for it.
+    public var awaitingFirstReads: Bool {
+        guard memory.host == nil, clock() - startedAt < Self.startGraceSeconds else { return false }
+        let waitedFor = Set(collectors.filter(\.readsAtStart).map(\.rawValue))
+        return snapshot.readers.contains { waitedFor.contains($0.name) && $0.lastSuccess == nil && $0.errors == 0 }
     }
 
     /// Seconds since the last evaluation, on the engine's own clock.
@@ -93,6 +126,11 @@ public actor HealthEngine {
             snapshot.arrays = arrayList
             snapshot.readers.append(arrayReader)
         }
+        if sensorsEnabled {
+            snapshot.sensors = sensors
+            snapshot.readers.append(sensorReader)
+        }
+        addDisks(to: &snapshot)
         return snapshot
     }
 
@@ -172,6 +210,32 @@ public actor HealthEngine {
         evaluate(now: now)
     }
 
+    /// Applies a sensor reading, or records why there was none (the old reading then ages
+    /// towards stale), and judges again.
+    public func apply(_ update: SensorUpdate) {
+        guard sensorsEnabled else { return }
+        let now = clock()
+        sensorReader.events += UInt64(update.events)
+        if update.reinitialised { sensorReader.resyncs += 1 }
+        if !update.configurationProblems.isEmpty {
+            sensorReader.skipped["configuration_line", default: 0] += UInt64(update.configurationProblems.count)
+        }
+        sensorReader.lastDurationSeconds = update.durationSeconds
+        if let reading = update.reading {
+            sensors = reading.sensors
+            sensorVersion &+= 1
+            sensorReader.lastSuccess = now
+            sensorReader.lastError = nil
+            if reading.unreadableSubfeatures > 0 {
+                sensorReader.skipped["unreadable_subfeature", default: 0] += UInt64(reading.unreadableSubfeatures)
+            }
+        } else {
+            sensorReader.errors += 1
+            sensorReader.lastError = update.error
+        }
+        evaluate(now: now)
+    }
+
     /// Records that the array reader could not run (no udev monitor socket).
     public func arrayReaderFailed(_ message: String) {
         arrayReader.errors += 1
@@ -212,6 +276,11 @@ public actor HealthEngine {
             guard let lastSuccess = arrayReader.lastSuccess else { return true }
             if now - lastSuccess >= config.arrays.staleAfterSeconds - 2 { return true }
         }
+        if sensorsEnabled {
+            guard let lastSuccess = sensorReader.lastSuccess else { return true }
+            if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
+        }
+        if memory.disks.kernelErrors.values.contains(where: { $0.samples.count > 1 }) { return true }
         guard linksEnabled else { return false }
         guard let lastSuccess = linkReader.lastSuccess else { return true }
         return now - lastSuccess >= config.links.staleAfterSeconds - 2
@@ -243,9 +312,22 @@ public actor HealthEngine {
             order = LinkOrder(links)
             linkOrderCache = (stateVersion, order)
         }
+        var parts = [state]
+        var volatileSnapshot = snapshot
+        if let sensors = snapshot.sensors {
+            if let cached = sensorCache[format], cached.version == sensorVersion {
+                parts.append(cached.bytes)
+            } else {
+                let bytes = ByteBuffer(bytes: MetricsExposition.renderSensors(sensors, format: format))
+                sensorCache[format] = (sensorVersion, bytes)
+                parts.append(bytes)
+            }
+            volatileSnapshot.sensors = nil
+        }
         let volatile = MetricsExposition.renderVolatile(
-            snapshot: snapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
-        return [state, ByteBuffer(bytes: volatile)]
+            snapshot: volatileSnapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
+        parts.append(ByteBuffer(bytes: volatile))
+        return parts
     }
 
     /// The `/health` status code and body, from one and the same verdict.
@@ -258,7 +340,7 @@ public actor HealthEngine {
         if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
         let bytes = switch kind {
         case .health: ByteBuffer(bytes: HealthDocument(report: report).json())
-        case .status: ByteBuffer(bytes: StatusDocument(report: report).json())
+        case .status: ByteBuffer(bytes: StatusDocument(report: report, details: diskDetails()).json())
         }
         documentCache[kind] = (stateVersion, bytes)
         return bytes
@@ -282,8 +364,12 @@ public actor HealthEngine {
         refreshInFlight = nil
     }
 
-    private func evaluate(now: Timestamp? = nil) {
+    func evaluate(now: Timestamp? = nil) {
         let now = now ?? clock()
+        if awaitingFirstReads {
+            lastEvaluation = now
+            return
+        }
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: snapshot, now: now)
         memory = result.memory
         if result.report.host != report.host || result.report.components != report.components {

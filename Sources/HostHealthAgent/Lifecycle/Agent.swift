@@ -3,6 +3,7 @@ internal import Glibc
 internal import HostHealthCore
 internal import LinkReader
 internal import MDReader
+internal import SensorReader
 public import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -93,20 +94,41 @@ public struct Agent: Sendable {
             })
         }
         if let collector {
-            services.append(LinkService(
-                collector: collector, engine: engine, threads: threads, logger: logger))
+            services.append(BlockingReaderService<LinkUpdate>(
+                name: "link", threads: threads, logger: logger,
+                loop: { deliver in try collector.runEventLoop(deliver: deliver) }, stop: { collector.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.linkReaderFailed($0) }))
         }
         let arrayWatcher = options.collectors.contains(.arrays)
             ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
+        // Not the shared pool: the md watcher blocks its thread, which libudev is confined to,
+        // for the agent's whole life.
+        let arrayThread = NIOThreadPool(numberOfThreads: 1)
+        defer { arrayThread.shutdownGracefully { _ in } }
         if let arrayWatcher {
-            services.append(ArrayService(watcher: arrayWatcher, engine: engine, logger: logger))
+            arrayThread.start()
+            services.append(BlockingReaderService<ArrayUpdate>(
+                name: "array", threads: arrayThread, logger: logger,
+                loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.arrayReaderFailed($0) }))
         }
-        services.append(HeartbeatService(engine: engine, notifier: notifier, waitForFirstLinks: collector != nil, logger: logger))
+        let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
+        defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
+        services += disks.services
+        var libsensors = SensorsConfiguration.system
+        libsensors.applySets = config.sensors.applySets
+        let sensorService = options.collectors.contains(.sensors)
+            ? SensorService(engine: engine, configuration: libsensors, intervalSeconds: config.sensors.intervalSeconds, logger: logger)
+            : nil
+        if let sensorService { services.append(sensorService) }
+        services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+                disks.reload(config)
+                sensorService?.setInterval(config.sensors.intervalSeconds)
             },
             reloadOthers: { [logger] in
                 guard let security else { return }

@@ -3,12 +3,30 @@
 public enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
     case arrays
+    case disks
+    case smart
+    case kmsg
+    case sensors
 
     /// What the collector reads, for `--help`.
     var help: String {
         switch self {
         case .links: "Network links over rtnetlink: state, carrier, speed, counters."
         case .arrays: "md RAID arrays from sysfs, woken by udev: state, members, rebuild progress."
+        case .disks: "Whole disks through udev and sysfs: identity, I/O counters, device state."
+        case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
+        case .kmsg: "Disk errors in the kernel log (/dev/kmsg): I/O errors, timeouts, resets."
+        case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
+        }
+    }
+
+    /// The first verdict and READY=1 wait for this collector's first read (a few milliseconds
+    /// of enumeration); SMART and the kernel log are not waited for, a smartctl run can take
+    /// its whole timeout.
+    var readsAtStart: Bool {
+        switch self {
+        case .links, .arrays, .disks, .sensors: true
+        case .smart, .kmsg: false
         }
     }
 

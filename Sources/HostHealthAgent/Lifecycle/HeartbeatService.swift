@@ -8,22 +8,19 @@ internal import ServiceLifecycle
 final class HeartbeatService: Service {
     let engine: HealthEngine
     let notifier: SystemdNotifier
-    let waitForFirstLinks: Bool
     let logger: Logger
 
-    init(engine: HealthEngine, notifier: SystemdNotifier, waitForFirstLinks: Bool, logger: Logger) {
+    init(engine: HealthEngine, notifier: SystemdNotifier, logger: Logger) {
         self.engine = engine
         self.notifier = notifier
-        self.waitForFirstLinks = waitForFirstLinks
         self.logger = logger
     }
 
     func run() async throws {
         // Ready when the listeners are bound (done before the group started) and the first
-        // link dump is judged, or after 2 s at most so a broken reader does not hold startup.
+        // reads are judged, or after 2 s at most so a broken reader does not hold startup.
         var waited = 0
-        while waitForFirstLinks, await engine.snapshot.reader("links")?.lastSuccess == nil,
-              await engine.snapshot.reader("links")?.errors == 0, waited < 200 {
+        while await engine.awaitingFirstReads, waited < 200 {
             try await Task.sleep(for: .milliseconds(10))
             waited += 1
         }

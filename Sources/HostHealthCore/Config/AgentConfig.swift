@@ -4,22 +4,29 @@ public struct AgentConfig: Sendable, Equatable {
     public var links: LinkConfig
     public var health: HealthOutputConfig
     public var arrays: ArrayConfig
+    public var disks = DiskConfig()
+    public var smart = SmartConfig()
+    public var kmsg = KernelLogConfig()
+    public var sensors: SensorConfig
 
     public init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
-        arrays: ArrayConfig = ArrayConfig()
+        arrays: ArrayConfig = ArrayConfig(), sensors: SensorConfig = SensorConfig()
     ) {
         self.links = links
         self.health = health
         self.arrays = arrays
+        self.sensors = sensors
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
     /// domain's settings.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
         switch id.kind {
-        case .link, .disk, .sensor: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
+        case .link: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
+        case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
+        case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         }
     }
 }

@@ -19,11 +19,15 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "arrays"]) {
+        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "arrays", "disks", "smart", "kmsg", "sensors"]) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
             case "arrays": config.arrays = try arrays(value)
+            case "disks": config.disks = try disks(value)
+            case "smart": config.smart = try smart(value)
+            case "kmsg": config.kmsg = try kmsg(value)
+            case "sensors": config.sensors = try sensors(value)
             default: break
             }
         }

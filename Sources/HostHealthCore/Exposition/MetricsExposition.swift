@@ -42,10 +42,19 @@ public enum MetricsExposition {
         if let arrays = snapshot.arrays {
             ArrayExposition.render(arrays, into: &writer)
         }
+        DiskExposition.renderState(snapshot, report: report, into: &writer)
         return writer.bytes
     }
 
-    /// Traffic counters and the readers' own health; ends the body. `now` is on the snapshot's
+    /// The sensor families alone: the agent renders them once per reading and serves the same
+    /// bytes to every scrape until the next one (they sit between the state and volatile parts).
+    public static func renderSensors(_ sensors: [Sensor], format: ExpositionFormat) -> [UInt8] {
+        var writer = MetricsWriter(format: format, reservingCapacity: 1024 + sensors.count * 1200)
+        SensorExposition.render(sensors, into: &writer)
+        return writer.bytes
+    }
+
+    /// Traffic counters, sensor readings and the readers' own health; ends the body. `now` is on the snapshot's
     /// clock; `wallClockOffset` turns it into Unix time (see `HealthReport`). `linkOrder` may
     /// be kept between scrapes while the set of links stays the same.
     public static func renderVolatile(
@@ -56,6 +65,9 @@ public enum MetricsExposition {
         var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 900)
         if let links = snapshot.links {
             LinkExposition.renderTraffic(links, order: linkOrder ?? LinkOrder(links), into: &writer)
+        }
+        if let sensors = snapshot.sensors {
+            SensorExposition.render(sensors, into: &writer)
         }
         ReaderExposition.render(snapshot.readers, into: &writer, now: now, wallClockOffset: wallClockOffset)
         return writer.finish()

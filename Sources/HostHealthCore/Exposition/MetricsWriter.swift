@@ -73,6 +73,15 @@ public struct MetricsWriter: Sendable {
         append("\n")
     }
 
+    /// Writes one sample with a label set encoded beforehand and a value that need not be whole.
+    public mutating func sample(_ name: String, encodedLabels: [UInt8], _ value: Double) {
+        append(name)
+        bytes.append(contentsOf: encodedLabels)
+        append(" ")
+        appendValue(value)
+        append("\n")
+    }
+
     /// Encodes `{k="v",…}` once, for reuse across the families of one item.
     public static func labelSet(_ labels: KeyValuePairs<String, String>) -> [UInt8] {
         var writer = MetricsWriter(format: .text, reservingCapacity: 64)

@@ -37,16 +37,20 @@ public struct StatusDocument: Sendable, Codable, Equatable {
         public var progress: Double?
         public var etaSeconds: Double?
         public var stale: Bool
+        /// More about the component where its domain has it (a disk's identity and counters).
+        public var detail: String?
 
         enum CodingKeys: String, CodingKey {
             case kind, id, name, state, reason, since, progress
             case etaSeconds = "eta_seconds"
             case stale
+            case detail
         }
 
         public init(
             kind: String, id: String, name: String, state: HealthState, reason: String,
-            since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false
+            since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false,
+            detail: String? = nil
         ) {
             self.kind = kind
             self.id = id
@@ -57,6 +61,7 @@ public struct StatusDocument: Sendable, Codable, Equatable {
             self.progress = progress
             self.etaSeconds = etaSeconds
             self.stale = stale
+            self.detail = detail
         }
     }
 
@@ -68,7 +73,8 @@ public struct StatusDocument: Sendable, Codable, Equatable {
         self.components = components
     }
 
-    public init(report: HealthReport) {
+    /// - Parameter details: extra lines by component, from domains that have them.
+    public init(report: HealthReport, details: [ComponentID: String] = [:]) {
         host = Host(
             state: report.host.state, capacity: report.host.capacity, since: report.wallTime(report.host.since).rfc3339,
             maintenance: report.host.maintenance, reasons: report.host.reasons)
@@ -76,7 +82,7 @@ public struct StatusDocument: Sendable, Codable, Equatable {
             Component(
                 kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
                 reason: $0.reason, since: report.wallTime($0.since).rfc3339, progress: $0.progress,
-                etaSeconds: $0.etaSeconds, stale: $0.stale)
+                etaSeconds: $0.etaSeconds, stale: $0.stale, detail: details[$0.id])
         }
     }
 }
@@ -109,6 +115,7 @@ extension StatusDocument {
             root.array { list in
                 for component in components {
                     list.object { item in
+                        if let detail = component.detail { item.key("detail"); item.string(detail) }
                         item.key("eta_seconds"); item.optional(component.etaSeconds) { $0.number($1) }
                         item.key("id"); item.string(component.id)
                         item.key("kind"); item.string(component.kind)

@@ -21,12 +21,15 @@ public struct StatusTable: Sendable {
         for reason in host.reasons {
             out += "  - \(reason)\n"
         }
+        // A host has dozens of sensors: the ones that are ok are only counted.
+        let okSensors = document.components.count { $0.kind == ComponentKind.sensor.rawValue && $0.state == .ok }
         let components = document.components
             .filter { !problemsOnly || $0.state != .ok }
+            .filter { $0.kind != ComponentKind.sensor.rawValue || $0.state != .ok }
             .sorted { $0.state != $1.state ? $0.state > $1.state : ($0.kind, $0.name) < ($1.kind, $1.name) }
         let okCount = document.components.count { $0.state == .ok }
         if components.isEmpty {
-            out += problemsOnly && okCount > 0 ? "\nall \(okCount) components ok\n" : "\nno components\n"
+            out += problemsOnly && okCount > 0 || okSensors > 0 ? "\nall \(okCount) components ok\n" : "\nno components\n"
             return out
         }
         let kindWidth = max(4, components.map(\.kind.count).max() ?? 0)
@@ -45,9 +48,12 @@ public struct StatusTable: Sendable {
             if !detail.isEmpty { line += "  " + detail }
             while line.last == " " { line.removeLast() }
             out += line + "\n"
+            if let more = component.detail { out += pad("", kindWidth + 2) + more + "\n" }
         }
         if problemsOnly, okCount > 0 {
             out += "(\(okCount) more ok)\n"
+        } else if okSensors > 0 {
+            out += "(\(okSensors) more sensor\(okSensors == 1 ? "" : "s") ok)\n"
         }
         return out
     }

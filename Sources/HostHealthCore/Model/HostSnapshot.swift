@@ -5,11 +5,22 @@ public struct HostSnapshot: Sendable, Equatable {
     public var links: [String: Link]?
     /// md arrays sorted by name, present only when the arrays collector is enabled.
     public var arrays: [MDArray]?
+    /// Hardware sensors in libsensors' order, present only when the sensors collector is enabled.
+    public var sensors: [Sensor]?
     public var readers: [ReaderStatus]
+    /// Whole disks by kernel name, present only when the disk collector is enabled.
+    public var disks: [String: Disk]?
+    /// SMART per disk kernel name, present only when the smart collector is enabled.
+    public var smart: [String: SmartObservation]?
+    /// Disk trouble from the kernel log, present only when the kmsg collector is enabled.
+    public var kernelDiskErrors: KernelDiskErrors?
 
-    public init(links: [String: Link]? = nil, arrays: [MDArray]? = nil, readers: [ReaderStatus] = []) {
+    public init(
+        links: [String: Link]? = nil, arrays: [MDArray]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []
+    ) {
         self.links = links
         self.arrays = arrays
+        self.sensors = sensors
         self.readers = readers
     }
 

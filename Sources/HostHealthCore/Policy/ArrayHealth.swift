@@ -256,6 +256,11 @@ extension HealthPolicy {
         }
         let stale = staleness(of: snapshot.reader("arrays"), limit: config.arrays.staleAfterSeconds, now: now)
         if let stale { readerProblems.append(stale) }
+        // Another reader may be judged before this one first read: the arrays that read then
+        // finds are the start's, not new ones.
+        if let reader = snapshot.reader("arrays"), reader.lastSuccess == nil, memory.arrays == nil {
+            return []
+        }
         let judgement = ArrayHealth(config: config.arrays).judge(arrays, previous: memory.arrays, now: now, stale: stale)
         memory.arrays = judgement.memory
         events += judgement.events

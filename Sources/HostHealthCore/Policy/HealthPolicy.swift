@@ -4,7 +4,11 @@ public struct HealthMemory: Sendable, Equatable {
     public var carrierHistory: [String: CarrierHistory] = [:]
     /// Per array; nil until arrays were first judged (arrays seen then are not `NewArray`).
     public var arrays: [ComponentID: ArrayMemory]?
+    /// The limits each sensor was past at its last reading: a limit stays crossed until the
+    /// reading clears it by the hysteresis.
+    public var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     public var host: HostHealth?
+    public var disks = DiskMemory()
 
     public init() {}
 }
@@ -35,6 +39,8 @@ public struct HealthPolicy: Sendable {
         // Each domain judges its own components; one line per domain.
         verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
+        verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
+        verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)

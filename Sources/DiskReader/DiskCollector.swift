@@ -1,0 +1,87 @@
+public import HostHealthCore
+public import Udev
+internal import Glibc
+internal import Synchronization
+
+/// One batch from the disk reader: every whole disk as it is now (a host has a few disks, so
+/// the whole set is cheap and a vanished disk is simply absent).
+public struct DiskUpdate: Sendable, Equatable {
+    public var disks: [String: Disk]
+    /// What woke the reader: `start`, `overflow`, `uevent` or `refresh`.
+    public var cause: String
+    public var events: Int
+    public var durationSeconds: Double
+
+    public init(disks: [String: Disk], cause: String, events: Int = 0, durationSeconds: Double = 0) {
+        self.disks = disks
+        self.cause = cause
+        self.events = events
+        self.durationSeconds = durationSeconds
+    }
+}
+
+/// Watches block disks through udev (enumeration, then add/change/remove uevents) and re-reads
+/// their counters and state every `refreshInterval`. Everything runs on the thread that calls
+/// `run`, as libudev requires.
+public final class DiskCollector: Sendable {
+    private let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "block", devtype: "disk")])
+    private let description: DiskDescription
+    private let refreshInterval: Mutex<Double>
+
+    public init(refreshIntervalSeconds: Double, description: DiskDescription = DiskDescription()) {
+        self.description = description
+        self.refreshInterval = Mutex(refreshIntervalSeconds)
+    }
+
+    public func setRefreshInterval(_ seconds: Double) {
+        refreshInterval.withLock { $0 = seconds }
+    }
+
+    /// Blocks until `stop()`, sending a full update at start, after every batch of uevents and
+    /// at every refresh.
+    public func run(_ send: (DiskUpdate) -> Void) throws(UdevError) {
+        var known: [String: (syspath: String, disk: Disk)] = [:]
+        try watcher.run { wakeup in
+            let started = Self.now()
+            var cause = "refresh"
+            var events = 0
+            switch wakeup {
+            case .started(let devices), .overflow(let devices):
+                if case .overflow = wakeup { cause = "overflow" } else { cause = "start" }
+                known = [:]
+                for device in devices {
+                    if let disk = description.disk(device) { known[device.sysname] = (device.syspath, disk) }
+                }
+            case .events(let devices):
+                cause = "uevent"
+                events = devices.count
+                for device in devices {
+                    if device.action == "remove" {
+                        known[device.sysname] = nil
+                    } else if let disk = description.disk(device) {
+                        known[device.sysname] = (device.syspath, disk)
+                    }
+                }
+            case .timeout:
+                for name in known.keys {
+                    guard var entry = known[name] else { continue }
+                    description.refresh(&entry.disk, syspath: entry.syspath)
+                    known[name] = entry
+                }
+            }
+            send(DiskUpdate(
+                disks: known.mapValues(\.disk), cause: cause, events: events, durationSeconds: Self.now() - started))
+            return refreshInterval.withLock { $0 }
+        }
+    }
+
+    public func stop() {
+        watcher.stop()
+    }
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,87 @@
+public import HostHealthCore
+internal import CHostHealthShims
+internal import Glibc
+internal import Synchronization
+
+/// What the kernel log reader found since its last batch.
+public struct KernelLogUpdate: Sendable, Equatable {
+    public var troubles: [DiskTrouble]
+    /// Records read, disk trouble or not.
+    public var records: Int
+    /// Times the reader fell behind and the kernel overwrote records before they were read.
+    public var overwritten: Int
+
+    public init(troubles: [DiskTrouble] = [], records: Int = 0, overwritten: Int = 0) {
+        self.troubles = troubles
+        self.records = records
+        self.overwritten = overwritten
+    }
+}
+
+/// Reads `/dev/kmsg` from its end at start (old boot messages are not news) on the thread that
+/// calls `run`, without ever blocking on it: the descriptor is non-blocking and waited on with
+/// poll, next to an eventfd that `stop()` signals. Records overwritten before they were read
+/// (EPIPE) are counted and skipped.
+public final class KernelLogReader: Sendable {
+    public let path: String
+    private let wake: Int32
+    private let stopped = Atomic<Bool>(false)
+
+    public init(path: String = "/dev/kmsg") {
+        self.path = path
+        wake = hh_eventfd_create()
+    }
+
+    deinit {
+        if wake >= 0 { close(wake) }
+    }
+
+    /// The error `run` throws when the log cannot be opened or read.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Blocks until `stop()`, sending a batch whenever records arrived.
+    public func run(_ send: (KernelLogUpdate) -> Void) throws(Failure) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno))); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0")
+        }
+        defer { close(fd) }
+        lseek(fd, 0, SEEK_END)
+        send(KernelLogUpdate())  // open and at the end: the reader is alive
+        // One record is at most about 8 kB (CONSOLE_EXT_LOG_MAX); a smaller buffer gets EINVAL.
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while !stopped.load(ordering: .acquiring) {
+            var update = KernelLogUpdate()
+            reading: while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    update.records += 1
+                    if let record = KernelLogRecord(buffer[..<count]), let trouble = DiskTrouble.recognise(record.message) {
+                        update.troubles.append(trouble)
+                    }
+                    continue
+                }
+                switch count < 0 ? errno : 0 {
+                case EPIPE: update.overwritten += 1
+                case EINTR: continue
+                case EAGAIN: break reading
+                default:
+                    throw Failure(description: "reading \(path) failed: \(String(cString: strerror(errno)))")
+                }
+            }
+            if update.records > 0 || update.overwritten > 0 { send(update) }
+            let status = hh_wait_readable(fd, wake, -1)
+            if status == 2 { break }
+            if status < 0, status != -EINTR {
+                throw Failure(description: "waiting on \(path) failed: \(String(cString: strerror(-status)))")
+            }
+        }
+    }
+
+    public func stop() {
+        stopped.store(true, ordering: .releasing)
+        _ = hh_eventfd_signal(wake)
+    }
+}

@@ -1,0 +1,26 @@
+/// Disk trouble counted from the kernel log since the agent started, by what the kernel named
+/// (`sda1`, `ata3`, `nvme0`) and kind. Kept by subject so that a message seen before its disk
+/// was enumerated is still attributed once it is.
+public struct KernelDiskErrors: Sendable, Equatable {
+    public var bySubject: [String: [DiskErrorKind: UInt64]]
+
+    public init(bySubject: [String: [DiskErrorKind: UInt64]] = [:]) {
+        self.bySubject = bySubject
+    }
+
+    public mutating func count(_ trouble: DiskTrouble) {
+        bySubject[trouble.subject, default: [:]][trouble.kind, default: 0] += 1
+    }
+
+    /// The counts per disk name; what no current disk claims stays under its own subject,
+    /// so nothing counted is ever dropped from the metrics.
+    public func perDisk(_ disks: [String: Disk]?) -> [String: [DiskErrorKind: UInt64]] {
+        let list = disks.map { Array($0.values) } ?? []
+        var result: [String: [DiskErrorKind: UInt64]] = [:]
+        for (subject, kinds) in bySubject {
+            let name = DiskTrouble(kind: .ioError, subject: subject).attribute(to: list) ?? subject
+            for (kind, count) in kinds { result[name, default: [:]][kind, default: 0] += count }
+        }
+        return result
+    }
+}

@@ -1,0 +1,111 @@
+internal import Glibc
+
+/// Where libsensors' configuration is read from: the main file and the drop-in directory, as
+/// `sensors` reads them (`/etc/sensors3.conf`, else `/etc/sensors.conf`, then every file in
+/// `/etc/sensors.d` in name order). Labels, computes, ignores and sets all come from here.
+/// Tests point it at files of their own.
+public struct SensorsConfiguration: Sendable, Equatable {
+    /// The main file; nil: `/etc/sensors3.conf`, or `/etc/sensors.conf` when that is missing.
+    public var file: String?
+    /// The drop-in directory; nil: none.
+    public var directory: String?
+    /// Writes the `set` statements' limits to the chips whenever libsensors is set up, as
+    /// `sensors -s` does at boot: a chip that appears later gets its limits too. Needs write
+    /// access to sysfs (root); off by default.
+    public var applySets: Bool
+
+    public static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d")
+
+    public init(file: String? = nil, directory: String? = nil, applySets: Bool = false) {
+        self.file = file
+        self.directory = directory
+        self.applySets = applySets
+    }
+
+    /// The configuration as one text for `sensors_init`, with where each line came from.
+    /// A missing main file or directory is no configuration, as for libsensors; an unreadable
+    /// one is an error.
+    func load() throws(SensorReaderError) -> SensorsConfigurationText {
+        var text = SensorsConfigurationText()
+        if let file {
+            try text.append(file: file)
+        } else if try !text.append(file: "/etc/sensors3.conf") {
+            try text.append(file: "/etc/sensors.conf")
+        }
+        if let directory {
+            for name in try Self.entries(of: directory) {
+                try text.append(file: directory + "/" + name, regularOnly: true)
+            }
+        }
+        return text
+    }
+
+    /// The directory's visible entries in byte order (libsensors: scandir with alphasort,
+    /// hidden files skipped).
+    static func entries(of directory: String) throws(SensorReaderError) -> [String] {
+        guard let handle = opendir(directory) else {
+            if errno == ENOENT { return [] }
+            throw SensorReaderError(.configuration, "cannot read the sensors configuration directory \(directory): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+}
+
+/// Several configuration files joined into one text, remembering which file each line came
+/// from so a parse error can name it.
+struct SensorsConfigurationText {
+    var bytes: [UInt8] = []
+    /// (first line in `bytes`, file) for each file, in order.
+    var files: [(firstLine: Int, path: String)] = []
+    private var lines = 0
+
+    /// Appends a file; returns false when it does not exist (a missing file is no
+    /// configuration) or is not a regular file and `regularOnly` says to skip such.
+    @discardableResult
+    mutating func append(file path: String, regularOnly: Bool = false) throws(SensorReaderError) -> Bool {
+        var status = stat()
+        if stat(path, &status) != 0 {
+            if errno == ENOENT { return false }
+            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): \(String(cString: strerror(errno)))")
+        }
+        if status.st_mode & S_IFMT != S_IFREG {
+            if regularOnly { return false }
+            throw SensorReaderError(.configuration, "sensors configuration \(path) is not a regular file")
+        }
+        guard let stream = fopen(path, "r") else {
+            throw SensorReaderError(.configuration, "cannot open sensors configuration \(path): \(String(cString: strerror(errno))); check its permissions")
+        }
+        defer { fclose(stream) }
+        var content: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, stream) }
+            content += chunk[..<count]
+            if count < chunk.count { break }
+        }
+        if ferror(stream) != 0 {
+            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): read error")
+        }
+        if let last = content.last, last != UInt8(ascii: "\n") { content.append(UInt8(ascii: "\n")) }
+        files.append((lines + 1, path))
+        lines += content.count { $0 == UInt8(ascii: "\n") }
+        bytes += content
+        return true
+    }
+
+    /// `file:line` for a line number of the joined text.
+    func location(ofLine line: Int) -> String {
+        guard line > 0, let file = files.last(where: { $0.firstLine <= line }) else {
+            return files.isEmpty ? "sensors configuration" : files.map(\.path).joined(separator: ", ")
+        }
+        return "\(file.path):\(line - file.firstLine + 1)"
+    }
+}
