@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         // libudev as Swift values, confined to the one thread that enumerates and listens.
         .target(name: "Udev", dependencies: ["CUdev", "CHostHealthShims"], swiftSettings: swiftSettings),
+        // Programs run with a deadline and killed with their whole group: smartctl and hooks.
+        .target(name: "Spawn", dependencies: ["CHostHealthShims"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
@@ -52,7 +54,7 @@ let package = Package(
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
-            dependencies: ["HostHealthCore", "Udev", "CHostHealthShims"],
+            dependencies: ["HostHealthCore", "Udev", "CHostHealthShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims", "DiskReader", "SensorReader", "Udev",
+                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -118,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "LinkReader", "DiskReader", "SensorReader",
+                "HostHealthAgent", "HostHealthCore", "LinkReader", "DiskReader", "SensorReader", "Spawn",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

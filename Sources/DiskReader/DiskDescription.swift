@@ -67,6 +67,7 @@ public struct DiskDescription: Sendable {
             removable: sysfs("removable").map { $0 == "1" },
             transport: Self.transport(name: device.sysname, properties: properties, syspath: path))
         var disk = Disk(name: device.sysname, identity: identity)
+        disk.declared = ComponentRule(udevProperties: properties)
         refresh(&disk, syspath: path)
         return disk
     }

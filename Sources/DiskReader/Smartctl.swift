@@ -1,5 +1,5 @@
 public import HostHealthCore
-internal import CHostHealthShims
+internal import Spawn
 internal import Glibc
 
 /// Runs `smartctl --json --nocheck=standby -a /dev/X` for one disk, killed at its timeout.
@@ -24,29 +24,21 @@ public struct Smartctl: Sendable {
     public func run(disk: String) -> SmartAttempt {
         guard !disk.isEmpty, !disk.contains("/") else { return .cannotRun("'\(disk)' is not a disk name") }
         let arguments = arguments(disk: disk)
-        var cStrings: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cStrings.append(nil)
-        defer { for pointer in cStrings { free(pointer) } }
-        var output = [UInt8](repeating: 0, count: Self.outputLimit)
-        var length = 0
-        var status: Int32 = 0
-        var timedOut: Int32 = 0
-        let timeout = Int32(clamping: Int((timeoutSeconds * 1000).rounded(.up)))
-        let result = output.withUnsafeMutableBufferPointer { buffer in
-            cStrings.withUnsafeBufferPointer { argv in
-                hh_run_with_deadline(path, argv.baseAddress, timeout, buffer.baseAddress, buffer.count, &length, &status, &timedOut)
+        // A fixed, plain environment: messages in English for the parser, nothing of the agent's.
+        let child = ChildProcess(
+            path: path, arguments: Array(arguments.dropFirst()),
+            environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"],
+            timeoutSeconds: timeoutSeconds, outputLimit: Self.outputLimit)
+        do {
+            let result = try child.run()
+            if result.termination == .timedOut { return .timedOut(seconds: timeoutSeconds) }
+            return .output(result.output)
+        } catch {
+            switch error.errno {
+            case ENOENT: return .cannotRun("smartctl not found at \(path); install smartmontools or set smart.smartctl")
+            case EACCES, EPERM: return .cannotRun("no permission to run \(path)")
+            default: return .cannotRun("cannot run \(path): \(String(cString: strerror(error.errno)))")
             }
         }
-        if result == -ENOENT {
-            return .cannotRun("smartctl not found at \(path); install smartmontools or set smart.smartctl")
-        }
-        if result == -EACCES || result == -EPERM {
-            return .cannotRun("no permission to run \(path)")
-        }
-        if result < 0 {
-            return .cannotRun("cannot run \(path): \(String(cString: strerror(-result)))")
-        }
-        if timedOut != 0 { return .timedOut(seconds: timeoutSeconds) }
-        return .output(Array(output[..<length]))
     }
 }

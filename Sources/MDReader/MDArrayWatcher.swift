@@ -42,6 +42,9 @@ struct ArrayRefresh {
     let reader: MDArrayReader
     /// Arrays with a sync running or waiting: while any, the watcher polls.
     private(set) var syncing: Set<String> = []
+    /// What each md device's udev properties declare, from the enumeration and its uevents:
+    /// arrays are read from sysfs, which has no udev properties.
+    private(set) var declared: [String: ComponentRule] = [:]
 
     init(reader: MDArrayReader) {
         self.reader = reader
@@ -51,15 +54,18 @@ struct ArrayRefresh {
         let start = Self.now()
         var update: ArrayUpdate
         switch wakeup {
-        case .started:
+        case .started(let devices):
+            remember(devices, whole: true)
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "start")
-        case .overflow:
+        case .overflow(let devices):
+            remember(devices, whole: true)
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "overflow")
         case .timeout:
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: syncing.isEmpty ? "resync" : "sync")
         case .events(let devices):
             let arrays = devices.filter { MDArrayReader.isArrayName($0.sysname) }
             guard !arrays.isEmpty else { return nil }
+            remember(arrays, whole: false)
             update = ArrayUpdate(scope: .changes, arrays: [], events: arrays.count, cause: "uevent")
             var seen = Set<String>()
             for device in arrays where seen.insert(device.sysname).inserted {
@@ -81,8 +87,18 @@ struct ArrayRefresh {
                 syncing.remove(array.name)
             }
         }
+        for index in update.arrays.indices {
+            update.arrays[index].declared = declared[update.arrays[index].name]
+        }
         update.durationSeconds = Self.now() - start
         return update
+    }
+
+    private mutating func remember(_ devices: [UdevDevice], whole: Bool) {
+        if whole { declared = [:] }
+        for device in devices where MDArrayReader.isArrayName(device.sysname) {
+            declared[device.sysname] = device.action == "remove" ? nil : ComponentRule(udevProperties: device.properties)
+        }
     }
 
     static func now() -> Double {

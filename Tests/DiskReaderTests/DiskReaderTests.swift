@@ -2,6 +2,7 @@ import DiskReader
 import Glibc
 import HostHealthCore
 import Testing
+import Udev
 
 @Suite("DiskDescription: which block devices are whole disks")
 struct DiskNameTests {
@@ -13,6 +14,25 @@ struct DiskNameTests {
     @Test(arguments: ["sda1", "nvme0n1p1", "nvme0c0n1", "mmcblk0p1", "mmcblk0boot0", "mmcblk0rpmb", "md0", "dm-0", "loop0", "ram0", "zram0", "sr0", "sd", "nvme0"])
     func notWholeDisks(_ name: String) {
         #expect(!DiskDescription.isWholeDiskName(name))
+    }
+}
+
+@Suite("DiskDescription: what a disk's udev properties declare")
+struct DiskDeclarationTests {
+    func disk(_ properties: [String: String]) -> Disk? {
+        let device = UdevDevice(
+            syspath: "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda", sysname: "sda",
+            subsystem: "block", devtype: "disk", devnode: "/dev/sda", properties: properties)
+        return DiskDescription(attribute: { _, _ in nil }).disk(device)
+    }
+
+    @Test func anIntentFromTheUdevRulesTravelsWithTheDisk() {
+        #expect(disk(["HOSTHEALTH_INTENT": "converging"])?.declared == ComponentRule(intent: .converging))
+        #expect(disk([:])?.declared == nil)
+    }
+
+    @Test func aDiskTheRulesIgnoreIsNotJudged() {
+        #expect(disk(["HOSTHEALTH_IGNORE": "1"]) == nil)
     }
 }
 

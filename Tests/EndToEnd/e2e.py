@@ -227,7 +227,9 @@ class Context:
         finally:
             out.close()
         self.procs.append(proc)
-        self.logs.append((label or os.path.basename(cmd[0]), log_path))
+        entry = (label or os.path.basename(cmd[0]), log_path)
+        if entry not in self.logs:   # an agent restarted 100 times keeps one log
+            self.logs.append(entry)
         return proc
 
     def stop_all(self):
@@ -606,6 +608,20 @@ def test_status_document_fields(ctx):
 
 # --- HAProxy ------------------------------------------------------------------------------------
 
+def write_haproxy_config(path, stats, servers, frontend_port=None, pidfile=None):
+    """A HAProxy config with an admin stats socket and one backend `be` of these server lines."""
+    text = f"global\n    stats socket {stats} mode 600 level admin\n"
+    if pidfile:
+        text += f"    pidfile {pidfile}\n"
+    text += ("\ndefaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n"
+             "    timeout check 1s\n")
+    if frontend_port:
+        text += f"\nfrontend fe\n    bind 127.0.0.1:{frontend_port}\n    default_backend be\n"
+    text += "\nbackend be\n    option httpchk GET /livez\n" + "".join(f"    {line}\n" for line in servers)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def haproxy_command(sock_path, command, timeout=2.0):
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
@@ -668,28 +684,12 @@ def test_agent_check_against_real_haproxy(ctx):
     stats = os.path.join(hdir, "haproxy.sock")
     front = ctx.free_port()
     config = os.path.join(hdir, "haproxy.cfg")
-    with open(config, "w") as f:
-        f.write(f"""\
-global
-    stats socket {stats} mode 600 level admin
-    pidfile {hdir}/haproxy.pid
-
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    timeout check 1s
-
-frontend fe
-    bind 127.0.0.1:{front}
-    default_backend be
-
-backend be
-    option httpchk GET /livez
-    server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} agent-inter 300ms
-    server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} agent-inter 300ms
-""")
+    write_haproxy_config(config, stats, [
+        f'server s1 127.0.0.1:{agent.web_port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} '
+        'agent-inter 300ms agent-send "hello from haproxy\\n"',
+        f"server s2 127.0.0.1:{drained.web_port} weight 100 check inter 500ms agent-check agent-port {drained.check_port} "
+        "agent-inter 300ms",
+    ], frontend_port=front, pidfile=f"{hdir}/haproxy.pid")
     validation = run([HAPROXY, "-c", "-f", config], check_rc=False)
     check(validation.returncode == 0, f"haproxy -c rejected the config: {validation.stdout} {validation.stderr}")
     haproxy = ctx.spawn([HAPROXY, "-f", config, "-db"], os.path.join(hdir, "haproxy.log"), label="haproxy")
@@ -727,6 +727,16 @@ backend be
     log(f"#   HAProxy marked s1 UP again {took:.2f}s after the link came up")
     line = agent_check_line(agent.check_port)
     check(line == b"up ready 100%\n", f"agent-check after recovery sent {line!r}")
+
+    # An operator's drain: maint takes the server out; ending it brings it back at full weight.
+    run([ctx.hostctl, "maintenance", "on", "--reason", "e2e drain", "--socket", agent.socket])
+    ok, value, took = wait_until(server_is("s1", "MAINT", None), 5, interval=0.05)
+    check(ok, f"s1 not in MAINT within 5s of hostctl maintenance on: {value}")
+    log(f"#   HAProxy put s1 in MAINT {took:.2f}s after hostctl maintenance on")
+    run([ctx.hostctl, "maintenance", "off", "--socket", agent.socket])
+    ok, value, took = wait_until(server_is("s1", "UP", 100), 10, interval=0.1)
+    check(ok, f"s1 did not come back UP with weight 100 within 10s of maintenance off: {value}")
+    log(f"#   HAProxy marked s1 UP again {took:.2f}s after hostctl maintenance off")
 
 
 # --- Prometheus ---------------------------------------------------------------------------------
@@ -1093,14 +1103,14 @@ def test_journal_survives_kill_and_restart(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="journal", extra_args=[f"--state.dir={state}"]).start()
     set_link(PEER, "down")
     agent.wait_health(503, "failed", 3)
-    journal = os.path.join(state, "journal.tsv")
+    journal = os.path.join(state, "journal.jsonl")
     ok, _, _ = wait_until(lambda: (os.path.exists(journal) and "failed" in open(journal).read(), None), 3)
     check(ok, f"no 'failed' transition reached {journal}")
     agent.proc.kill()
     agent.proc.wait(timeout=5)
     # What a crash in the middle of a write leaves: half a record.
     with open(journal, "a") as f:
-        f.write("v1\t1795816440.5\tlink:e2ea\te2e")
+        f.write('{"at":1795816440.5,"component":"link:e2ea","event":null,"from":"ok","key":"e2ea","kind":"link","name":"e2e')
     set_link(PEER, "up")
     agent.start()
     text = agent.log_text()
@@ -1117,6 +1127,320 @@ def test_journal_survives_kill_and_restart(ctx):
     check(status == 400, f"/events?since=someday answered {status}, want 400")
     table = hostctl(ctx, "events", "--socket", agent.socket)
     check("COMPONENT" in table.stdout and f"link:{REQUIRED}" in table.stdout, f"hostctl events table: {table.stdout[:300]}")
+
+
+def as_user(uid, gid, groups, *cmd):
+    """The command run with another uid, gid and exactly these supplementary groups."""
+    group_arg = ["--groups=" + ",".join(str(g) for g in groups)] if groups else ["--clear-groups"]
+    return ["setpriv", f"--reuid={uid}", f"--regid={gid}", *group_arg, *cmd]
+
+
+def test_maintenance_only_for_root_and_the_group(ctx):
+    """The control socket judges the peer's kernel credentials: a user outside the hosthealth
+    group is refused even when the socket's file mode lets it connect; a member is not."""
+    public = ctx.tempdir("public")
+    os.chmod(public, 0o755)
+    agent = Agent(ctx, CONFIG_REQUIRED, name="maint-access")
+    agent.socket = os.path.join(public, "control.sock")
+    agent.start()
+    agent.wait_health(200, "ok", 3)
+    os.chmod(agent.socket, 0o666)   # the file mode is not what is under test here
+    nobody = 65534
+    refused = run(as_user(nobody, nobody, [], ctx.hostctl, "maintenance", "on", "--reason", "not mine",
+                          "--socket", agent.socket), check_rc=False)
+    check(refused.returncode == 4, f"hostctl maintenance on as nobody exited {refused.returncode}, want 4 "
+                                   f"(refused): {refused.stdout} {refused.stderr}")
+    check("hosthealth" in refused.stderr, f"the refusal does not say which group may: {refused.stderr!r}")
+    status, document = agent.health()
+    check(status == 200 and document.get("maintenance") is None, f"a refused request changed /health: {status} {document}")
+    # Reading stays open to whoever can connect.
+    shown = run(as_user(nobody, nobody, [], ctx.hostctl, "maintenance", "--socket", agent.socket), check_rc=False)
+    check(shown.returncode == 0 and "maintenance off" in shown.stdout, f"hostctl maintenance (show) as nobody: {shown.stdout} {shown.stderr}")
+
+    created = False
+    if subprocess.run(["getent", "group", "hosthealth"], stdout=subprocess.DEVNULL).returncode != 0:
+        run(["groupadd", "--system", "hosthealth"])
+        created = True
+    try:
+        gid = int(run(["getent", "group", "hosthealth"]).stdout.split(":")[2])
+        member = run(as_user(nobody, nobody, [gid], ctx.hostctl, "maintenance", "on", "--reason", "member drain",
+                             "--socket", agent.socket), check_rc=False)
+        check(member.returncode == 0, f"a hosthealth group member was refused: {member.returncode} {member.stderr}")
+        agent.wait_health(503, "ok", 3)
+        status, document = agent.health()
+        check(document.get("maintenance") == "member drain", f"/health maintenance is {document.get('maintenance')!r}")
+    finally:
+        if created:
+            subprocess.run(["groupdel", "hosthealth"], stderr=subprocess.DEVNULL)
+
+
+def test_maintenance_drains_and_survives_restart(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED, name="maint").start()
+    agent.wait_health(200, "ok", 3)
+    on = hostctl(ctx, "maintenance", "on", "--reason", "replacing sdb", "--socket", agent.socket)
+    check(on.returncode == 0, f"hostctl maintenance on exited {on.returncode}: {on.stderr}")
+    agent.wait_health(503, "ok", 3)
+    line = agent_check_line(agent.check_port)
+    check(line == b"maint #replacing sdb\n", f"agent-check in maintenance sent {line!r}")
+    _, _, body = agent.get("/metrics")
+    text = body.decode()
+    check("hosthealth_maintenance 1\n" in text, "hosthealth_maintenance is not 1 during maintenance")
+    check('hosthealth_maintenance_reason_info{reason="replacing sdb"} 1' in text, "no maintenance reason in the metrics")
+    status = json.loads(hostctl(ctx, "status", "--json", "--socket", agent.socket).stdout)
+    check(status["host"]["maintenance"] == "replacing sdb", f"status document maintenance is {status['host']['maintenance']!r}")
+    events = json.loads(hostctl(ctx, "events", "--json", "--socket", agent.socket).stdout)["events"]
+    check(any(e.get("event") == "MaintenanceOn" and "replacing sdb" in e["reason"] for e in events),
+          f"no MaintenanceOn transition in the journal: {events[-3:]}")
+    # The web port never changes state.
+    connection = http.client.HTTPConnection("127.0.0.1", agent.web_port, timeout=2)
+    connection.request("POST", "/maintenance", body="state=off", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    check(response.status in (404, 405), f"POST /maintenance on the web port answered {response.status}")
+
+    stop_process(agent.proc)
+    agent.start()
+    agent.wait_health(503, "ok", 5)
+    line = agent_check_line(agent.check_port)
+    check(line == b"maint #replacing sdb\n", f"after a restart agent-check sent {line!r}, want maint")
+    off = hostctl(ctx, "maintenance", "off", "--socket", agent.socket)
+    check(off.returncode == 0, f"hostctl maintenance off exited {off.returncode}: {off.stderr}")
+    agent.wait_health(200, "ok", 3)
+    check(agent_check_line(agent.check_port) == b"up ready 100%\n", "agent-check did not return to up ready 100%")
+
+
+def test_hostctl_check_nagios_and_npd(ctx):
+    agent = Agent(ctx, CONFIG_REQUIRED, name="check").start()
+    agent.wait_health(200, "ok", 3)
+    nagios = hostctl(ctx, "check", "--format", "nagios", "--socket", agent.socket)
+    check(nagios.returncode == 0 and nagios.stdout.startswith("OK: host ok") and "| capacity=1;;;0;1" in nagios.stdout
+          and nagios.stdout.count("\n") == 1, f"nagios when ok: rc={nagios.returncode} {nagios.stdout!r}")
+    npd = hostctl(ctx, "check", "--format", "npd", "--socket", agent.socket)
+    check(npd.returncode == 0, f"npd when ok: rc={npd.returncode} {npd.stdout!r}")
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+    nagios = hostctl(ctx, "check", "--format", "nagios", "--socket", agent.socket)
+    check(nagios.returncode == 2 and nagios.stdout.startswith("CRITICAL: host failed") and REQUIRED in nagios.stdout,
+          f"nagios when failed: rc={nagios.returncode} {nagios.stdout!r}")
+    npd = hostctl(ctx, "check", "--format", "npd", "--socket", agent.socket)
+    check(npd.returncode == 1 and len(npd.stdout.rstrip("\n").encode()) <= 80, f"npd when failed: rc={npd.returncode} {npd.stdout!r}")
+    direct = hostctl(ctx, "check", "--direct", f"--config.file={agent.config}")
+    check(direct.returncode == 2 and direct.stdout.startswith("CRITICAL:"), f"check --direct when failed: rc={direct.returncode} {direct.stdout!r}")
+    gone = hostctl(ctx, "check", "--format", "npd", "--socket", os.path.join(agent.dir, "missing.sock"))
+    check(gone.returncode == 2, f"npd with no agent exited {gone.returncode}, want 2 (unknown)")
+    gone = hostctl(ctx, "check", "--socket", os.path.join(agent.dir, "missing.sock"))
+    check(gone.returncode == 3 and gone.stdout.startswith("UNKNOWN:"), f"nagios with no agent: rc={gone.returncode} {gone.stdout!r}")
+
+
+def read_journal(state):
+    """The records of journal.jsonl.1 then journal.jsonl, and whether the last line was torn.
+    Fails on any complete line that does not read: only the last record may be damaged."""
+    records, torn = [], False
+    for name in ("journal.jsonl.1", "journal.jsonl"):
+        path = os.path.join(state, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        elif lines:
+            lines.pop()          # no newline: torn by the kill
+            torn = True
+        for number, line in enumerate(lines, 1):
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                raise Fail(f"{name} line {number} does not read: {line[:120]!r}")
+    return records, torn
+
+
+def synced_sequence(agent):
+    _, _, body = agent.get("/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith("hosthealth_journal_synced_sequence "):
+            return int(float(line.split()[1]))
+    return None
+
+
+def test_journal_survives_kill_9_while_writing_100_times(ctx):
+    """A veth flaps as fast as `ip` can flip it while the agent is killed with SIGKILL at a random
+    moment, 100 times. Each time the journal must read back (only a torn last line allowed, cut
+    off at the next start) and every acknowledged record (seq at or below what
+    hosthealth_journal_synced_sequence showed before the kill, i.e. fdatasync returned) is there."""
+    import random
+    state = ctx.tempdir("killstate")
+    config = "links:\n  required: [e2ea]\n  recover_after: 0s\n  flapping: {max_changes: 1000000}\n"
+    agent = Agent(ctx, config, name="kill9", extra_args=[f"--state.dir={state}"])
+    stop = threading.Event()
+
+    def flap():
+        up = False
+        while not stop.is_set():
+            subprocess.run(["ip", "link", "set", PEER, "up" if up else "down"], stderr=subprocess.DEVNULL)
+            up = not up
+    flapper = threading.Thread(target=flap, daemon=True)
+    flapper.start()
+    rng = random.Random(6)
+    acknowledged_total = torn_total = 0
+    try:
+        for round_number in range(100):
+            agent.start()
+            time.sleep(rng.uniform(0.02, 0.25))
+            synced = synced_sequence(agent)
+            agent.proc.kill()
+            agent.proc.wait(timeout=5)
+            records, torn = read_journal(state)
+            torn_total += torn
+            sequences = [r["seq"] for r in records]
+            check(sequences == sorted(sequences) and len(set(sequences)) == len(sequences),
+                  f"round {round_number}: journal sequence out of order or repeated")
+            check(sequences == list(range(sequences[0], sequences[0] + len(sequences))),
+                  f"round {round_number}: a gap in the journal's sequence")
+            if synced is not None:
+                acknowledged_total += 1
+                check(sequences and sequences[-1] >= synced,
+                      f"round {round_number}: acknowledged record {synced} lost; the journal ends at {sequences[-1:]}")
+    finally:
+        stop.set()
+        flapper.join(timeout=5)
+    reset_links()
+    agent.start()
+    result = hostctl(ctx, "events", "--json", "--socket", agent.socket)
+    if result.returncode != 0:
+        _, _, body = agent.get("/events")
+        try:
+            json.loads(body)
+            why = "but GET /events is valid JSON"
+        except ValueError as error:
+            why = f"and GET /events does not read either: {error}; near: {body[max(0, error.pos - 200):error.pos + 100]!r}"
+        raise Fail(f"hostctl events after 100 kills exited {result.returncode}: {result.stderr.strip()[:300]} {why}")
+    events = json.loads(result.stdout)["events"]
+    records, _ = read_journal(state)
+    check(events and events[-1]["seq"] >= records[-1]["seq"], "hostctl events does not show the journal's newest records")
+    log(f"#   100 kills: {len(records)} records on disk, {acknowledged_total} rounds with an acknowledged seq, "
+        f"{torn_total} torn last lines")
+    check(acknowledged_total >= 90, f"only {acknowledged_total} rounds had acknowledged records before the kill")
+
+
+def test_hook_runs_per_transition(ctx):
+    hdir = ctx.tempdir("hook")
+    out = os.path.join(hdir, "calls")
+    hook = os.path.join(hdir, "hook.sh")
+    with open(hook, "w") as f:
+        f.write(f'#!/bin/sh\necho "$HOSTHEALTH_COMPONENT $HOSTHEALTH_FROM $HOSTHEALTH_TO $HOSTHEALTH_HOST_STATE" >> {out}\n')
+    os.chmod(hook, 0o755)
+    config = CONFIG_REQUIRED + f"hooks:\n  on_transition: {hook}\n  timeout: 5s\n"
+    agent = Agent(ctx, config, name="hook").start()
+    agent.wait_health(200, "ok", 3)
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+
+    def called():
+        text = open(out).read() if os.path.exists(out) else ""
+        return f"link:{REQUIRED} ok failed failed" in text and "host ok failed failed" in text, text
+    ok, text, took = wait_until(called, 5)
+    check(ok, f"the hook did not record both transitions to failed: {text!r}")
+    log(f"#   hook ran {took:.2f}s after /health showed failed")
+    _, _, body = agent.get("/metrics")
+    check('hosthealth_hook_runs_total{result="ok"}' in body.decode(), "no hook_runs_total{result=\"ok\"} in the scrape")
+    run([ctx.hostctl, "maintenance", "on", "--reason", 'a "quoted" reason', "--socket", agent.socket])
+    _, _, body = agent.get("/metrics")
+    result = subprocess.run([PROMTOOL, "check", "metrics"], input=body, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, timeout=30)
+    findings = (result.stdout + result.stderr).decode("utf-8", "replace").strip()
+    check(result.returncode == 0 and not findings,
+          f"promtool on the scrape with hook, journal and maintenance metrics: {findings[:600]}")
+
+
+def test_large_response_to_a_slow_reader_is_whole(ctx):
+    """A response bigger than the socket buffers, with Connection: close, to a client that reads
+    late: every byte arrives (closing at once used to drop what the kernel had not taken)."""
+    state = ctx.tempdir("bigjournal")
+    with open(os.path.join(state, "journal.jsonl"), "w") as f:
+        for i in range(2000):
+            f.write(json.dumps({"at": 1795816440 + i, "component": f"link:x{i}", "event": None, "from": "ok",
+                                "key": f"x{i}", "kind": "link", "name": f"x{i}", "reason": "r" * 300,
+                                "seq": i + 1, "time": "2026-11-27T21:54:00Z", "to": "failed", "v": 1}) + "\n")
+    agent = Agent(ctx, CONFIG_REQUIRED, name="bigbody", extra_args=[f"--state.dir={state}"]).start()
+    for where in ("socket", "tcp"):
+        if where == "socket":
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(agent.socket)
+        else:
+            s = socket.create_connection(("127.0.0.1", agent.web_port))
+        with s:
+            s.settimeout(5)
+            s.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            time.sleep(0.5)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+        check(lengths and lengths[0] == len(body) and len(body) > 500_000,
+              f"over the {where}: Content-Length {lengths} but {len(body)} bytes arrived")
+        check(len(json.loads(body)["events"]) >= 2000, f"over the {where}: the events document does not read")
+
+
+def metric_value(agent, name):
+    _, _, body = agent.get("/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on(ctx):
+    """The state directory on a tiny tmpfs that fills up: the write errors are counted and
+    logged, transitions still show in /events and the verdict keeps moving; once space is
+    freed the journal writes again."""
+    state = ctx.tempdir("fullstate")
+    run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", state])
+    try:
+        config = "links:\n  required: [e2ea]\n  recover_after: 0s\n  flapping: {max_changes: 1000000}\n"
+        agent = Agent(ctx, config, name="fulldisk", extra_args=[f"--state.dir={state}"]).start()
+        agent.wait_health(200, "ok", 3)
+        check(metric_value(agent, "hosthealth_journal_persistent") == 1, "the journal is not persistent at start")
+        filler = os.path.join(state, "filler")
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=4k", "count=64"], stderr=subprocess.DEVNULL)
+        # The journal's last page still has room: flap until a record needs a page there is none for.
+        errors = 0
+        for _ in range(60):
+            set_link(PEER, "down")
+            agent.wait_health(503, "failed", 3)
+            set_link(PEER, "up")
+            agent.wait_health(200, "ok", 3)
+            errors = metric_value(agent, "hosthealth_journal_write_errors_total") or 0
+            if errors > 0:
+                break
+        check(errors > 0, "no journal write error counted on a full disk after 60 flaps")
+        set_link(PEER, "down")
+        agent.wait_health(503, "failed", 3)
+        check(metric_value(agent, "hosthealth_journal_persistent") == 0, "hosthealth_journal_persistent is not 0 on a full disk")
+        check("cannot persist transitions" in agent.log_text(), "the full disk was not logged")
+        events = json.loads(agent.get("/events")[2])["events"]
+        check(events[-1]["to"] == "failed" and events[-1]["seq"] > metric_value(agent, "hosthealth_journal_synced_sequence"),
+              f"the transition made on a full disk is missing from /events: {events[-1:]}")
+        set_link(PEER, "up")
+        agent.wait_health(200, "ok", 5)
+        check(agent.alive(), "hosthealthd died on a full disk")
+        os.remove(filler)
+        set_link(PEER, "down")
+        agent.wait_health(503, "failed", 3)
+        ok, _, _ = wait_until(lambda: (metric_value(agent, "hosthealth_journal_persistent") == 1, None), 3)
+        check(ok, "the journal did not write again after space was freed")
+        check("journal: writing again" in agent.log_text(), "recovery of the journal was not logged")
+        records, _ = read_journal(state)
+        check(records and records[-1]["to"] == "failed", f"the newest record on disk is not the last transition: {records[-1:]}")
+        stop_process(agent.proc)
+    finally:
+        subprocess.run(["umount", "-l", state], stderr=subprocess.DEVNULL)
 
 
 def test_connection_flood_is_refused_without_harm(ctx):
@@ -1235,6 +1559,13 @@ TESTS = [
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
     ("metric_reference_matches_exposition", test_metric_reference_matches_exposition),
     ("disks_with_hung_smartctl_and_kernel_errors", test_disks_with_hung_smartctl_and_kernel_errors),
+    ("journal_survives_kill_9_while_writing_100_times", test_journal_survives_kill_9_while_writing_100_times),
+    ("journal_on_a_full_disk_is_reported_and_the_agent_goes_on", test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on),
+    ("hook_runs_per_transition", test_hook_runs_per_transition),
+    ("large_response_to_a_slow_reader_is_whole", test_large_response_to_a_slow_reader_is_whole),
+    ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
+    ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
+    ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
 ]
 
 

@@ -33,6 +33,9 @@ if "umockdev" not in os.environ.get("LD_PRELOAD", ""):
 
 import gi  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e import HAPROXY, describe, haproxy_servers, haproxy_weights, stop_process, write_haproxy_config  # noqa: E402
+
 gi.require_version("UMockdev", "1.0")
 from gi.repository import UMockdev  # noqa: E402
 
@@ -146,6 +149,7 @@ class Agent:
     def __init__(self, bin_dir, testbed, workdir):
         self.bin_dir = bin_dir
         self.port = free_port()
+        self.check_port = free_port()
         self.socket = os.path.join(workdir, "control.sock")
         config = os.path.join(workdir, "hosthealth.yaml")
         with open(config, "w") as f:
@@ -154,7 +158,7 @@ class Agent:
         env = dict(os.environ, UMOCKDEV_DIR=testbed.root, LD_PRELOAD="libumockdev-preload.so.0")
         env.pop("NOTIFY_SOCKET", None)
         argv = [os.path.join(bin_dir, "hosthealthd"), f"--config.file={config}",
-                f"--web.listen-address=127.0.0.1:{self.port}", "--agent-check.listen-address=",
+                f"--web.listen-address=127.0.0.1:{self.port}", f"--agent-check.listen-address=127.0.0.1:{self.check_port}",
                 f"--control.socket={self.socket}", f"--state.dir={os.path.join(workdir, 'state')}",
                 "--no-collector.links", "--log.level=debug"]
         with open(self.log_path, "wb") as out:
@@ -228,14 +232,58 @@ class Agent:
                 self.proc.wait()
 
 
+class HAProxy:
+    """A real HAProxy whose one server s1 takes its weight and state from the agent's agent-check."""
+
+    def __init__(self, agent, workdir):
+        self.stats = os.path.join(workdir, "haproxy.sock")
+        config = os.path.join(workdir, "haproxy.cfg")
+        write_haproxy_config(config, self.stats, [
+            f"server s1 127.0.0.1:{agent.port} weight 100 check inter 500ms agent-check agent-port {agent.check_port} "
+            "agent-inter 200ms"])
+        self.log_path = os.path.join(workdir, "haproxy.log")
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "UMOCKDEV_DIR")}
+        with open(self.log_path, "wb") as out:
+            self.proc = subprocess.Popen([HAPROXY, "-f", config, "-db"], stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+    def wait_server(self, status, weight, timeout=5):
+        """Waits until s1 shows `status` (e.g. UP, DRAIN) and, unless None, this current weight."""
+        start = time.monotonic()
+        value = None
+        while time.monotonic() - start < timeout:
+            if self.proc.poll() is not None:
+                raise Fail(f"haproxy exited {self.proc.returncode}")
+            try:
+                row = haproxy_servers(self.stats)["s1"]
+                value = describe(row) + f" servers-state={haproxy_weights(self.stats).get('s1')}"
+                shown = row.get("status", "")
+                if (shown == status or shown.startswith(status + " (")) and (weight is None or row.get("weight") == str(weight)):
+                    return time.monotonic() - start
+            except (OSError, KeyError, IndexError) as error:
+                value = error
+            time.sleep(0.05)
+        raise Fail(f"HAProxy's s1 not {status} with weight {weight} within {timeout}s; last: {value}")
+
+    def stop(self):
+        stop_process(self.proc)
+
+
 def promtool_findings(body):
     result = subprocess.run([PROMTOOL, "check", "metrics"], input=body, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, timeout=30)
     return result.returncode, result.stdout.decode("utf-8", "replace").strip()
 
 
-def scenario(agent, bed, trials):
-    """Yields (name, function) steps in order; each raises Fail when its check does not hold."""
+def scenario(agent, bed, trials, haproxy=None):
+    """Yields (name, function) steps in order; each raises Fail when its check does not hold.
+    With `haproxy`, the steps also follow the agent's verdict in a real HAProxy: UP at weight 100,
+    DRAIN while degraded, weight 50 while the array rebuilds at capacity 0.5, back to 100."""
+    def follows(status, weight, what):
+        if haproxy is not None:
+            seconds = haproxy.wait_server(status, weight)
+            log(f"  HAProxy: s1 {status} weight {weight} {seconds:.2f}s after {what}")
+
     def started():
         agent.wait_health(200, "ok", timeout=10)
         agent.wait_array("md0", "ok")
@@ -243,6 +291,7 @@ def scenario(agent, bed, trials):
         document = agent.json("/status")
         ids = sorted(c["id"] for c in document["components"] if c["kind"] == "array")
         check(ids == [f"md:{UUID0}", f"md:{UUID1}"], f"array ids {ids}")
+        follows("UP", 100, "the start")
 
     def degrade():
         bed.fail_sdc1()
@@ -251,6 +300,7 @@ def scenario(agent, bed, trials):
         log(f"  degrade: uevent to /health degraded in {seconds * 1000:.1f} ms")
         agent.wait_array("md0", "degraded", reason=lambda c: c["reason"] == "1 of 2 disks missing, no spare to recover onto")
         agent.wait_array("md1", "ok")
+        follows("DRAIN", None, "the disk failure")
 
     def recovery_starts():
         bed.recover_onto_sdd1()
@@ -259,6 +309,7 @@ def scenario(agent, bed, trials):
         agent.wait_array("md0", "converging", reason=lambda c: c["reason"].startswith("recovering onto sdd1, 0% done"))
         health = agent.json("/health")
         check(health["capacity"] == 0.5, f"capacity {health['capacity']}, want 0.5")
+        follows("UP", 50, "the rebuild started (capacity 0.5)")
 
     etas = []
 
@@ -309,6 +360,7 @@ def scenario(agent, bed, trials):
         check(got == want, f"md0 events {got}, want {want}")
         finished = [e for e in agent.json("/events")["events"] if e.get("event") == "RebuildFinished"]
         check(finished and finished[-1]["reason"] == "recovery completed", f"RebuildFinished: {finished}")
+        follows("UP", 100, "the rebuild finished")
 
     def scrub_stays_ok_and_is_no_rebuild():
         bed.check_scrub(0.1)
@@ -370,9 +422,12 @@ def main():
     workdir = tempfile.mkdtemp(prefix="hhmd-")
     bed = Testbed()
     agent = Agent(bin_dir, bed, workdir)
-    passed = failed = 0
+    haproxy = HAProxy(agent, workdir) if os.access(HAPROXY, os.X_OK) else None
+    if haproxy is None:
+        print(f"FAIL haproxy: {HAPROXY} is not installed (apt-get install haproxy)")
+    passed, failed = 0, int(haproxy is None)
     try:
-        for name, step in scenario(agent, bed, args.trials):
+        for name, step in scenario(agent, bed, args.trials, haproxy):
             try:
                 step()
                 print(f"PASS {name}")
@@ -385,6 +440,8 @@ def main():
                 break
             sys.stdout.flush()
     finally:
+        if haproxy is not None:
+            haproxy.stop()
         agent.stop()
         subprocess.run(["rm", "-rf", workdir])
     print(f"{passed} passed, {failed} failed")

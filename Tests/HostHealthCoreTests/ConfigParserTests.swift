@@ -219,3 +219,28 @@ struct ConfigParserTests {
         #expect(error.description.contains("links"))
     }
 }
+
+@Suite("ConfigParser: hooks")
+struct HookConfigParserTests {
+    @Test func hooksTakeAnAbsoluteProgramAndATimeout() throws {
+        let config = try ConfigParser(file: "t.yaml").parse("hooks:\n  on_transition: /usr/local/sbin/hh-hook\n  timeout: 30s\n")
+        #expect(config.hooks == HookConfig(onTransition: "/usr/local/sbin/hh-hook", timeoutSeconds: 30))
+    }
+
+    @Test func noHooksSectionMeansNoHook() throws {
+        #expect(try ConfigParser(file: "t.yaml").parse("links: {}\n").hooks == HookConfig())
+    }
+
+    @Test func aRelativeHookPathIsRefusedWithItsLine() {
+        #expect {
+            try ConfigParser(file: "t.yaml").parse("hooks:\n  on_transition: hook.sh\n")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("t.yaml") && text.contains("hooks.on_transition") && text.contains("absolute")
+        }
+    }
+
+    @Test func anUnknownHookKeyIsRefused() {
+        #expect(throws: ConfigError.self) { try ConfigParser(file: "t.yaml").parse("hooks:\n  on_change: /bin/true\n") }
+    }
+}

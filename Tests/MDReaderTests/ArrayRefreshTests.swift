@@ -27,6 +27,23 @@ import Udev
         #expect(refresh.syncing == ["md1"])
     }
 
+    @Test func udevPropertiesOfAnArrayBecomeWhatItDeclares() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        var md0 = Self.device("md0", action: nil)
+        md0.properties = ["HOSTHEALTH_INTENT": "immutable"]
+        let started = refresh.update(for: .started([md0, Self.device("md1", action: nil)]))
+        let start = try #require(started)
+        #expect(start.arrays.first { $0.name == "md0" }?.declared == ComponentRule(intent: .immutable))
+        #expect(start.arrays.first { $0.name == "md1" }?.declared == nil)
+        // A later uevent carries the properties udev has now.
+        var changed = Self.device("md0")
+        changed.properties = ["HOSTHEALTH_IGNORE": "1"]
+        let next = refresh.update(for: .events([changed]))
+        let event = try #require(next)
+        #expect(event.arrays.first?.declared == ComponentRule(ignore: true))
+    }
+
     @Test func ueventRereadsOnlyTheArraysItNames() throws {
         let tree = tree()
         var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))

@@ -42,12 +42,29 @@ long hh_recv(int fd, void *buffer, size_t length, int dontwait);
 /// and at most two malloc arenas.
 void hh_tune_malloc(void);
 
-/// Runs `path` with `argv` (NULL-terminated) in a process group of its own: stdin and stderr on
-/// /dev/null, stdout read into `output` (up to `capacity` bytes; the rest is read and dropped).
-/// The group is killed with SIGKILL when it runs past `timeout_ms`, and the child is always
-/// reaped. Returns 0 with *length, *wait_status and *timed_out set, or -errno when it could not
-/// start (-ENOENT: no such program, -EACCES: not executable).
-int hh_run_with_deadline(const char *path, char *const argv[], int timeout_ms,
-                         uint8_t *output, size_t capacity, size_t *length, int *wait_status, int *timed_out);
+/// The peer of a Unix stream socket as the kernel recorded it at connect (SO_PEERCRED):
+/// `struct ucred`, re-declared because it needs _GNU_SOURCE, which Swift's Glibc lacks.
+struct hh_ucred {
+    int32_t pid;
+    uint32_t uid;
+    uint32_t gid;
+};
+
+/// SO_PEERCRED, for reading a `struct hh_ucred` with getsockopt(SOL_SOCKET, ...).
+int hh_so_peercred(void);
+
+/// Starts the program at `path` (no PATH search) with `argv` and `envp` (NULL-terminated) by
+/// posix_spawn: in a process group of its own (so a timeout can kill all it started), with
+/// every signal at its default and none blocked, stdin from /dev/null, stdout to `stdout_fd`
+/// and stderr to `stderr_fd` (-1: /dev/null), and no other descriptor inherited.
+/// Returns the pid, or -errno (e.g. -ENOENT, -EACCES when it cannot be executed).
+int hh_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd);
+
+/// A pipe for a child's output: both ends close-on-exec (never leaked to another child), the
+/// read end (fds[0]) non-blocking, the write end blocking as programs expect. 0 or -errno.
+int hh_pipe(int fds[2]);
+
+/// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -errno on failure.
+int hh_pidfd_open(int pid);
 
 #endif

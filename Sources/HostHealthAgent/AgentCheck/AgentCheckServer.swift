@@ -16,12 +16,19 @@ final class AgentCheckServer: Service {
         self.logger = logger
     }
 
+    /// How long a connection may stay open after the line, waiting for the peer to close.
+    static let lingerTimeout = TimeAmount.seconds(2)
+
     static func bind(host: String, port: Int, engine: HealthEngine, logger: Logger) async throws -> AgentCheckServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                    // A peer that neither reads nor closes is dropped after a moment.
+                    try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: Self.lingerTimeout))
+                    try child.pipeline.syncOperations.addHandler(CloseOnIdle())
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: child, configuration: .init(isOutboundHalfClosureEnabled: true))
                 }
             }
         return AgentCheckServer(channel: channel, engine: engine, logger: logger)
@@ -31,8 +38,13 @@ final class AgentCheckServer: Service {
         try await acceptUntilShutdown(channel) { connection in
             let line = AgentCheckReply.line(for: await self.engine.report.host)
             do {
-                try await connection.executeThenClose { _, outbound in
+                try await connection.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(string: line))
+                    // Half-close once the line is out, then read and ignore whatever the peer
+                    // sends (HAProxy's agent-send) until it closes: closing with unread input
+                    // would answer with a reset, which can cost the peer the line.
+                    outbound.finish()
+                    for try await _ in inbound {}
                 }
             } catch {
                 self.logger.debug("agent-check connection ended", metadata: ["error": "\(error)"])

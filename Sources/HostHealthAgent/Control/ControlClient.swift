@@ -20,10 +20,29 @@ public struct ControlClient: Sendable {
 
     /// Returns the status code and body of `GET path`.
     public func get(_ path: String) async throws(Failure) -> (status: Int, body: [UInt8]) {
+        try await send("GET", path)
+    }
+
+    /// `POST path` with form fields (`application/x-www-form-urlencoded`).
+    public func post(_ path: String, form: [(String, String)]) async throws(Failure) -> (status: Int, body: [UInt8]) {
+        let body = form.map { Self.formEncoded($0.0) + "=" + Self.formEncoded($0.1) }.joined(separator: "&")
+        return try await send("POST", path, body: Array(body.utf8))
+    }
+
+    /// Percent-encodes all but unreserved characters.
+    public static func formEncoded(_ text: String) -> String {
+        text.utf8.map { byte -> String in
+            let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+            return safe ? String(UnicodeScalar(byte)) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }.joined()
+    }
+
+    private func send(_ method: String, _ path: String, body: [UInt8] = []) async throws(Failure) -> (status: Int, body: [UInt8]) {
         let raw: [UInt8]
         do {
             raw = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-                group.addTask { try await self.exchange(path) }
+                group.addTask { try await self.exchange(method, path, body: body) }
                 group.addTask {
                     try await Task.sleep(for: self.timeout)
                     return nil
@@ -42,7 +61,7 @@ public struct ControlClient: Sendable {
         return try Self.parse(raw)
     }
 
-    private func exchange(_ path: String) async throws -> [UInt8] {
+    private func exchange(_ method: String, _ path: String, body: [UInt8]) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(2))
             .connect(unixDomainSocketPath: socketPath) { channel in
@@ -51,7 +70,13 @@ public struct ControlClient: Sendable {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: hosthealth\r\nConnection: close\r\n\r\n"))
+            var request = "\(method) \(path) HTTP/1.1\r\nHost: hosthealth\r\nConnection: close\r\n"
+            if method != "GET" {
+                request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.count)\r\n"
+            }
+            var buffer = ByteBuffer(string: request + "\r\n")
+            buffer.writeBytes(body)
+            try await outbound.write(buffer)
             var bytes: [UInt8] = []
             for try await var chunk in inbound {
                 bytes += chunk.readBytes(length: chunk.readableBytes) ?? []

@@ -46,7 +46,7 @@ public actor HealthEngine {
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
     private let logger: Logger
-    private let onTransitions: (@Sendable ([Transition]) -> Void)?
+    private let onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)?
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
     var stateVersion: UInt64 = 0
@@ -71,13 +71,14 @@ public actor HealthEngine {
     /// - Parameters:
     ///   - collectors: the readers that run (their data is then expected).
     ///   - refreshStatistics: fresh link counters for a scrape.
-    ///   - onTransitions: every batch of state changes, for the journal; must not block.
+    ///   - onTransitions: every batch of state changes with the host's verdict after them, for
+    ///     the journal and the hooks; must not block.
     public init(
         config: AgentConfig, agent: AgentInfo, collectors: Set<Collector>, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = BootClock.now,
         wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
         refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
-        onTransitions: (@Sendable ([Transition]) -> Void)? = nil
+        onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)? = nil
     ) {
         self.onTransitions = onTransitions
         self.config = config
@@ -286,6 +287,39 @@ public actor HealthEngine {
         return now - lastSuccess >= config.links.staleAfterSeconds - 2
     }
 
+    /// The operator's drain, when one holds.
+    public var maintenance: Maintenance? { memory.maintenance }
+
+    /// Starts (or, with nil, ends) an operator's maintenance and journals it as a host
+    /// transition with a named event. The host's judged state is unchanged by it; every output
+    /// shows the drain on top (agent-check `maint`, `/health` 503).
+    public func setMaintenance(_ maintenance: Maintenance?, by who: String) {
+        let previous = memory.maintenance
+        guard previous != maintenance else { return }
+        memory.maintenance = maintenance
+        stateVersion &+= 1
+        evaluate()
+        let reason = if let maintenance {
+            "maintenance on by \(who): \(maintenance.reason)"
+        } else {
+            "maintenance off by \(who)" + (previous.map { " (was: \($0.reason))" } ?? "")
+        }
+        let state = report.host.state
+        let transition = Transition(
+            component: nil, name: "host", from: state, to: state, reason: reason, at: wallClock(),
+            event: maintenance == nil ? Maintenance.endEvent : Maintenance.startEvent)
+        onTransitions?([transition], report.host)
+        logger.notice("maintenance \(maintenance == nil ? "off" : "on")", metadata: ["by": "\(who)", "reason": "\(maintenance?.reason ?? previous?.reason ?? "")"])
+    }
+
+    /// Restores a maintenance that held when the agent last stopped, without journaling it anew.
+    /// The first evaluation takes it up; until then the starting verdict shows it.
+    public func restoreMaintenance(_ maintenance: Maintenance) {
+        memory.maintenance = maintenance
+        report.host.maintenance = maintenance.reason
+        stateVersion &+= 1
+    }
+
     /// Takes a new configuration (SIGHUP); the policy's memory is kept.
     public func reload(_ config: AgentConfig) {
         self.config = config
@@ -294,7 +328,8 @@ public actor HealthEngine {
 
     /// The `/metrics` body, with link counters refreshed by one dump shared by concurrent
     /// scrapes. Families that only change with a verdict or a link event come from a cache.
-    public func metrics(format: ExpositionFormat) async -> [ByteBuffer] {
+    /// - Parameter outputs: the journal's and the hook's own health, for the volatile part.
+    public func metrics(format: ExpositionFormat, outputs: OutputStatus? = nil) async -> [ByteBuffer] {
         await refreshForScrape()
         let now = clock()
         let snapshot = self.snapshot
@@ -325,14 +360,15 @@ public actor HealthEngine {
             volatileSnapshot.sensors = nil
         }
         let volatile = MetricsExposition.renderVolatile(
-            snapshot: volatileSnapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order)
+            snapshot: volatileSnapshot, format: format, now: now, wallClockOffset: wallClock() - now, linkOrder: order,
+            outputs: outputs)
         parts.append(ByteBuffer(bytes: volatile))
         return parts
     }
 
     /// The `/health` status code and body, from one and the same verdict.
     public func health() -> (statusCode: Int, body: ByteBuffer) {
-        (config.health.statusCode(for: report.host.state), document(.health))
+        (config.health.statusCode(for: report.host), document(.health))
     }
 
     /// The `/health` or `/status` JSON for the current verdict.
@@ -385,7 +421,7 @@ public actor HealthEngine {
         lastFullEvaluation = now
         if !result.transitions.isEmpty {
             // The journal keeps Unix time.
-            onTransitions?(result.transitions.map { var wall = $0; wall.at = report.wallTime($0.at); return wall })
+            onTransitions?(result.transitions.map { var wall = $0; wall.at = report.wallTime($0.at); return wall }, report.host)
         }
         for transition in result.transitions {
             logger.notice("state change", metadata: [

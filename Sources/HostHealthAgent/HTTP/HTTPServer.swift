@@ -53,6 +53,8 @@ final class HTTPServer: Service {
     /// Connections beyond these are closed at once: in all, and from one client address.
     static let maxConnections = 512
     static let maxConnectionsPerPeer = 32
+    /// Only the control socket's small forms have bodies.
+    static let maxBodyBytes = 4096
 
     private static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
         if let tls {
@@ -61,7 +63,10 @@ final class HTTPServer: Service {
         try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
         try child.pipeline.syncOperations.addHandler(CloseOnIdle())
         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-        return try Connection(wrappingChannelSynchronously: child)
+        // Half-closing the output after the last response waits for every byte to leave: a
+        // plain close drops what the kernel has not taken yet, truncating large bodies (a
+        // 700 kB /events to a slow reader).
+        return try Connection(wrappingChannelSynchronously: child, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
     func run() async throws {
@@ -79,25 +84,38 @@ final class HTTPServer: Service {
 
     private func serve(_ connection: Connection) async {
         do {
+            // Only the control socket accepts changes, judged on who the kernel says connected.
+            let peer = routes.control == nil ? nil : await PeerCredentials.of(connection.channel)
             try await connection.executeThenClose { inbound, outbound in
                 var request: HTTPRequestHead?
-                for try await part in inbound {
+                var body: [UInt8] = []
+                var bodyTooLarge = false
+                var closing = false
+                for try await part in inbound where !closing {
                     switch part {
                     case .head(let head):
                         request = head
-                    case .body:
-                        break
+                        body = []
+                        bodyTooLarge = false
+                    case .body(var chunk):
+                        if body.count + chunk.readableBytes > Self.maxBodyBytes {
+                            bodyTooLarge = true
+                        } else {
+                            body += chunk.readBytes(length: chunk.readableBytes) ?? []
+                        }
                     case .end:
                         guard let head = request else { continue }
                         let response: HTTPResponse
-                        if let authenticator = security?.settings.authenticator,
+                        if bodyTooLarge {
+                            response = HTTPResponse(status: .payloadTooLarge, text: "request bodies are limited to \(Self.maxBodyBytes) bytes\n")
+                        } else if let authenticator = security?.settings.authenticator,
                            await !authenticator.authorizes(head.headers.first(name: "authorization")) {
                             response = HTTPResponse(
                                 status: .unauthorized, contentType: "text/plain; charset=utf-8",
                                 parts: [ByteBuffer(string: "unauthorized\n")],
                                 headers: [("WWW-Authenticate", "Basic realm=\"hosthealth\"")])
                         } else {
-                            response = await routes.respond(to: head)
+                            response = await routes.respond(to: head, body: body, peer: peer)
                         }
                         var headers = HTTPHeaders()
                         headers.add(name: "Content-Type", value: response.contentType)
@@ -115,26 +133,18 @@ final class HTTPServer: Service {
                             }
                         }
                         try await outbound.write(.end(nil))
-                        if !head.isKeepAlive { return }
                         request = nil
+                        if !head.isKeepAlive {
+                            // Shut down the output once all is written, then wait for the
+                            // client to close (or the idle timeout): nothing more is answered.
+                            outbound.finish()
+                            closing = true
+                        }
                     }
                 }
             }
         } catch {
             logger.debug("HTTP connection ended", metadata: ["listener": "\(name)", "error": "\(error)"])
-        }
-    }
-}
-
-/// Closes a connection when `IdleStateHandler` reports it idle.
-private final class CloseOnIdle: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
         }
     }
 }

@@ -10,15 +10,32 @@ public struct Routes: Sendable {
     /// `/livez` fails when the engine has not evaluated for this long: its loop is stuck.
     public var livenessLimitSeconds: Double = 10
 
-    public init(engine: HealthEngine, journal: TransitionJournal = TransitionJournal()) {
+    /// Set only on the control socket: the one place that accepts changes (`POST
+    /// /maintenance`), and only from the peers it allows. Nothing remote may change state.
+    public var control: ControlRoutes?
+    /// The transition hook, for its counters in the scrape.
+    public var hooks: HookRunner?
+
+    public init(
+        engine: HealthEngine, journal: TransitionJournal = TransitionJournal(), control: ControlRoutes? = nil,
+        hooks: HookRunner? = nil
+    ) {
         self.engine = engine
         self.journal = journal
+        self.control = control
+        self.hooks = hooks
     }
 
-    public func respond(to head: HTTPRequestHead) async -> HTTPResponse {
+    /// - Parameters:
+    ///   - body: the request body (form fields for `POST /maintenance`).
+    ///   - peer: the connected process, on the control socket.
+    public func respond(to head: HTTPRequestHead, body: [UInt8] = [], peer: PeerCredentials? = nil) async -> HTTPResponse {
         let pieces = head.uri.split(separator: "?", maxSplits: 1)
         let path = pieces.first.map(String.init) ?? head.uri
         let query = pieces.count > 1 ? Self.parameters(pieces[1]) : [:]
+        if let control, path == "/maintenance" {
+            return await control.maintenance(head, body: body, peer: peer, engine: engine)
+        }
         guard head.method == .GET || head.method == .HEAD else {
             var response = HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
             response.headers = [("Allow", "GET, HEAD")]
@@ -27,7 +44,8 @@ public struct Routes: Sendable {
         switch path {
         case "/metrics":
             let format = ExpositionFormat(accept: head.headers.first(name: "accept"))
-            return HTTPResponse(status: .ok, contentType: format.contentType, parts: await engine.metrics(format: format))
+            let outputs = OutputStatus(journal: await journal.status, hookRuns: await hooks?.configuredRuns)
+            return HTTPResponse(status: .ok, contentType: format.contentType, parts: await engine.metrics(format: format, outputs: outputs))
         case "/health":
             let (code, body) = await engine.health()
             return json(body, status: HTTPResponseStatus(statusCode: code))
@@ -42,7 +60,7 @@ public struct Routes: Sendable {
                 since = parsed
             }
             let events = await journal.events(since: since)
-            return json(ByteBuffer(bytes: EventsDocument(events).json()), status: .ok)
+            return json(ByteBuffer(bytes: EventsDocument(records: events).json()), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation
             return age <= livenessLimitSeconds

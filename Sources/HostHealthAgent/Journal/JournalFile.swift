@@ -1,14 +1,15 @@
 internal import Glibc
 internal import HostHealthCore
 
-/// The transition journal on disk: `journal.tsv` in the state directory, appended and
-/// fdatasync'ed per batch, rotated to `journal.tsv.1` past `maxBytes`, so it is bounded to
-/// twice that. A line torn by `kill -9` or a crash is cut off at the next start.
+/// The transition journal on disk: `journal.jsonl` in the state directory, one JSON record per
+/// line (`JournalRecord`), appended and fdatasync'ed per batch, rotated to `journal.jsonl.1`
+/// past `maxBytes`, so it is bounded to about twice that. A line torn by `kill -9` or a crash
+/// is cut off at the next start; any other line that does not read is skipped and counted.
 struct JournalFile: Sendable {
     let directory: String
     var maxBytes = 1 << 20
 
-    var path: String { directory + "/journal.tsv" }
+    var path: String { directory + "/journal.jsonl" }
     var previousPath: String { path + ".1" }
 
     struct Failure: Error, CustomStringConvertible {
@@ -28,14 +29,14 @@ struct JournalFile: Sendable {
 
     /// What `load` found.
     struct Loaded {
-        var transitions: [Transition] = []
+        var records: [JournalRecord] = []
         /// Unreadable records by file.
         var skipped: [String: Int] = [:]
         /// A torn record could not be cut off: the next append must start on a new line.
         var needsNewline = false
     }
 
-    /// The newest `limit` transitions of both files, oldest first; cuts off a torn last record.
+    /// The newest `limit` records of both files, oldest first; cuts off a torn last record.
     func load(limit: Int) -> Loaded {
         var loaded = Loaded()
         for file in [previousPath, path] {
@@ -48,20 +49,20 @@ struct JournalFile: Sendable {
                 loaded.skipped[file, default: 0] += 1
                 if truncate(file, off_t(keep)) != 0, file == path { loaded.needsNewline = true }
             }
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                if let transition = JournalLine.decode(line) {
-                    loaded.transitions.append(transition)
+            for line in bytes.split(separator: UInt8(ascii: "\n")) {
+                if let record = JournalRecord(line: line) {
+                    loaded.records.append(record)
                 } else {
                     loaded.skipped[file, default: 0] += 1
                 }
             }
         }
-        loaded.transitions = Array(loaded.transitions.suffix(limit))
+        loaded.records = Array(loaded.records.suffix(limit))
         return loaded
     }
 
     /// Appends the lines and syncs them to disk; rotates first when the file is full.
-    func append(_ text: String) throws(Failure) {
+    func append(_ bytes: [UInt8]) throws(Failure) {
         var status = stat()
         let exists = stat(path, &status) == 0
         if exists, Int(status.st_size) >= maxBytes {
@@ -72,7 +73,7 @@ struct JournalFile: Sendable {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(Self.errorText())") }
         defer { close(fd) }
-        var bytes = Array(text.utf8)
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }

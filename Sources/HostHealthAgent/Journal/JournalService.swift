@@ -1,15 +1,24 @@
 internal import HostHealthCore
 internal import ServiceLifecycle
 
-/// Hands the engine's transitions to the journal in order. It is started first and so stopped
-/// last: transitions made during shutdown are still written.
+/// Hands the engine's transitions to the journal in order, then to the hook: a hook runs only
+/// for a transition already on disk. It is started first and so stopped last: transitions made
+/// during shutdown are still written.
 final class JournalService: Service {
+    /// One evaluation's transitions, with the host's verdict after them (for the hook).
+    struct Batch: Sendable {
+        var transitions: [Transition]
+        var host: HostHealth
+    }
+
     let journal: TransitionJournal
-    let transitions: AsyncStream<[Transition]>
+    let hooks: HookRunner?
+    let transitions: AsyncStream<Batch>
     let finish: @Sendable () -> Void
 
-    init(journal: TransitionJournal, transitions: AsyncStream<[Transition]>, finish: @escaping @Sendable () -> Void) {
+    init(journal: TransitionJournal, hooks: HookRunner?, transitions: AsyncStream<Batch>, finish: @escaping @Sendable () -> Void) {
         self.journal = journal
+        self.hooks = hooks
         self.transitions = transitions
         self.finish = finish
     }
@@ -17,7 +26,8 @@ final class JournalService: Service {
     func run() async throws {
         await withGracefulShutdownHandler {
             for await batch in transitions {
-                await journal.record(batch)
+                await journal.record(batch.transitions)
+                await hooks?.submit(batch.transitions, host: batch.host)
             }
         } onGracefulShutdown: {
             self.finish()

@@ -10,7 +10,11 @@ public actor TransitionJournal {
     /// How many transitions `/events` can show.
     public static let memoryLimit = 2000
 
-    private var recent: [Transition] = []
+    private var recent: [JournalRecord] = []
+    /// The number the next record gets: one past the newest read back at start.
+    private var nextSequence: UInt64 = 1
+    /// The newest record known to be on disk (fdatasync returned).
+    private var syncedSequence: UInt64?
     private let file: JournalFile?
     private let threads: NIOThreadPool?
     private let logger: Logger
@@ -18,12 +22,16 @@ public actor TransitionJournal {
     /// The file ends in a torn record that could not be cut off.
     private var needsNewline = false
     public private(set) var writeErrors: UInt64 = 0
+    private var recordsWritten: UInt64 = 0
+    private var skippedAtStart: UInt64 = 0
+    private var usable: Bool
 
     /// - Parameter directory: the state directory; nil keeps the journal in memory only.
     init(directory: String?, threads: NIOThreadPool?, logger: Logger) {
         self.file = directory.map { JournalFile(directory: $0) }
         self.threads = threads
         self.logger = logger
+        self.usable = directory != nil
     }
 
     /// In memory only: for `--state.dir=` and tests.
@@ -39,13 +47,19 @@ public actor TransitionJournal {
                 try file.prepare()
                 return file.load(limit: Self.memoryLimit)
             }
-            recent = loaded.transitions + recent
+            // Records made before the files were read (none in the agent) follow the old ones.
+            nextSequence = (loaded.records.last?.sequence ?? 0) + 1
+            recent = loaded.records + recent.map { JournalRecord(sequence: assign(), transition: $0.transition) }
+            syncedSequence = loaded.records.last?.sequence
             needsNewline = loaded.needsNewline
             for (path, count) in loaded.skipped.sorted(by: { $0.key < $1.key }) {
+                skippedAtStart += UInt64(count)
                 logger.warning("journal: skipped unreadable records", metadata: ["count": "\(count)", "file": "\(path)"])
             }
             return true
         } catch {
+            usable = false
+            failing = true
             logger.error("journal: state directory unusable; transitions are kept in memory only", metadata: ["error": "\(error)"])
             return false
         }
@@ -54,13 +68,17 @@ public actor TransitionJournal {
     /// Records a batch: at once in memory, then on disk.
     public func record(_ transitions: [Transition]) async {
         guard !transitions.isEmpty else { return }
-        recent += transitions
+        let records = transitions.map { JournalRecord(sequence: assign(), transition: $0) }
+        recent += records
         if recent.count > Self.memoryLimit { recent.removeFirst(recent.count - Self.memoryLimit) }
         guard let file, let threads else { return }
-        let text = (needsNewline ? "\n" : "") + transitions.map(JournalLine.encode).joined()
+        let bytes = (needsNewline ? [UInt8(ascii: "\n")] : []) + records.flatMap { $0.line() }
         do {
-            try await threads.runIfActive { try file.append(text) }
+            try await threads.runIfActive { try file.append(bytes) }
+            syncedSequence = records.last?.sequence
             needsNewline = false
+            recordsWritten += UInt64(transitions.count)
+            usable = true
             if failing {
                 failing = false
                 logger.info("journal: writing again", metadata: ["file": "\(file.path)"])
@@ -74,9 +92,21 @@ public actor TransitionJournal {
         }
     }
 
-    /// Transitions at or after `since`, oldest first.
-    public func events(since: Timestamp? = nil) -> [Transition] {
+    /// The journal's own health, for the scrape.
+    public var status: JournalStatus {
+        JournalStatus(
+            persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
+            skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence)
+    }
+
+    /// Records at or after `since`, oldest first.
+    public func events(since: Timestamp? = nil) -> [JournalRecord] {
         guard let since else { return recent }
-        return recent.filter { $0.at >= since }
+        return recent.filter { $0.transition.at >= since }
+    }
+
+    private func assign() -> UInt64 {
+        defer { nextSequence += 1 }
+        return nextSequence
     }
 }

@@ -53,11 +53,19 @@ public struct Agent: Sendable {
         defer { journalThread.shutdownGracefully { _ in } }
         let journal = TransitionJournal(directory: options.stateDirectory.map(Self.absolute), threads: journalThread, logger: logger)
         _ = await journal.open()
-        let (transitions, transitionSink) = AsyncStream.makeStream(of: [Transition].self)
+        let (transitions, transitionSink) = AsyncStream.makeStream(of: JournalService.Batch.self)
+        // Hook children each hold a thread while they run: as many threads as may run at once.
+        let hookThreads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
+        defer { hookThreads.shutdownGracefully { _ in } }
+        let hooks = HookRunner(config: config.hooks, threads: hookThreads, logger: logger)
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
-            logger: logger, refreshStatistics: refresh, onTransitions: { transitionSink.yield($0) })
-        let routes = Routes(engine: engine, journal: journal)
+            logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
+                transitionSink.yield(JournalService.Batch(transitions: batch, host: host))
+            })
+        let routes = Routes(engine: engine, journal: journal, hooks: hooks)
+        let maintenanceStore = MaintenanceStore(directory: options.stateDirectory.map(Self.absolute), threads: journalThread)
+        await restoreMaintenance(from: maintenanceStore, into: engine)
         let notifier = SystemdNotifier()
 
         let authThread = NIOThreadPool(numberOfThreads: 1)
@@ -71,7 +79,7 @@ public struct Agent: Sendable {
         }
 
         var services: [any Service] = [
-            JournalService(journal: journal, transitions: transitions, finish: { transitionSink.finish() }),
+            JournalService(journal: journal, hooks: hooks, transitions: transitions, finish: { transitionSink.finish() }),
         ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
@@ -81,7 +89,9 @@ public struct Agent: Sendable {
         if let path = options.controlSocket {
             services.append(try await listen(.unix(path: path), what: "--control.socket") {
                 try Self.prepareSocketDirectory(for: path)
-                let server = try await HTTPServer.bind(.unix(path: path), routes: routes, logger: logger)
+                var controlRoutes = routes
+                controlRoutes.control = ControlRoutes(store: maintenanceStore)
+                let server = try await HTTPServer.bind(.unix(path: path), routes: controlRoutes, logger: logger)
                 // Root and the hosthealth group: the socket shows the host's whole state.
                 chmod(path, 0o660)
                 if let group = getgrnam("hosthealth") { chown(path, getuid(), group.pointee.gr_gid) }
@@ -129,6 +139,7 @@ public struct Agent: Sendable {
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
+                Task { await hooks.reload(config.hooks) }
             },
             reloadOthers: { [logger] in
                 guard let security else { return }
@@ -155,6 +166,22 @@ public struct Agent: Sendable {
             logger: logger))
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// A drain the operator started before a restart holds again. An unreadable record keeps
+    /// the host drained: fail closed, and say what to do.
+    private func restoreMaintenance(from store: MaintenanceStore, into engine: HealthEngine) async {
+        do {
+            guard let maintenance = try store.load() else { return }
+            await engine.restoreMaintenance(maintenance)
+            logger.notice("maintenance holds from before the restart", metadata: [
+                "reason": "\(maintenance.reason)", "by": "\(maintenance.by)", "since": "\(maintenance.since.rfc3339)",
+            ])
+        } catch {
+            logger.error("maintenance record unreadable; the host stays in maintenance until hostctl maintenance off", metadata: ["error": "\(error)"])
+            await engine.restoreMaintenance(Maintenance(
+                reason: "maintenance record unreadable; check it, then hostctl maintenance off", since: WallClock.now(), by: "hosthealthd"))
+        }
     }
 
     private func listen<S>(_ address: ListenAddress, what: String, _ bind: () async throws -> S) async throws -> S {

@@ -27,7 +27,7 @@ public struct DaemonFlags: Sendable {
         Flag(name: "web.config.file", value: "path", help: "TLS and basic auth for the web listeners, in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users). Not applied to the control socket, which is local and permission-checked. (default: none)"),
         Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))"),
         Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))"),
-        Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.tsv, bounded, fsynced); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
+        Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.jsonl, bounded, fsynced) and a maintenance in force (maintenance.json); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
         Flag(name: "log.level", value: "level", help: "Only log messages of this level or above: debug, info, warn, error. (default: info)"),
         Flag(name: "log.format", value: "format", help: "Log line format: logfmt or json. (default: logfmt)"),
     ] + Collector.allCases.map {

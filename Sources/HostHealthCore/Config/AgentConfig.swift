@@ -8,26 +8,33 @@ public struct AgentConfig: Sendable, Equatable {
     public var smart = SmartConfig()
     public var kmsg = KernelLogConfig()
     public var sensors: SensorConfig
+    public var hooks: HookConfig
+    public var policy: PolicyConfig
 
     public init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),
-        arrays: ArrayConfig = ArrayConfig(), sensors: SensorConfig = SensorConfig()
+        arrays: ArrayConfig = ArrayConfig(), sensors: SensorConfig = SensorConfig(), hooks: HookConfig = HookConfig(),
+        policy: PolicyConfig = PolicyConfig()
     ) {
         self.links = links
         self.health = health
         self.arrays = arrays
         self.sensors = sensors
+        self.hooks = hooks
+        self.policy = policy
     }
 
     /// How long a component's worse and better states must hold before they are taken: its
     /// domain's settings.
+    /// `policy:` may override them per kind and per component.
     public func hysteresis(for id: ComponentID) -> Hysteresis {
-        switch id.kind {
+        let domain = switch id.kind {
         case .link: Hysteresis(recoverAfterSeconds: links.recoverAfterSeconds)
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         }
+        return policy.hysteresis(for: id, domain: domain)
     }
 }
 
@@ -81,11 +88,20 @@ public struct HealthOutputConfig: Sendable, Equatable {
         .ok: 200, .converging: 200, .degraded: 503, .failed: 503, .unknown: 503,
     ]
 
-    public init(statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes) {
+    /// `/health` status code while an operator has the host in maintenance, whatever its state.
+    public var maintenanceStatusCode: Int
+
+    public init(statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes, maintenanceStatusCode: Int = 503) {
         self.statusCodes = statusCodes
+        self.maintenanceStatusCode = maintenanceStatusCode
     }
 
     public func statusCode(for state: HealthState) -> Int {
         statusCodes[state] ?? Self.defaultStatusCodes[state] ?? 503
+    }
+
+    /// The host's code: maintenance first, then its state.
+    public func statusCode(for host: HostHealth) -> Int {
+        host.maintenance != nil ? maintenanceStatusCode : statusCode(for: host.state)
     }
 }

@@ -19,7 +19,9 @@ public struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(root, path: nil, allowed: ["links", "health", "arrays", "disks", "smart", "kmsg", "sensors"]) {
+        for (key, value) in try mapping(
+            root, path: nil, allowed: ["links", "health", "arrays", "disks", "smart", "kmsg", "sensors", "hooks", "policy"]
+        ) {
             switch key {
             case "links": config.links = try links(value)
             case "health": config.health = try health(value)
@@ -28,6 +30,8 @@ public struct ConfigParser: Sendable {
             case "smart": config.smart = try smart(value)
             case "kmsg": config.kmsg = try kmsg(value)
             case "sensors": config.sensors = try sensors(value)
+            case "hooks": config.hooks = try hooks(value)
+            case "policy": config.policy = try policy(value)
             default: break
             }
         }
@@ -98,9 +102,14 @@ public struct ConfigParser: Sendable {
         var health = HealthOutputConfig()
         if node.isNull { return health }
         for (_, value) in try mapping(node, path: "health", allowed: ["status_codes"]) {
-            for (stateName, codeNode) in try mapping(value, path: "health.status_codes", allowed: HealthState.allCases.map(\.rawValue)) {
-                guard let state = HealthState(rawValue: stateName) else { continue }
-                health.statusCodes[state] = try integer(codeNode, path: "health.status_codes.\(stateName)", range: 200...599)
+            let names = HealthState.allCases.map(\.rawValue) + ["maintenance"]
+            for (stateName, codeNode) in try mapping(value, path: "health.status_codes", allowed: names) {
+                let code = try integer(codeNode, path: "health.status_codes.\(stateName)", range: 200...599)
+                if let state = HealthState(rawValue: stateName) {
+                    health.statusCodes[state] = code
+                } else {
+                    health.maintenanceStatusCode = code
+                }
             }
         }
         return health

@@ -28,6 +28,8 @@ public enum MetricsExposition {
         writer.family("hosthealth_host_state_since_timestamp_seconds", .gauge, help: "When the host entered its current state, in Unix seconds.")
         writer.sample("hosthealth_host_state_since_timestamp_seconds", [:], report.wallTime(report.host.since).secondsSinceEpoch.rounded(.down))
 
+        MaintenanceExposition.render(report.host, into: &writer)
+
         writer.family("hosthealth_component_state", .gauge, help: "Component health state as a state set: 1 for the current state, 0 for the others.")
         for component in report.components {
             let kind = component.id.kind.rawValue
@@ -59,7 +61,7 @@ public enum MetricsExposition {
     /// be kept between scrapes while the set of links stays the same.
     public static func renderVolatile(
         snapshot: HostSnapshot, format: ExpositionFormat, now: Timestamp, wallClockOffset: Double = 0,
-        linkOrder: LinkOrder? = nil
+        linkOrder: LinkOrder? = nil, outputs: OutputStatus? = nil
     ) -> [UInt8] {
         let linkCount = snapshot.links?.count ?? 0
         var writer = MetricsWriter(format: format, reservingCapacity: 4096 + linkCount * 900)
@@ -70,6 +72,7 @@ public enum MetricsExposition {
             SensorExposition.render(sensors, into: &writer)
         }
         ReaderExposition.render(snapshot.readers, into: &writer, now: now, wallClockOffset: wallClockOffset)
+        if let outputs { OutputExposition.render(outputs, into: &writer) }
         return writer.finish()
     }
 }

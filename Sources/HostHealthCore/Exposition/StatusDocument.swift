@@ -37,21 +37,25 @@ public struct StatusDocument: Sendable, Codable, Equatable {
         public var progress: Double?
         public var etaSeconds: Double?
         public var stale: Bool
+        /// The operator's policy ignores it: shown, not counted in the host's verdict. Optional
+        /// so documents from agents before policies still decode.
+        public var ignored: Bool?
         /// More about the component where its domain has it (a disk's identity and counters).
         public var detail: String?
 
         enum CodingKeys: String, CodingKey {
             case kind, id, name, state, reason, since, progress
             case etaSeconds = "eta_seconds"
-            case stale
+            case stale, ignored
             case detail
         }
 
         public init(
             kind: String, id: String, name: String, state: HealthState, reason: String,
             since: String? = nil, progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false,
-            detail: String? = nil
+            ignored: Bool? = nil, detail: String? = nil
         ) {
+            self.ignored = ignored
             self.kind = kind
             self.id = id
             self.name = name
@@ -82,7 +86,7 @@ public struct StatusDocument: Sendable, Codable, Equatable {
             Component(
                 kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
                 reason: $0.reason, since: report.wallTime($0.since).rfc3339, progress: $0.progress,
-                etaSeconds: $0.etaSeconds, stale: $0.stale, detail: details[$0.id])
+                etaSeconds: $0.etaSeconds, stale: $0.stale, ignored: $0.ignored, detail: details[$0.id])
         }
     }
 }
@@ -96,8 +100,11 @@ public struct HealthDocument: Sendable, Codable, Equatable {
     public var reasons: [String]
     /// Component id → state.
     public var components: [String: HealthState]
+    /// The operator's reason while the host is in maintenance (then the code is 503).
+    public var maintenance: String?
 
     public init(report: HealthReport) {
+        maintenance = report.host.maintenance
         state = report.host.state
         capacity = report.host.capacity
         since = report.wallTime(report.host.since).rfc3339
@@ -118,6 +125,7 @@ extension StatusDocument {
                         if let detail = component.detail { item.key("detail"); item.string(detail) }
                         item.key("eta_seconds"); item.optional(component.etaSeconds) { $0.number($1) }
                         item.key("id"); item.string(component.id)
+                        item.key("ignored"); item.bool(component.ignored ?? false)
                         item.key("kind"); item.string(component.kind)
                         item.key("name"); item.string(component.name)
                         item.key("progress"); item.optional(component.progress) { $0.number($1) }
@@ -153,6 +161,7 @@ extension HealthDocument {
                     map.key(id); map.string(state.rawValue)
                 }
             }
+            root.key("maintenance"); root.optional(maintenance) { $0.string($1) }
             root.key("reasons"); root.array { list in reasons.forEach { list.string($0) } }
             root.key("since"); root.string(since)
             root.key("state"); root.string(state.rawValue)

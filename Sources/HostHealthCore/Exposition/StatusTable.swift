@@ -41,6 +41,7 @@ public struct StatusTable: Sendable {
             line += paint(component.state.rawValue, component.state) + pad("", stateWidth - component.state.rawValue.count)
             var detail = component.reason
             if component.stale { detail += detail.isEmpty ? "(stale)" : " (stale)" }
+            if component.ignored == true { detail += detail.isEmpty ? "(ignored)" : " (ignored)" }
             if component.state == .converging, let progress = component.progress {
                 detail += "  " + bar(progress) + " " + percent(progress)
                 if let eta = component.etaSeconds { detail += " ETA " + Self.duration(eta) }

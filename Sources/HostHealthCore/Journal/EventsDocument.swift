@@ -10,10 +10,13 @@ public struct EventsDocument: Sendable, Codable, Equatable {
         public var from: HealthState?
         public var to: HealthState
         public var reason: String
-        /// The domain's name for what happened (mdadm's for arrays), when there is one.
+        /// The domain's name for what happened (mdadm's for arrays; `MaintenanceOn`/`Off`).
         public var event: String?
+        /// The journal's record number (see `JournalRecord`); nil for a transition not journaled.
+        public var seq: UInt64?
 
-        public init(_ transition: Transition) {
+        public init(_ transition: Transition, sequence: UInt64? = nil) {
+            seq = sequence
             time = transition.at.rfc3339
             component = transition.component?.description ?? "host"
             kind = transition.component?.kind.rawValue
@@ -28,7 +31,11 @@ public struct EventsDocument: Sendable, Codable, Equatable {
     public var events: [Event]
 
     public init(_ transitions: [Transition]) {
-        events = transitions.map(Event.init)
+        events = transitions.map { Event($0) }
+    }
+
+    public init(records: [JournalRecord]) {
+        events = records.map { Event($0.transition, sequence: $0.sequence) }
     }
 
     /// The document as JSON, keys sorted, newline-terminated.
@@ -45,6 +52,7 @@ public struct EventsDocument: Sendable, Codable, Equatable {
                         item.key("kind"); item.optional(event.kind) { $0.string($1) }
                         item.key("name"); item.string(event.name)
                         item.key("reason"); item.string(event.reason)
+                        item.key("seq"); item.optional(event.seq) { $0.number(Double($1)) }
                         item.key("time"); item.string(event.time)
                         item.key("to"); item.string(event.to.rawValue)
                     }

@@ -45,6 +45,8 @@ public struct ComponentHealth: Sendable, Equatable {
     public var stale: Bool
     /// The traffic share its domain gave a converging component; nil: the state's default.
     public var convergingCapacity: Double?
+    /// The operator's policy ignores it: shown, never counted in the host's verdict.
+    public var ignored: Bool = false
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String, since: Timestamp,

@@ -12,6 +12,8 @@ public struct Disk: Sendable, Equatable {
     /// since the device was found.
     public var ioErrorCount: UInt64?
     public var ioTimeoutCount: UInt64?
+    /// What the disk's udev properties declare (`HOSTHEALTH_INTENT` from the shipped rules).
+    public var declared: ComponentRule?
 
     public init(
         name: String, identity: DiskIdentity, counters: DiskIOCounters? = nil, deviceState: String? = nil,

@@ -41,6 +41,8 @@ public struct MDArray: Sendable, Equatable {
     public var members: [MDMember]
     /// Why this array could not be read or understood, in words for an operator.
     public var problem: String?
+    /// What the array's udev properties declare (`HOSTHEALTH_IGNORE`, `HOSTHEALTH_INTENT`).
+    public var declared: ComponentRule?
 
     public init(
         name: String, uuid: String? = nil, level: String? = nil, raidDisks: Int? = nil,

@@ -113,7 +113,7 @@ public struct ArrayHealth: Sendable {
         func verdict(_ state: HealthState, _ reason: String, progress: Double? = nil, eta: Double? = nil) -> Verdict {
             Verdict(
                 id: id, name: array.name, state: state, reason: reason, progress: progress, etaSeconds: eta,
-                capacity: state == .converging ? config.convergingCapacity : nil)
+                capacity: state == .converging ? config.convergingCapacity : nil, declared: array.declared)
         }
         if let problem = array.problem {
             return verdict(.unknown, "cannot read the array: \(problem)")

@@ -69,7 +69,9 @@ public struct DiskHealth: Sendable {
                 stale = true
             }
         }
-        return Verdict(id: id, name: disk.name, state: state, reason: reasons.joined(separator: "; "), stale: stale)
+        return Verdict(
+            id: id, name: disk.name, state: state, reason: reasons.joined(separator: "; "), stale: stale,
+            declared: disk.declared)
     }
 }
 

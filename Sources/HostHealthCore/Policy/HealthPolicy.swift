@@ -9,6 +9,8 @@ public struct HealthMemory: Sendable, Equatable {
     public var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     public var host: HostHealth?
     public var disks = DiskMemory()
+    /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
+    public var maintenance: Maintenance?
 
     public init() {}
 }
@@ -32,7 +34,6 @@ public struct HealthPolicy: Sendable {
     public func evaluate(previous: HealthMemory, snapshot: HostSnapshot, now: Timestamp) -> HealthEvaluation {
         var memory = previous
         var verdicts: [Verdict] = []
-        var transitions: [Transition] = []
         var readerProblems: [String] = []
         var namedEvents: [NamedEvent] = []
 
@@ -41,6 +42,25 @@ public struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+
+        return evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+    }
+
+    /// The host policy over the domains' verdicts, generic over kinds: the operator's policy
+    /// (ignore, intent, converging capacity), hysteresis, then the host verdict.
+    /// - Parameters:
+    ///   - readerProblems: readers that cannot vouch for their domain (the host fails closed).
+    ///   - events: what the domains named themselves (mdadm's events), attached to transitions.
+    ///   - memory: the previous evaluation's memory, with the domains' own parts updated.
+    public func evaluate(
+        verdicts: [Verdict], readerProblems: [String] = [], events namedEvents: [NamedEvent] = [], memory: HealthMemory,
+        now: Timestamp
+    ) -> HealthEvaluation {
+        let previous = memory
+        var memory = memory
+        var transitions: [Transition] = []
+        let policy = config.policy
+        let verdicts = verdicts.map { policy.apply(to: $0) }
 
         var next: [ComponentID: HysteresisMemory] = [:]
         next.reserveCapacity(verdicts.count)
@@ -74,8 +94,14 @@ public struct HealthPolicy: Sendable {
         memory.components = next
         transitions = NamedEvent.attach(namedEvents, to: transitions, components: next, previous: previous.components, now: now)
 
-        let components = next.values.map(\.current).sorted { $0.id < $1.id }
-        let host = judgeHost(components, readerProblems: readerProblems, previous: previous.host, now: now)
+        let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
+        let components = next.values.map { remembered in
+            var component = remembered.current
+            component.ignored = ignored.contains(component.id) || (!policy.isEmpty && policy.rule(for: component.id).ignore == true)
+            return component
+        }.sorted { $0.id < $1.id }
+        let host = judgeHost(
+            components, readerProblems: readerProblems, previous: previous.host, maintenance: memory.maintenance, now: now)
         if let old = previous.host, old.state != host.state {
             transitions.append(Transition(
                 component: nil, name: "host", from: old.state, to: host.state,
@@ -129,17 +155,22 @@ public struct HealthPolicy: Sendable {
     }
 
     /// The host takes the worst component state (components already smoothed by hysteresis)
-    /// and the smallest capacity. A reader that cannot vouch for its domain makes the host
+    /// and the capacities combined by `policy.capacity` (the smallest, by default). A reader that cannot vouch for its domain makes the host
     /// `unknown` even when it has no components to mark: the answer fails closed.
-    func judgeHost(_ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, now: Timestamp) -> HostHealth {
+    func judgeHost(
+        _ components: [ComponentHealth], readerProblems: [String], previous: HostHealth?, maintenance: Maintenance? = nil,
+        now: Timestamp
+    ) -> HostHealth {
         var state = readerProblems.isEmpty ? HealthState.ok : .unknown
         var capacity = readerProblems.isEmpty ? 1.0 : 0
         var reasons = readerProblems
-        for component in components {
+        // What the operator ignores is shown, never counted.
+        let counted = components.filter { !$0.ignored }
+        for component in counted {
             state = max(state, component.state)
-            capacity = min(capacity, component.capacity)
+            capacity = config.policy.capacity.combine(capacity, component.capacity)
         }
-        let worstFirst = components.filter { $0.state != .ok }.sorted {
+        let worstFirst = counted.filter { $0.state != .ok }.sorted {
             $0.state != $1.state ? $0.state > $1.state : $0.id < $1.id
         }
         for component in worstFirst {
@@ -147,6 +178,6 @@ public struct HealthPolicy: Sendable {
                 + (component.reason.isEmpty ? "" : ", \(component.reason)"))
         }
         let since = previous.flatMap { $0.state == state ? $0.since : nil } ?? now
-        return HostHealth(state: state, capacity: capacity, since: since, reasons: reasons, maintenance: previous?.maintenance)
+        return HostHealth(state: state, capacity: capacity, since: since, reasons: reasons, maintenance: maintenance?.reason)
     }
 }

@@ -4,7 +4,8 @@ public struct HostHealth: Sendable, Equatable {
     public var capacity: Double
     public var since: Timestamp
     public var reasons: [String]
-    /// Set by `hostctl maintenance` (not built yet): an operator's drain.
+    /// The reason given to `hostctl maintenance on`: an operator's drain, whatever `state`
+    /// says. Agent-check answers `maint`, `/health` 503.
     public var maintenance: String?
 
     public init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {

@@ -10,10 +10,14 @@ public struct Verdict: Sendable, Equatable {
     /// The share of full traffic a converging component allows, when its domain says (an
     /// array rebuilding takes `arrays.converging_capacity`); nil takes the state's default.
     public var capacity: Double?
+    /// What the device declares about itself (udev `HOSTHEALTH_IGNORE`, `HOSTHEALTH_INTENT`, see
+    /// `ComponentRule(udevProperties:)`); the configuration file overrides it.
+    public var declared: ComponentRule?
 
     public init(
         id: ComponentID, name: String, state: HealthState, reason: String = "",
-        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, capacity: Double? = nil
+        progress: Double? = nil, etaSeconds: Double? = nil, stale: Bool = false, capacity: Double? = nil,
+        declared: ComponentRule? = nil
     ) {
         self.id = id
         self.name = name
@@ -23,5 +27,6 @@ public struct Verdict: Sendable, Equatable {
         self.etaSeconds = etaSeconds
         self.stale = stale
         self.capacity = capacity
+        self.declared = declared
     }
 }

@@ -1,0 +1,87 @@
+internal import Glibc
+internal import HostHealthCore
+internal import NIOPosix
+
+/// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
+/// survives a restart: written to a temporary file, synced, renamed over the old one, the
+/// directory synced; removed when maintenance ends. File work runs on a thread-pool thread.
+public final class MaintenanceStore: Sendable {
+    let directory: String?
+    private let threads: NIOThreadPool?
+
+    var path: String? { directory.map { $0 + "/maintenance.json" } }
+
+    /// - Parameter directory: the state directory; nil keeps maintenance in memory only.
+    init(directory: String?, threads: NIOThreadPool?) {
+        self.directory = directory
+        self.threads = threads
+    }
+
+    /// In memory only: for `--state.dir=` and tests.
+    public convenience init() {
+        self.init(directory: nil, threads: nil)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The maintenance that held when the agent stopped; nil when none did. A file that cannot
+    /// be read is an error: the operator's drain must not be silently lost.
+    func load() throws(Failure) -> Maintenance? {
+        guard let path else { return nil }
+        switch WholeFile.read(path, limit: 64 * 1024) {
+        case .failure(let failure) where failure.code == ENOENT:
+            return nil
+        case .failure(let failure):
+            throw Failure(description: "cannot read \(path): \(failure)")
+        case .success(let bytes):
+            guard let maintenance = Maintenance(json: bytes) else {
+                throw Failure(description: "\(path) is not a maintenance record; remove it or run hostctl maintenance on/off again")
+            }
+            return maintenance
+        }
+    }
+
+    /// Persists `maintenance` (nil: removes the record).
+    func save(_ maintenance: Maintenance?) async throws {
+        guard let directory, let path, let threads else { return }
+        try await threads.runIfActive { () throws in
+            if let maintenance {
+                try Self.replace(path, with: maintenance.json(), directory: directory)
+            } else if unlink(path) != 0 && errno != ENOENT {
+                throw Failure(description: "cannot remove \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(Failure) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let why = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw Failure(description: "cannot write \(temporary): \(why)")
+            }
+            written += count
+        }
+        let synced = fsync(fd) == 0
+        let why = String(cString: strerror(errno))
+        close(fd)
+        guard synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw Failure(description: "cannot save \(path): \(synced ? String(cString: strerror(errno)) : why)")
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+internal import CHostHealthShims
+internal import Glibc
+
+/// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
+/// start and must never wait for without bound. It runs in a process group of its own, with
+/// exactly the environment given; at the deadline the whole group is killed (SIGKILL), so a
+/// hook that forked a sleeper leaves nothing behind. stdout and stderr are kept up to
+/// `outputLimit` bytes each; the rest is read and dropped so the child never blocks on a full
+/// pipe.
+///
+/// `run()` blocks its thread until the child has exited and been reaped: call it on a
+/// thread-pool thread, never on an event loop or the cooperative pool.
+public struct ChildProcess: Sendable {
+    public var path: String
+    /// argv[1...]; argv[0] is `path`.
+    public var arguments: [String]
+    /// The child's whole environment: nothing of the agent's is inherited.
+    public var environment: [String: String]
+    public var timeoutSeconds: Double
+    public var outputLimit: Int
+
+    public init(path: String, arguments: [String] = [], environment: [String: String] = [:], timeoutSeconds: Double, outputLimit: Int = 16 * 1024) {
+        self.path = path
+        self.arguments = arguments
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
+        self.outputLimit = outputLimit
+    }
+
+    public enum Termination: Sendable, Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+        /// Killed at the deadline.
+        case timedOut
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var termination: Termination
+        public var output: [UInt8]
+        public var errorOutput: [UInt8]
+        public var seconds: Double
+
+        public var succeeded: Bool { termination == .exited(0) }
+    }
+
+    /// The program could not be started at all.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var errno: Int32
+
+        public var description: String {
+            "cannot run \(path): \(String(cString: strerror(errno)))" + (errno == ENOENT ? " (no such file)" : "")
+        }
+    }
+
+    public func run() throws(Failure) -> Result {
+        let started = Self.monotonicSeconds()
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
+        let outOpened = hh_pipe(&outPipe)
+        guard outOpened == 0 else { throw Failure(path: path, errno: -outOpened) }
+        let errOpened = hh_pipe(&errPipe)
+        guard errOpened == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            throw Failure(path: path, errno: -errOpened)
+        }
+        var pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        // ETXTBSY: the program was just written and some other fork of this process still
+        // holds it open for writing for a moment (a hook script being replaced, a test's
+        // script). It passes within milliseconds.
+        for attempt in 1...5 where pid == -ETXTBSY {
+            usleep(UInt32(attempt) * 10_000)
+            pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        guard pid > 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw Failure(path: path, errno: -pid)
+        }
+        var output = Capture(fd: outPipe[0], limit: outputLimit)
+        var errorOutput = Capture(fd: errPipe[0], limit: outputLimit)
+        let exitFD = hh_pidfd_open(pid)
+        let deadline = started + timeoutSeconds
+        var timedOut = false
+        var status: Int32 = 0
+        var reaped = false
+        while true {
+            let remaining = deadline - Self.monotonicSeconds()
+            if remaining <= 0 {
+                // The whole group: whatever the program started dies with it.
+                kill(-pid, SIGKILL)
+                timedOut = true
+                break
+            }
+            var fds = [
+                pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: output.fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: errorOutput.fd, events: Int16(POLLIN), revents: 0),
+            ]
+            // Without a pidfd (old kernel), poll the exit every 10 ms.
+            let waitMs = Int32(min(remaining * 1000, exitFD < 0 ? 10 : 60_000).rounded(.up))
+            let ready = poll(&fds, nfds_t(fds.count), waitMs)
+            if ready < 0 && errno != EINTR { break }
+            output.drain()
+            errorOutput.drain()
+            if exitFD >= 0 {
+                if fds[0].revents != 0 { break }
+            } else if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                break
+            }
+        }
+        while !reaped && waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        output.drain()
+        errorOutput.drain()
+        output.close()
+        errorOutput.close()
+        if exitFD >= 0 { close(exitFD) }
+        let termination: Termination
+        if timedOut {
+            termination = .timedOut
+        } else if status & 0x7f == 0 {
+            termination = .exited((status >> 8) & 0xff)
+        } else {
+            termination = .signalled(status & 0x7f)
+        }
+        return Result(
+            termination: termination, output: output.bytes, errorOutput: errorOutput.bytes,
+            seconds: Self.monotonicSeconds() - started)
+    }
+
+    private func spawn(stdout: Int32, stderr: Int32) -> Int32 {
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        return hh_spawn(path, &argv, &envp, stdout, stderr)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// One pipe's output, kept up to a limit.
+    private struct Capture {
+        var fd: Int32
+        let limit: Int
+        var bytes: [UInt8] = []
+
+        init(fd: Int32, limit: Int) {
+            self.fd = fd
+            self.limit = limit
+        }
+
+        mutating func drain() {
+            guard fd >= 0 else { return }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    bytes += chunk[..<min(count, max(0, limit - bytes.count))]
+                    continue
+                }
+                if count < 0 && errno == EINTR { continue }
+                if count == 0 { close() }  // EOF: nobody holds the write end any more
+                return
+            }
+        }
+
+        mutating func close() {
+            guard fd >= 0 else { return }
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+}
