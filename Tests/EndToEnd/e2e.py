@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 
+import metric_reference
+
 PYTHON = "/usr/bin/python3"
 PROMTOOL = "/usr/bin/promtool"
 PROMETHEUS = "/usr/bin/prometheus"
@@ -1469,6 +1471,21 @@ def test_connection_flood_is_refused_without_harm(ctx):
     check(status == 200, f"/health answered {status} after the flood, want 200")
 
 
+def test_metric_reference_matches_exposition(ctx):
+    """docs/metrics.md names every family the agent serves, and nothing the code lacks."""
+    agent = Agent(ctx, CONFIG_REQUIRED).start()
+    for accept in (None, "application/openmetrics-text; version=1.0.0"):
+        status, _headers, body = agent.get("/metrics", headers={"Accept": accept} if accept else None)
+        check(status == 200, f"GET /metrics answered {status}")
+        text = body.decode("utf-8")
+        check(metric_reference.served_families(text), "the scrape has no # TYPE lines")
+        with open(metric_reference.DOC, encoding="utf-8") as handle:
+            doc = handle.read()
+        message = metric_reference.report(metric_reference.problems(
+            text, doc, metric_reference.source_texts(metric_reference.SOURCES)))
+        check(not message, message)
+
+
 def test_disks_with_hung_smartctl_and_kernel_errors(ctx):
     """A smartctl that hangs is killed at its timeout while scrapes stay fast; disk errors
     written to /dev/kmsg are counted for their disk and a burst degrades it."""
@@ -1540,6 +1557,7 @@ TESTS = [
     ("web_config_refused_with_file_and_reason", test_web_config_refused_with_file_and_reason),
     ("journal_survives_kill_and_restart", test_journal_survives_kill_and_restart),
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
+    ("metric_reference_matches_exposition", test_metric_reference_matches_exposition),
     ("disks_with_hung_smartctl_and_kernel_errors", test_disks_with_hung_smartctl_and_kernel_errors),
     ("journal_survives_kill_9_while_writing_100_times", test_journal_survives_kill_9_while_writing_100_times),
     ("journal_on_a_full_disk_is_reported_and_the_agent_goes_on", test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on),

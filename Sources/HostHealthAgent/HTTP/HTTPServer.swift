@@ -30,7 +30,9 @@ final class HTTPServer: Service {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP level: at the socket level this option number is SO_DEBUG, which needs
+            // CAP_NET_ADMIN and failed every connection of an agent not run as root.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
         let channel: NIOAsyncChannel<Connection, Never>
         switch address {
         case .tcp(let host, let port):

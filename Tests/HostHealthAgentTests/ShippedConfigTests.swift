@@ -1,0 +1,84 @@
+import Foundation
+import HostHealthAgent
+import HostHealthCore
+import Testing
+
+/// `packaging/hosthealth.yaml` is the conffile the .deb installs: as shipped it must change
+/// nothing, and with its settings uncommented it must state exactly the built-in defaults, so
+/// the documented defaults cannot drift from the code and name no key the parser refuses.
+@Suite struct ShippedConfigTests {
+    static let path = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("packaging/hosthealth.yaml").path
+
+    /// Drops `##` prose and removes the leading `# ` of every commented setting.
+    static func uncommented(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> Substring? in
+            if line.hasPrefix("##") { return nil }
+            if line.hasPrefix("# ") { return line.dropFirst(2) }
+            if line == "#" { return "" }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    @Test func shippedFileAsInstalledMeansBuiltInDefaults() throws {
+        #expect(try ConfigLoader(path: Self.path).load() == AgentConfig())
+    }
+
+    @Test func shippedFileUncommentedStatesTheBuiltInDefaults() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let settings = Self.uncommented(text)
+        #expect(settings.contains("links:"), "the uncommented file should show the links section")
+        #expect(try ConfigParser(file: Self.path).parse(settings) == AgentConfig())
+    }
+
+    /// The keys the parser accepts at the top (`section` nil) or in a section, read off its
+    /// refusal of a key it does not know, so a section or key added to the parser shows here.
+    static func acceptedKeys(in section: String?) -> [String] {
+        let probe = section.map { "\($0):\n  not_a_setting: 1\n" } ?? "not_a_setting: 1\n"
+        do {
+            _ = try ConfigParser(file: "probe").parse(probe)
+            return []
+        } catch {
+            guard let list = error.reason.split(separator: "expected one of: ").last else { return [] }
+            return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    /// The uncommented file's sections: top-level key → the keys indented under it.
+    static func sections(_ settings: String) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        var current: String?
+        for line in settings.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+            if !line.hasPrefix(" "), let colon = line.firstIndex(of: ":") {
+                current = String(line[..<colon])
+                result[current!, default: []] = []
+            } else if let current, line.hasPrefix("  "), !line.hasPrefix("   "), let colon = line.firstIndex(of: ":") {
+                result[current, default: []].append(line[..<colon].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return result
+    }
+
+    @Test func shippedFileShowsEverySettingTheParserAccepts() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let shown = Self.sections(Self.uncommented(text))
+        let topLevel = Self.acceptedKeys(in: nil)
+        #expect(!topLevel.isEmpty, "the parser's refusal no longer lists the keys it accepts")
+        var missing: [String] = []
+        for section in topLevel {
+            guard let keys = shown[section] else {
+                missing.append(section)
+                continue
+            }
+            missing += Self.acceptedKeys(in: section).filter { !keys.contains($0) }.map { "\(section).\($0)" }
+        }
+        #expect(missing.isEmpty, "packaging/hosthealth.yaml does not show these settings with their defaults: \(missing.joined(separator: ", "))")
+    }
+
+    @Test func shippedFileHasNoSettingLeftUncommented() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let live = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }
+        #expect(live.isEmpty, "settings outside comments change the defaults: \(live)")
+    }
+}
