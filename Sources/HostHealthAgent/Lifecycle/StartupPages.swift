@@ -14,7 +14,10 @@ internal import Glibc
 ///
 /// Only mappings without private (copy-on-write) pages are released: `MADV_DONTNEED` on a
 /// private mapping throws its written pages away, which for relocated RELRO data would be a
-/// crash, so such a mapping (`Anonymous` above 0 in smaps) is left alone.
+/// crash, so such a mapping (`Anonymous` above 0 in smaps) is left alone. The one hazard left
+/// is a mapping unmapped, and its addresses reused, between reading smaps and the `madvise`:
+/// the agent unloads no shared objects (glibc keeps its NSS modules loaded), and the first
+/// release runs before any other thread starts.
 enum StartupPages {
     /// One file mapping, as `/proc/self/smaps` describes it.
     struct Mapping: Equatable {
