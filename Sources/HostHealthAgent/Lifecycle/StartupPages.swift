@@ -17,7 +17,7 @@ internal import Glibc
 /// crash, so such a mapping (`Anonymous` above 0 in smaps) is left alone. The one hazard left
 /// is a mapping unmapped, and its addresses reused, between reading smaps and the `madvise`:
 /// the agent unloads no shared objects (glibc keeps its NSS modules loaded), and the first
-/// release runs before any other thread starts.
+/// release runs before the agent starts its own threads (event loops, thread pools).
 enum StartupPages {
     /// One file mapping, as `/proc/self/smaps` describes it.
     struct Mapping: Equatable {
