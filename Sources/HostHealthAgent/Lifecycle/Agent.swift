@@ -26,6 +26,8 @@ public struct Agent: Sendable {
     /// configuration is bad or an address cannot be bound.
     public func run() async throws {
         hh_tune_malloc()
+        // The dynamic loader's pass over relocations and symbols is done.
+        _ = StartupPages.release()
         let loader = ConfigLoader(path: options.configFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)
