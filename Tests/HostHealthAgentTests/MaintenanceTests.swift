@@ -154,6 +154,14 @@ final class TransitionRecorder: Sendable {
         #expect(PeerCredentials.groups(inProcessStatus: "Groups:\t\n").isEmpty)
     }
 
+    @Test func whenTheProcessIsHiddenTheGroupDatabaseNamesTheUsersGroups() {
+        // Under ProtectProc=invisible the agent cannot read another user's /proc/<pid>/status.
+        // root is in group root (0) in every group database; `daemon` (uid 1) in Debian's.
+        #expect(PeerCredentials.groups(ofUser: 0, primary: 0).contains(0))
+        #expect(PeerCredentials.groups(ofUser: 1, primary: 1).contains(1))
+        #expect(PeerCredentials.groups(ofUser: 4_000_000_000, primary: 7).isEmpty)
+    }
+
     @Test func theKernelReportsThisProcessAsAPeer() async throws {
         // A real socket pair: SO_PEERCRED on our own connection names our own uid and pid.
         let path = NSTemporaryDirectory() + "hh-peer-\(UUID().uuidString.prefix(8)).sock"

@@ -35,8 +35,31 @@ public struct PeerCredentials: Sendable, Equatable {
         // The process is still connected and waiting for the answer, so its pid is its own.
         if case .success(let status) = WholeFile.read("/proc/\(credentials.pid)/status", limit: 64 * 1024) {
             peer.groups = Self.groups(inProcessStatus: String(decoding: status, as: UTF8.self))
+        } else {
+            // Another user's processes are hidden from the agent under the packaged unit's
+            // ProtectProc=invisible: the group database says which groups the user is in.
+            peer.groups = Self.groups(ofUser: credentials.uid, primary: credentials.gid)
         }
         return peer
+    }
+
+    /// The groups the group database gives the user `uid` (getgrouplist), for when the peer
+    /// process itself cannot be looked at.
+    static func groups(ofUser uid: UInt32, primary gid: UInt32) -> [UInt32] {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else {
+            return []
+        }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, gid, &groups, &count) < 0 {
+            // Too small: `count` now says how many there are.
+            groups = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(name, gid, &groups, &count) >= 0 else { return [] }
+        }
+        return Array(groups.prefix(Int(count)))
     }
 
     /// The `Groups:` line of `/proc/<pid>/status`: what the process really holds, after any
