@@ -43,6 +43,8 @@ public final class KernelLogReader: Sendable {
 
     /// Blocks until `stop()`, sending a batch whenever records arrived.
     public func run(_ send: (KernelLogUpdate) -> Void) throws(Failure) {
+        // Without its wake-up descriptor the loop could not be stopped.
+        guard wake >= 0 else { throw Failure(description: "cannot create an eventfd to stop the kernel-log reader") }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno))); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0")

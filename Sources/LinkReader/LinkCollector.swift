@@ -131,6 +131,8 @@ public final class LinkCollector: Sendable {
 
     /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
     public func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+        // Without its wake-up descriptor the loop could not be stopped (24: EMFILE).
+        guard wakeDescriptor >= 0 else { throw NetlinkError(operation: "eventfd", errno: 24) }
         // Subscribe before the first dump so nothing falls between the two.
         let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK), eventBufferBytes: eventBufferBytes)
         deliver(try dump(cause: "start"))

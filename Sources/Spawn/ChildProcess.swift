@@ -1,5 +1,6 @@
 internal import CHostHealthShims
 internal import Glibc
+internal import Synchronization
 
 /// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
 /// start and must never wait for without bound. It runs in a process group of its own, with
@@ -53,7 +54,13 @@ public struct ChildProcess: Sendable {
         }
     }
 
+    /// How long a killed child may take to die before it is left to a later run to reap.
+    static let killGraceSeconds = 5.0
+    /// Children killed at their deadline that had not died yet.
+    static let abandoned = Mutex<[Int32]>([])
+
     public func run() throws(Failure) -> Result {
+        Self.reapAbandoned()
         let started = Self.monotonicSeconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
@@ -111,6 +118,12 @@ public struct ChildProcess: Sendable {
                 break
             }
         }
+        if timedOut && !reaped && !Self.exits(pid, exitFD: exitFD, within: Self.killGraceSeconds) {
+            // SIGKILL waits for an I/O the kernel cannot interrupt (a dying disk puts smartctl
+            // in D state): do not block this thread on it; a later run reaps it.
+            Self.abandoned.withLock { $0.append(pid) }
+            reaped = true
+        }
         while !reaped && waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         output.drain()
         errorOutput.drain()
@@ -138,6 +151,31 @@ public struct ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         return hh_spawn(path, &argv, &envp, stdout, stderr)
+    }
+
+    /// Whether `pid` exits within `seconds`.
+    private static func exits(_ pid: Int32, exitFD: Int32, within seconds: Double) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        while true {
+            if exitFD >= 0 {
+                var exit = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
+                let left = max(0, deadline - monotonicSeconds())
+                if poll(&exit, 1, Int32((left * 1000).rounded(.up))) > 0 { return true }
+            } else {
+                // No pidfd (an old kernel): reaping it here is fine, its status no longer counts.
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { return true }
+                usleep(10_000)
+            }
+            if monotonicSeconds() >= deadline { return false }
+        }
+    }
+
+    private static func reapAbandoned() {
+        abandoned.withLock { pids in
+            var status: Int32 = 0
+            pids.removeAll { waitpid($0, &status, WNOHANG) == $0 }
+        }
     }
 
     static func monotonicSeconds() -> Double {

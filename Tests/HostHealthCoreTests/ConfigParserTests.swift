@@ -105,6 +105,13 @@ struct ConfigParserTests {
         #expect(config.links.flapWindowSeconds == seconds)
     }
 
+    @Test(arguments: ["1e308d", "1e19s", "3651d", "inf", "nan", "-1s"])
+    func durationBeyondTenYearsOrNotANumberIsRefusedWithItsKey(_ text: String) {
+        // A value near infinity would trap wherever it becomes whole seconds (e.g. on SIGHUP).
+        #expect(throws: ConfigError.self) { try parser.parse("links:\n  resync_interval: \(text)\n") }
+        #expect(throws: ConfigError.self) { try parser.parse("links:\n  flapping:\n    window: \(text)\n") }
+    }
+
     @Test func recoverAfterMayBeZero() throws {
         #expect(try parser.parse("links:\n  recover_after: 0s\n").links.recoverAfterSeconds == 0)
     }

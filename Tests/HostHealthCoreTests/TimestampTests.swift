@@ -3,6 +3,12 @@ import Testing
 
 @Suite("Timestamp: RFC 3339 in UTC with whole seconds")
 struct TimestampTests {
+    @Test func aTimeFromADamagedStateFilePrintsClampedInsteadOfTrapping() {
+        #expect(Timestamp(secondsSinceEpoch: 1e300).rfc3339 == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: -1e300).rfc3339 == "0001-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: .nan).rfc3339 == "1970-01-01T00:00:00Z")
+    }
+
     @Test func unixEpochIsMidnightOfNewYear1970() {
         #expect(Timestamp(secondsSinceEpoch: 0).rfc3339 == "1970-01-01T00:00:00Z")
     }

@@ -9,6 +9,9 @@ final class AgentCheckServer: Service {
     private let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
     private let engine: HealthEngine
     private let logger: Logger
+    /// HAProxy opens one short connection per check; a client holding many open cannot use up
+    /// the agent's file descriptors.
+    private let limiter = ConnectionLimiter(total: 512, perPeer: 32)
 
     private init(channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, engine: HealthEngine, logger: Logger) {
         self.channel = channel
@@ -18,12 +21,17 @@ final class AgentCheckServer: Service {
 
     /// How long a connection may stay open after the line, waiting for the peer to close.
     static let lingerTimeout = TimeAmount.seconds(2)
+    /// The longest a connection lives at all: a peer trickling a byte now and then keeps the
+    /// idle timer from firing, but not this one.
+    static let maxLifetime = TimeAmount.seconds(5)
 
     static func bind(host: String, port: Int, engine: HealthEngine, logger: Logger) async throws -> AgentCheckServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
+                    let deadline = child.eventLoop.scheduleTask(in: Self.maxLifetime) { child.close(promise: nil) }
+                    child.closeFuture.whenComplete { _ in deadline.cancel() }
                     // A peer that neither reads nor closes is dropped after a moment.
                     try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: Self.lingerTimeout))
                     try child.pipeline.syncOperations.addHandler(CloseOnIdle())
@@ -36,6 +44,12 @@ final class AgentCheckServer: Service {
 
     func run() async throws {
         try await acceptUntilShutdown(channel) { connection in
+            let peer = connection.channel.remoteAddress?.ipAddress
+            guard self.limiter.admit(peer) else {
+                try? await connection.executeThenClose { _, outbound in outbound.finish() }
+                return
+            }
+            defer { self.limiter.release(peer) }
             let line = AgentCheckReply.line(for: await self.engine.report.host)
             do {
                 try await connection.executeThenClose { inbound, outbound in

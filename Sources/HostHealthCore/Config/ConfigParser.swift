@@ -164,15 +164,19 @@ public struct ConfigParser: Sendable {
         return seconds
     }
 
-    /// Seconds in `10s`, `5m`, `1h`, `2d`, `250ms` or a bare number.
+    /// The longest duration any setting takes: ten years. Longer is a typo, and a value near
+    /// infinity would overflow wherever it is turned into whole seconds.
+    public static let maxSeconds: Double = 10 * 365 * 86_400
+
+    /// Seconds in `10s`, `5m`, `1h`, `2d`, `250ms` or a bare number, up to `maxSeconds`.
     public static func seconds(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0 else { return nil }
-            return number * factor
+        var value = Double(text)
+        for (suffix, factor) in units where value == nil && text.hasSuffix(suffix) {
+            value = Double(text.dropLast(suffix.count)).map { $0 * factor }
         }
-        guard let number = Double(text), number.isFinite, number >= 0 else { return nil }
-        return number
+        guard let value, value.isFinite, value >= 0, value <= maxSeconds else { return nil }
+        return value
     }
 
     /// Mb/s as a number, or with a unit: `100M`, `10G`, `25Gb/s`.

@@ -67,7 +67,9 @@ public struct DiskSummary: Sendable {
             return smart.problem == nil ? (smart.standby ? "SMART: disk in standby, never read" : "SMART not read yet") : nil
         }
         var facts = ["SMART " + (report.passed == false ? "FAILED" : report.passed == true ? "passed" : "no overall status")]
-        if let temperature = report.temperatureCelsius ?? report.nvme?.temperatureCelsius { facts.append("\(Int(temperature)) °C") }
+        if let temperature = report.temperatureCelsius ?? report.nvme?.temperatureCelsius, abs(temperature) < 10_000 {
+            facts.append("\(Int(temperature)) °C")
+        }
         if let hours = report.powerOnHours { facts.append("\(hours) h on") }
         facts.append("read \(Self.duration(now - readAt)) ago")
         if smart.standby { facts.append("now in standby") }

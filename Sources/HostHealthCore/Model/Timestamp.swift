@@ -76,7 +76,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
 
     /// RFC 3339 in UTC with whole seconds, e.g. `2026-11-27T21:54:00Z`.
     public var rfc3339: String {
-        let total = Int64(secondsSinceEpoch.rounded(.down))
+        // A time from a damaged state file must print, not trap: clamp to years 1–9999.
+        let clamped = secondsSinceEpoch.isNaN ? 0 : min(max(secondsSinceEpoch, -62_135_596_800), 253_402_300_799)
+        let total = Int64(clamped.rounded(.down))
         var days = total / 86_400
         var secondOfDay = total % 86_400
         if secondOfDay < 0 {
@@ -94,6 +96,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+        let paddedYear = String(repeating: "0", count: max(0, 4 - "\(year)".count)) + "\(year)"
+        return "\(paddedYear)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 }

@@ -96,7 +96,8 @@ public struct LinkHealth: Sendable {
     }
 
     static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds)
+        // Saturates: config durations are bounded, but a reason must never trap.
+        let whole = seconds.isNaN ? 0 : Int(min(max(seconds, 0), 1e15))
         if whole % 3600 == 0, whole >= 3600 { return "\(whole / 3600)h" }
         if whole % 60 == 0, whole >= 60 { return "\(whole / 60)m" }
         return "\(whole)s"
