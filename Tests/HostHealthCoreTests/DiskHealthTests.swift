@@ -105,6 +105,20 @@ struct DiskHealthTests {
         #expect(later.report.components.first?.state == .ok)
     }
 
+    @Test func subjectsBeyondTheCapAreCountedTogetherAsOther() {
+        var errors = KernelDiskErrors()
+        // An iSCSI target re-logging in gets a new host number each time.
+        for host in 0..<(KernelDiskErrors.maxSubjects + 50) {
+            errors.count(DiskTrouble(kind: .ioError, subject: "\(host):0:0:0"))
+        }
+        errors.count(DiskTrouble(kind: .ioError, subject: "0:0:0:0"))
+        #expect(errors.bySubject.count == KernelDiskErrors.maxSubjects + 1)
+        #expect(errors.bySubject["other"]?[.ioError] == 50)
+        #expect(errors.bySubject["0:0:0:0"]?[.ioError] == 2)
+        let total = errors.bySubject.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        #expect(total == UInt64(KernelDiskErrors.maxSubjects + 51))
+    }
+
     @Test func aFewKernelErrorsAreCountedWithoutDegrading() {
         var errors = KernelDiskErrors()
         let first = evaluate(snapshot([disk("sda")], errors: errors))

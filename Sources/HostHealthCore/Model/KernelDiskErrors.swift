@@ -8,8 +8,16 @@ public struct KernelDiskErrors: Sendable, Equatable {
         self.bySubject = bySubject
     }
 
+    /// Subjects kept apart. Names that keep coming (an iSCSI `H:C:T:L` whose host number
+    /// grows at each re-login, `loopN`, `dm-N`) would otherwise grow memory and the series
+    /// without bound; past this many, new ones are counted together as `other`.
+    public static let maxSubjects = 256
+    public static let otherSubject = "other"
+
     public mutating func count(_ trouble: DiskTrouble) {
-        bySubject[trouble.subject, default: [:]][trouble.kind, default: 0] += 1
+        var subject = trouble.subject
+        if bySubject[subject] == nil, bySubject.count >= Self.maxSubjects { subject = Self.otherSubject }
+        bySubject[subject, default: [:]][trouble.kind, default: 0] += 1
     }
 
     /// The counts per disk name; what no current disk claims stays under its own subject,
