@@ -35,8 +35,15 @@ let package = Package(
         // Macros and variadic/awkward C calls as plain prefixed functions.
         .target(name: "CHostHealthShims", dependencies: ["CMnl"]),
 
-        // Model, health policy, config and exposition: pure, no I/O.
-        .target(name: "HostHealthCore", dependencies: ["YAML"], swiftSettings: swiftSettings),
+        // The pipeline's pure middle, no I/O: the snapshot model (value types, no dependencies),
+        // the configuration (the only user of YAML), the health policy and the exposition.
+        .target(name: "HostHealthModel", swiftSettings: swiftSettings),
+        .target(name: "HostHealthConfig", dependencies: ["HostHealthModel", "YAML"], swiftSettings: swiftSettings),
+        .target(name: "HostHealthPolicy", dependencies: ["HostHealthModel", "HostHealthConfig"], swiftSettings: swiftSettings),
+        .target(
+            name: "HostHealthExposition", dependencies: ["HostHealthModel", "HostHealthPolicy", "HostHealthConfig"],
+            swiftSettings: swiftSettings
+        ),
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         // libudev as Swift values, confined to the one thread that enumerates and listens.
@@ -46,28 +53,28 @@ let package = Package(
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
-            dependencies: ["HostHealthCore", "CMnl", "CHostHealthShims"],
+            dependencies: ["HostHealthModel", "CMnl", "CHostHealthShims"],
             swiftSettings: swiftSettings
         ),
         // Reader: md RAID arrays from sysfs.
-        .target(name: "MDReader", dependencies: ["HostHealthCore", "Udev"], swiftSettings: swiftSettings),
+        .target(name: "MDReader", dependencies: ["HostHealthModel", "Udev"], swiftSettings: swiftSettings),
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
-            dependencies: ["HostHealthCore", "Udev", "CHostHealthShims", "Spawn"],
+            dependencies: ["HostHealthModel", "Udev", "CHostHealthShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
-            dependencies: ["HostHealthCore", "CSensors"],
+            dependencies: ["HostHealthModel", "CSensors"],
             swiftSettings: swiftSettings
         ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthCore", "LinkReader", "MDReader", "YAML", "CHostHealthShims", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "CHostHealthShims", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -82,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "hosthealthd",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -90,37 +97,53 @@ let package = Package(
         .executableTarget(
             name: "hostctl",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "HostHealthCoreTests", dependencies: ["HostHealthCore", "YAML"], swiftSettings: swiftSettings),
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
-        // Run by UdevTests under a umockdev testbed; not shipped.
-        .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "FuzzTests", dependencies: ["HostHealthCore", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
-        .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
-        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthCore", "Udev"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
-        // Run by DiskReaderTests under umockdev testbeds; not shipped.
-        .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthCore"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthCore", "Udev"], swiftSettings: swiftSettings),
-        // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
-        // umockdev preload into itself); not shipped.
-        .executableTarget(
-            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthCore", "CSensors"], path: "Tests/Tools/SensorProbe",
+        // Shared builders for the pure modules' tests; not shipped.
+        .target(
+            name: "TestFixtures", dependencies: ["HostHealthModel", "HostHealthConfig", "HostHealthPolicy"], path: "Tests/Fixtures",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HostHealthModelTests", dependencies: ["HostHealthModel", "TestFixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "HostHealthConfigTests", dependencies: ["HostHealthConfig", "HostHealthModel", "YAML", "TestFixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HostHealthPolicyTests", dependencies: ["HostHealthPolicy", "HostHealthConfig", "HostHealthModel", "TestFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthCore"], exclude: ["hotplug-under-umockdev.py"],
+            name: "HostHealthExpositionTests",
+            dependencies: ["HostHealthExposition", "HostHealthPolicy", "HostHealthConfig", "HostHealthModel", "TestFixtures", "hostctl"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HostctlTests", dependencies: ["hostctl", "HostHealthExposition", "HostHealthModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
+        // Run by UdevTests under a umockdev testbed; not shipped.
+        .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
+        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
+        // Run by DiskReaderTests under umockdev testbeds; not shipped.
+        .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
+        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "Udev"], swiftSettings: swiftSettings),
+        // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
+        // umockdev preload into itself); not shipped.
+        .executableTarget(
+            name: "sensor-probe", dependencies: ["SensorReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "CSensors"], path: "Tests/Tools/SensorProbe",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], exclude: ["hotplug-under-umockdev.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthCore", "LinkReader", "DiskReader", "SensorReader", "Spawn",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "DiskReader", "SensorReader", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

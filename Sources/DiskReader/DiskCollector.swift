@@ -1,18 +1,18 @@
-public import HostHealthCore
-public import Udev
+package import HostHealthModel
+package import Udev
 internal import Glibc
 internal import Synchronization
 
 /// One batch from the disk reader: every whole disk as it is now (a host has a few disks, so
 /// the whole set is cheap and a vanished disk is simply absent).
-public struct DiskUpdate: Sendable, Equatable {
-    public var disks: [String: Disk]
+package struct DiskUpdate: Sendable, Equatable {
+    package var disks: [String: Disk]
     /// What woke the reader: `start`, `overflow`, `uevent` or `refresh`.
-    public var cause: String
-    public var events: Int
-    public var durationSeconds: Double
+    package var cause: String
+    package var events: Int
+    package var durationSeconds: Double
 
-    public init(disks: [String: Disk], cause: String, events: Int = 0, durationSeconds: Double = 0) {
+    package init(disks: [String: Disk], cause: String, events: Int = 0, durationSeconds: Double = 0) {
         self.disks = disks
         self.cause = cause
         self.events = events
@@ -23,23 +23,23 @@ public struct DiskUpdate: Sendable, Equatable {
 /// Watches block disks through udev (enumeration, then add/change/remove uevents) and re-reads
 /// their counters and state every `refreshInterval`. Everything runs on the thread that calls
 /// `run`, as libudev requires.
-public final class DiskCollector: Sendable {
+package final class DiskCollector: Sendable {
     private let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "block", devtype: "disk")])
     private let description: DiskDescription
     private let refreshInterval: Mutex<Double>
 
-    public init(refreshIntervalSeconds: Double, description: DiskDescription = DiskDescription()) {
+    package init(refreshIntervalSeconds: Double, description: DiskDescription = DiskDescription()) {
         self.description = description
         self.refreshInterval = Mutex(refreshIntervalSeconds)
     }
 
-    public func setRefreshInterval(_ seconds: Double) {
+    package func setRefreshInterval(_ seconds: Double) {
         refreshInterval.withLock { $0 = seconds }
     }
 
     /// Blocks until `stop()`, sending a full update at start, after every batch of uevents and
     /// at every refresh.
-    public func run(_ send: (DiskUpdate) -> Void) throws(UdevError) {
+    package func run(_ send: (DiskUpdate) -> Void) throws(UdevError) {
         var known: [String: (syspath: String, disk: Disk)] = [:]
         try watcher.run { wakeup in
             let started = Self.now()
@@ -75,7 +75,7 @@ public final class DiskCollector: Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         watcher.stop()
     }
 

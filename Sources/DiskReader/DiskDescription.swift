@@ -1,24 +1,24 @@
-public import HostHealthCore
-public import Udev
+package import HostHealthModel
+package import Udev
 
 /// Turns a udev block device into a `Disk`: which devices are whole disks worth judging, and
 /// their identity from udev properties with sysfs attributes as the fallback (no udev daemon
 /// in a container, or a device udev has not processed yet).
-public struct DiskDescription: Sendable {
+package struct DiskDescription: Sendable {
     /// Reads an attribute path below the device's syspath, e.g. `device/model`; nil when absent.
-    public typealias Attribute = @Sendable (_ syspath: String, _ relative: String) -> String?
+    package typealias Attribute = @Sendable (_ syspath: String, _ relative: String) -> String?
 
     let attribute: Attribute
 
     /// - Parameter attribute: nil reads the real (or umockdev's) sysfs.
-    public init(attribute: Attribute? = nil) {
+    package init(attribute: Attribute? = nil) {
         self.attribute = attribute ?? { SysfsAttribute.read("\($0)/\($1)") }
     }
 
     /// Kernel names of whole disks: SCSI/SATA/SAS/USB (sd), NVMe namespaces, virtio, Xen, IDE
     /// and MMC. md, dm, loop, ram, zram, NVMe multipath paths (`nvme0c0n1`) and MMC boot and
     /// RPMB partitions are not disks of this domain.
-    public static func isWholeDiskName(_ name: String) -> Bool {
+    package static func isWholeDiskName(_ name: String) -> Bool {
         if name.hasPrefix("sd") || name.hasPrefix("vd") || name.hasPrefix("xvd") || name.hasPrefix("hd") {
             return name.dropFirst(name.hasPrefix("xvd") ? 3 : 2).allSatisfy { $0.isLetter && $0.isLowercase } && name.count > 2
         }
@@ -35,7 +35,7 @@ public struct DiskDescription: Sendable {
 
     /// The disk behind `device`, or nil when it is not a whole disk to judge (a partition, a
     /// virtual device, one marked `HOSTHEALTH_IGNORE=1` by the udev rules).
-    public func disk(_ device: UdevDevice) -> Disk? {
+    package func disk(_ device: UdevDevice) -> Disk? {
         guard device.subsystem == "block", device.devtype == "disk" || device.devtype == nil,
               Self.isWholeDiskName(device.sysname),
               device.properties["HOSTHEALTH_IGNORE"] != "1"
@@ -73,7 +73,7 @@ public struct DiskDescription: Sendable {
     }
 
     /// Re-reads what moves: I/O counters and device state.
-    public func refresh(_ disk: inout Disk, syspath: String) {
+    package func refresh(_ disk: inout Disk, syspath: String) {
         disk.counters = attribute(syspath, "stat").flatMap { DiskIOCounters(stat: $0) }
         disk.deviceState = attribute(syspath, "device/state")?.trimmed
         disk.ioErrorCount = attribute(syspath, "device/ioerr_cnt").flatMap(Self.hex)

@@ -1,17 +1,17 @@
-public import HostHealthCore
+package import HostHealthModel
 internal import CHostHealthShims
 internal import Glibc
 internal import Synchronization
 
 /// What the kernel log reader found since its last batch.
-public struct KernelLogUpdate: Sendable, Equatable {
-    public var troubles: [DiskTrouble]
+package struct KernelLogUpdate: Sendable, Equatable {
+    package var troubles: [DiskTrouble]
     /// Records read, disk trouble or not.
-    public var records: Int
+    package var records: Int
     /// Times the reader fell behind and the kernel overwrote records before they were read.
-    public var overwritten: Int
+    package var overwritten: Int
 
-    public init(troubles: [DiskTrouble] = [], records: Int = 0, overwritten: Int = 0) {
+    package init(troubles: [DiskTrouble] = [], records: Int = 0, overwritten: Int = 0) {
         self.troubles = troubles
         self.records = records
         self.overwritten = overwritten
@@ -22,12 +22,12 @@ public struct KernelLogUpdate: Sendable, Equatable {
 /// calls `run`, without ever blocking on it: the descriptor is non-blocking and waited on with
 /// poll, next to an eventfd that `stop()` signals. Records overwritten before they were read
 /// (EPIPE) are counted and skipped.
-public final class KernelLogReader: Sendable {
-    public let path: String
+package final class KernelLogReader: Sendable {
+    package let path: String
     private let wake: Int32
     private let stopped = Atomic<Bool>(false)
 
-    public init(path: String = "/dev/kmsg") {
+    package init(path: String = "/dev/kmsg") {
         self.path = path
         wake = hh_eventfd_create()
     }
@@ -37,12 +37,12 @@ public final class KernelLogReader: Sendable {
     }
 
     /// The error `run` throws when the log cannot be opened or read.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Blocks until `stop()`, sending a batch whenever records arrived.
-    public func run(_ send: (KernelLogUpdate) -> Void) throws(Failure) {
+    package func run(_ send: (KernelLogUpdate) -> Void) throws(Failure) {
         // Without its wake-up descriptor the loop could not be stopped.
         guard wake >= 0 else { throw Failure(description: "cannot create an eventfd to stop the kernel-log reader") }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -82,7 +82,7 @@ public final class KernelLogReader: Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         stopped.store(true, ordering: .releasing)
         _ = hh_eventfd_signal(wake)
     }

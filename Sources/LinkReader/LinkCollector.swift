@@ -1,11 +1,11 @@
-internal import HostHealthCore
+internal import HostHealthModel
 internal import CHostHealthShims
 internal import CMnl
 internal import Synchronization
 
 /// A batch of link news for the engine.
-public struct LinkUpdate: Sendable {
-    public enum Scope: Sendable, Equatable {
+package struct LinkUpdate: Sendable {
+    package enum Scope: Sendable, Equatable {
         /// A complete dump: these are all the links there are.
         case all
         /// Events: apply on top of what is known.
@@ -14,17 +14,17 @@ public struct LinkUpdate: Sendable {
         case statistics
     }
 
-    public var scope: Scope
-    public var messages: [LinkMessage]
-    public var skipped: [String: UInt64]
+    package var scope: Scope
+    package var messages: [LinkMessage]
+    package var skipped: [String: UInt64]
     /// Kernel event messages in this batch (zero for a dump).
-    public var events: Int
+    package var events: Int
     /// Wall time a dump took.
-    public var durationSeconds: Double?
+    package var durationSeconds: Double?
     /// Why a dump was made: `start`, `interval`, `overflow`, `scrape`, `direct`.
-    public var cause: String?
+    package var cause: String?
 
-    public init(
+    package init(
         scope: Scope, messages: [LinkMessage], skipped: [String: UInt64], events: Int,
         durationSeconds: Double? = nil, cause: String? = nil
     ) {
@@ -42,9 +42,9 @@ public struct LinkUpdate: Sendable {
 ///
 /// The event loop blocks its thread; run it on a dedicated one. `dump()` may be called from
 /// any thread while it runs.
-public final class LinkCollector: Sendable {
+package final class LinkCollector: Sendable {
     /// Network namespace path the sockets are opened in (nil: the agent's own).
-    public let netns: String?
+    package let netns: String?
     private let eventBufferBytes: Int32
     private let sysfs: SysfsLinkProperties?
     private let dumpSocket = Mutex<NetlinkSocket?>(nil)
@@ -57,7 +57,7 @@ public final class LinkCollector: Sendable {
     ///   sysfs, which shows the agent's own namespace, so they are not read for another one.
     /// - Parameter eventBufferBytes: the event socket's receive buffer; small values only to
     ///   test the recovery from lost events.
-    public init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
+    package init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
         self.netns = netns
         self.eventBufferBytes = eventBufferBytes
         self.resyncInterval.withLock { $0 = max(0.05, resyncIntervalSeconds) }
@@ -70,7 +70,7 @@ public final class LinkCollector: Sendable {
     }
 
     /// Reads every link once (blocking, a few milliseconds for a thousand links).
-    public func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
+    package func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
         let started = MonotonicClock.now()
         var result = try dump(.links)
         enrich(&result.messages)
@@ -81,7 +81,7 @@ public final class LinkCollector: Sendable {
 
     /// Reads every link's 64-bit counters (RTM_GETSTATS), for a scrape: the messages are all
     /// `.statistics`.
-    public func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
+    package func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
         let started = MonotonicClock.now()
         let result = try dump(.statistics)
         return LinkUpdate(
@@ -124,13 +124,13 @@ public final class LinkCollector: Sendable {
 
     /// Runs until `stop()`: an initial dump, then events. Calls `deliver` with each batch, on
     /// this thread. Returns when stopped; throws when the event socket cannot be opened.
-    public func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
         setResyncInterval(resyncIntervalSeconds)
         try runEventLoop(deliver: deliver)
     }
 
     /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
-    public func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
         // Without its wake-up descriptor the loop could not be stopped (24: EMFILE).
         guard wakeDescriptor >= 0 else { throw NetlinkError(operation: "eventfd", errno: 24) }
         // Subscribe before the first dump so nothing falls between the two.
@@ -195,13 +195,13 @@ public final class LinkCollector: Sendable {
     }
 
     /// Changes the time between full re-reads of a running event loop (a configuration reload).
-    public func setResyncInterval(_ seconds: Double) {
+    package func setResyncInterval(_ seconds: Double) {
         resyncInterval.withLock { $0 = max(0.05, seconds) }
         _ = hh_eventfd_signal(wakeDescriptor)
     }
 
     /// Ends `runEventLoop` from any thread.
-    public func stop() {
+    package func stop() {
         stopped.store(true, ordering: .relaxed)
         _ = hh_eventfd_signal(wakeDescriptor)
     }

@@ -1,4 +1,4 @@
-internal import HostHealthCore
+internal import HostHealthModel
 internal import Glibc
 
 /// Speed and duplex, which RTM_GETLINK does not carry, read from `/sys/class/net/NAME/`.

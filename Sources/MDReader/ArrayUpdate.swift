@@ -1,24 +1,24 @@
-public import HostHealthCore
+package import HostHealthModel
 
 /// What one wakeup of the array reader found, for the engine.
-public struct ArrayUpdate: Sendable, Equatable {
-    public enum Scope: Sendable, Equatable {
+package struct ArrayUpdate: Sendable, Equatable {
+    package enum Scope: Sendable, Equatable {
         /// Every array was read: any array not in `arrays` is gone.
         case all
         /// Only `arrays` were read again; `removed` are gone.
         case changes
     }
 
-    public var scope: Scope
-    public var arrays: [MDArray]
-    public var removed: [String]
+    package var scope: Scope
+    package var arrays: [MDArray]
+    package var removed: [String]
     /// Uevents about md devices that led to this update.
-    public var events: Int
-    public var durationSeconds: Double?
+    package var events: Int
+    package var durationSeconds: Double?
     /// Why it was read: `start`, `uevent`, `overflow`, `sync` (polling a running sync), `resync`.
-    public var cause: String
+    package var cause: String
 
-    public init(
+    package init(
         scope: Scope, arrays: [MDArray], removed: [String] = [], events: Int = 0, durationSeconds: Double? = nil,
         cause: String
     ) {

@@ -1,4 +1,4 @@
-internal import HostHealthCore
+internal import HostHealthModel
 
 /// Turns the text of an array's sysfs attributes into an `MDArray`.
 ///

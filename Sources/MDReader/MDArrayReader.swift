@@ -1,10 +1,10 @@
-public import HostHealthCore
+package import HostHealthModel
 
 /// Reads md arrays from `<root>/block/mdX/md/`. Each array is read on its own: an attribute
 /// that cannot be read or understood marks that array's `problem` and never fails the others.
-public struct MDArrayReader: Sendable {
+package struct MDArrayReader: Sendable {
     /// The sysfs mount point; a test points it at a tree of its own.
-    public var sysfsRoot: String
+    package var sysfsRoot: String
 
     /// Array attributes read, in the order the parser wants them.
     static let arrayAttributes = [
@@ -14,24 +14,24 @@ public struct MDArrayReader: Sendable {
     ]
     static let memberAttributes = ["state", "errors", "slot"]
 
-    public init(sysfsRoot: String = "/sys") {
+    package init(sysfsRoot: String = "/sys") {
         self.sysfsRoot = sysfsRoot
     }
 
     /// The names of md devices that have an `md/` folder, sorted (`md0`, `md1`, `md10`, …).
-    public func arrayNames() -> [String] {
+    package func arrayNames() -> [String] {
         SysfsFiles.list("\(sysfsRoot)/block")
             .filter { Self.isArrayName($0) && SysfsFiles.isDirectory("\(sysfsRoot)/block/\($0)/md") }
             .sorted { ($0.count, $0) < ($1.count, $1) }
     }
 
     /// Every array, each read on its own.
-    public func readAll() -> [MDArray] {
+    package func readAll() -> [MDArray] {
         arrayNames().compactMap(read)
     }
 
     /// One array, or nil when it has no `md/` folder (it was stopped, or is not an md device).
-    public func read(_ name: String) -> MDArray? {
+    package func read(_ name: String) -> MDArray? {
         guard Self.isArrayName(name) else { return nil }
         let folder = "\(sysfsRoot)/block/\(name)/md"
         guard SysfsFiles.isDirectory(folder) else { return nil }
@@ -65,7 +65,7 @@ public struct MDArrayReader: Sendable {
     }
 
     /// `md0`, `md127`: the kernel's names for md devices (partitions such as `md0p1` are not arrays).
-    public static func isArrayName(_ name: String) -> Bool {
+    package static func isArrayName(_ name: String) -> Bool {
         name.hasPrefix("md") && name.count > 2 && name.dropFirst(2).allSatisfy(\.isNumber)
     }
 }

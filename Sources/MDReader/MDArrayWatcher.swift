@@ -1,30 +1,30 @@
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
 internal import Synchronization
-public import Udev
+package import Udev
 
 /// Watches md arrays: all of them read at start and after lost uevents, one array again on its
 /// uevent, and all again every second while a sync runs (progress moves without uevents) or
 /// every `idleInterval` when nothing runs. Runs on the thread that calls `run`.
-public final class MDArrayWatcher: Sendable {
-    public let reader: MDArrayReader
+package final class MDArrayWatcher: Sendable {
+    package let reader: MDArrayReader
     private let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "block", devtype: "disk")])
     private let idleInterval: Mutex<Double>
     /// How often a running sync is re-read.
-    public static let syncInterval = 1.0
+    package static let syncInterval = 1.0
 
-    public init(reader: MDArrayReader = MDArrayReader(), idleIntervalSeconds: Double = 10) {
+    package init(reader: MDArrayReader = MDArrayReader(), idleIntervalSeconds: Double = 10) {
         self.reader = reader
         idleInterval = Mutex(idleIntervalSeconds)
     }
 
     /// Takes a new `arrays.resync_interval` (SIGHUP) from any thread.
-    public func setIdleInterval(_ seconds: Double) {
+    package func setIdleInterval(_ seconds: Double) {
         idleInterval.withLock { $0 = seconds }
     }
 
     /// Blocks until `stop()`, handing every update to `deliver` on this thread.
-    public func run(_ deliver: (ArrayUpdate) -> Void) throws(UdevError) {
+    package func run(_ deliver: (ArrayUpdate) -> Void) throws(UdevError) {
         var refresh = ArrayRefresh(reader: reader)
         try watcher.run { wakeup in
             if let update = refresh.update(for: wakeup) { deliver(update) }
@@ -32,7 +32,7 @@ public final class MDArrayWatcher: Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         watcher.stop()
     }
 }

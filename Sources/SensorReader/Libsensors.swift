@@ -1,6 +1,6 @@
 internal import CSensors
 internal import Glibc
-public import HostHealthCore
+package import HostHealthModel
 internal import Synchronization
 
 /// libsensors, initialised with one configuration: the only place that calls it.
@@ -9,18 +9,18 @@ internal import Synchronization
 /// thread-safe, so at most one instance lives at a time, and it is used only on the thread
 /// that made it. When hwmon devices come or go, `reinitialise()` (sensors_cleanup, then
 /// sensors_init) makes it see the new set of chips.
-public final class Libsensors {
-    public let configuration: SensorsConfiguration
+package final class Libsensors {
+    package let configuration: SensorsConfiguration
     /// How many chips the last initialisation found.
-    public private(set) var chipCount = 0
+    package private(set) var chipCount = 0
     /// What libsensors could not make sense of in the configuration (`file:line: message`).
     /// It skips such lines and applies the rest, as `sensors` does.
-    public private(set) var configurationProblems: [String] = []
+    package private(set) var configurationProblems: [String] = []
     private let owner = pthread_self()
     private var initialised = false
     private static let inUse = Atomic<Bool>(false)
 
-    public init(configuration: SensorsConfiguration = .system) throws(SensorReaderError) {
+    package init(configuration: SensorsConfiguration = .system) throws(SensorReaderError) {
         guard Self.inUse.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw SensorReaderError(.busy, "libsensors is already in use in this process; it has one global state")
         }
@@ -41,17 +41,17 @@ public final class Libsensors {
 
     /// libsensors' fatal error (out of memory inside it), once one happened: the thread it
     /// happened on is parked for good, and libsensors must not be used again in this process.
-    public static var fatalError: String? {
+    package static var fatalError: String? {
         LibsensorsHandlers.fatalError.withLock { $0 }
     }
 
     /// Calls `observer` with the message of a fatal error, on the failing thread, before it parks.
-    public static func observeFatalError(_ observer: @escaping @Sendable (String) -> Void) {
+    package static func observeFatalError(_ observer: @escaping @Sendable (String) -> Void) {
         LibsensorsHandlers.fatalErrorObserver.withLock { $0 = observer }
     }
 
     /// Throws away what libsensors knows and reads the chips and the configuration again.
-    public func reinitialise() throws(SensorReaderError) {
+    package func reinitialise() throws(SensorReaderError) {
         confined()
         if initialised {
             sensors_cleanup()
@@ -96,7 +96,7 @@ public final class Libsensors {
 
     /// Reads every feature of every chip. A subfeature that cannot be read marks its sensor
     /// with a problem; the other sensors of the chip are read as usual.
-    public func read() -> SensorReading {
+    package func read() -> SensorReading {
         confined()
         var reading = SensorReading()
         var chipIndex: Int32 = 0
@@ -191,13 +191,13 @@ public final class Libsensors {
 }
 
 /// One pass over every chip.
-public struct SensorReading: Sendable, Equatable {
-    public var sensors: [Sensor] = []
-    public var chips = 0
+package struct SensorReading: Sendable, Equatable {
+    package var sensors: [Sensor] = []
+    package var chips = 0
     /// Subfeatures that could not be read (each makes its sensor unknown).
-    public var unreadableSubfeatures = 0
+    package var unreadableSubfeatures = 0
     /// Chips libsensors knows whose hwmon directory is gone: it must be set up afresh.
-    public var vanishedChips = 0
+    package var vanishedChips = 0
 
-    public init() {}
+    package init() {}
 }

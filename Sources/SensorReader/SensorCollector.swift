@@ -4,17 +4,17 @@ internal import Glibc
 /// hwmon devices came or went, and set up again after a failure (a sensors.conf being fixed).
 ///
 /// Not `Sendable`: libsensors' global state belongs to the one thread that calls `collect`.
-public final class SensorCollector {
-    public let configuration: SensorsConfiguration
+package final class SensorCollector {
+    package let configuration: SensorsConfiguration
     private var library: Libsensors?
 
-    public init(configuration: SensorsConfiguration = .system) {
+    package init(configuration: SensorsConfiguration = .system) {
         self.configuration = configuration
     }
 
     /// One read. `devicesChanged`: hwmon devices were added or removed since the last read
     /// (`events` uevents), so libsensors must enumerate the chips again.
-    public func collect(cause: String, devicesChanged: Bool = false, events: Int = 0) -> SensorUpdate {
+    package func collect(cause: String, devicesChanged: Bool = false, events: Int = 0) -> SensorUpdate {
         let start = Self.monotonicSeconds()
         var reinitialised = false
         do {

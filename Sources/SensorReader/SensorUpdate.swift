@@ -1,20 +1,20 @@
 /// One read of the sensors for the engine, or why there was none.
-public struct SensorUpdate: Sendable {
+package struct SensorUpdate: Sendable {
     /// nil when libsensors could not be initialised or read at all.
-    public var reading: SensorReading?
-    public var error: String?
+    package var reading: SensorReading?
+    package var error: String?
     /// Wall time the read (and any re-initialisation) took.
-    public var durationSeconds: Double
+    package var durationSeconds: Double
     /// Why this read happened: `start`, `interval`, `hwmon` (devices came or went), `overflow`.
-    public var cause: String
+    package var cause: String
     /// hwmon uevents received since the last update.
-    public var events: Int
+    package var events: Int
     /// libsensors was initialised afresh for this read.
-    public var reinitialised: Bool
+    package var reinitialised: Bool
     /// Lines of the configuration libsensors skipped at that initialisation (`file:line: message`).
-    public var configurationProblems: [String]
+    package var configurationProblems: [String]
 
-    public init(
+    package init(
         reading: SensorReading?, error: String? = nil, durationSeconds: Double, cause: String,
         events: Int = 0, reinitialised: Bool = false, configurationProblems: [String] = []
     ) {

@@ -4,19 +4,19 @@ internal import Glibc
 /// `sensors` reads them (`/etc/sensors3.conf`, else `/etc/sensors.conf`, then every file in
 /// `/etc/sensors.d` in name order). Labels, computes, ignores and sets all come from here.
 /// Tests point it at files of their own.
-public struct SensorsConfiguration: Sendable, Equatable {
+package struct SensorsConfiguration: Sendable, Equatable {
     /// The main file; nil: `/etc/sensors3.conf`, or `/etc/sensors.conf` when that is missing.
-    public var file: String?
+    package var file: String?
     /// The drop-in directory; nil: none.
-    public var directory: String?
+    package var directory: String?
     /// Writes the `set` statements' limits to the chips whenever libsensors is set up, as
     /// `sensors -s` does at boot: a chip that appears later gets its limits too. Needs write
     /// access to sysfs (root); off by default.
-    public var applySets: Bool
+    package var applySets: Bool
 
-    public static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d")
+    package static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d")
 
-    public init(file: String? = nil, directory: String? = nil, applySets: Bool = false) {
+    package init(file: String? = nil, directory: String? = nil, applySets: Bool = false) {
         self.file = file
         self.directory = directory
         self.applySets = applySets

@@ -1,5 +1,5 @@
 internal import CSensors
-internal import HostHealthCore
+internal import HostHealthModel
 
 /// What a libsensors subfeature is to a `Sensor`. Subfeatures with no role (beep, div, pulses,
 /// lowest/highest, offset, type, power cap) are neither read nor exported.

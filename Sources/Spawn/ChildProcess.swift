@@ -11,16 +11,16 @@ internal import Synchronization
 ///
 /// `run()` blocks its thread until the child has exited and been reaped: call it on a
 /// thread-pool thread, never on an event loop or the cooperative pool.
-public struct ChildProcess: Sendable {
-    public var path: String
+package struct ChildProcess: Sendable {
+    package var path: String
     /// argv[1...]; argv[0] is `path`.
-    public var arguments: [String]
+    package var arguments: [String]
     /// The child's whole environment: nothing of the agent's is inherited.
-    public var environment: [String: String]
-    public var timeoutSeconds: Double
-    public var outputLimit: Int
+    package var environment: [String: String]
+    package var timeoutSeconds: Double
+    package var outputLimit: Int
 
-    public init(path: String, arguments: [String] = [], environment: [String: String] = [:], timeoutSeconds: Double, outputLimit: Int = 16 * 1024) {
+    package init(path: String, arguments: [String] = [], environment: [String: String] = [:], timeoutSeconds: Double, outputLimit: Int = 16 * 1024) {
         self.path = path
         self.arguments = arguments
         self.environment = environment
@@ -28,28 +28,28 @@ public struct ChildProcess: Sendable {
         self.outputLimit = outputLimit
     }
 
-    public enum Termination: Sendable, Equatable {
+    package enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
         /// Killed at the deadline.
         case timedOut
     }
 
-    public struct Result: Sendable, Equatable {
-        public var termination: Termination
-        public var output: [UInt8]
-        public var errorOutput: [UInt8]
-        public var seconds: Double
+    package struct Result: Sendable, Equatable {
+        package var termination: Termination
+        package var output: [UInt8]
+        package var errorOutput: [UInt8]
+        package var seconds: Double
 
-        public var succeeded: Bool { termination == .exited(0) }
+        package var succeeded: Bool { termination == .exited(0) }
     }
 
     /// The program could not be started at all.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var path: String
-        public var errno: Int32
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var path: String
+        package var errno: Int32
 
-        public var description: String {
+        package var description: String {
             "cannot run \(path): \(String(cString: strerror(errno)))" + (errno == ENOENT ? " (no such file)" : "")
         }
     }
@@ -59,7 +59,7 @@ public struct ChildProcess: Sendable {
     /// Children killed at their deadline that had not died yet.
     static let abandoned = Mutex<[Int32]>([])
 
-    public func run() throws(Failure) -> Result {
+    package func run() throws(Failure) -> Result {
         Self.reapAbandoned()
         let started = Self.monotonicSeconds()
         var outPipe: [Int32] = [-1, -1]

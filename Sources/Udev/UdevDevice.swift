@@ -1,25 +1,25 @@
 /// One device as libudev describes it, copied out of libudev into a value so it can leave the
 /// thread libudev is confined to.
-public struct UdevDevice: Sendable, Equatable {
+package struct UdevDevice: Sendable, Equatable {
     /// `/sys/devices/...`: unique while the device exists.
-    public var syspath: String
+    package var syspath: String
     /// The kernel name: `sda`, `md0`, `hwmon0`.
-    public var sysname: String
-    public var subsystem: String?
+    package var sysname: String
+    package var subsystem: String?
     /// `disk` or `partition` for block devices.
-    public var devtype: String?
-    public var devnode: String?
+    package var devtype: String?
+    package var devnode: String?
     /// nil when enumerated; the uevent's action (`add`, `remove`, `change`, …) when received.
-    public var action: String?
+    package var action: String?
     /// udev properties: the kernel's uevent variables and what udev rules added (`ID_SERIAL`,
     /// `HOSTHEALTH_IGNORE`, …).
-    public var properties: [String: String]
+    package var properties: [String: String]
     /// Symlinks udev made for the node: `/dev/disk/by-id/...`, `/dev/disk/by-path/...`.
-    public var devlinks: [String]
+    package var devlinks: [String]
     /// The nearest parent device's syspath.
-    public var parentSyspath: String?
+    package var parentSyspath: String?
 
-    public init(
+    package init(
         syspath: String, sysname: String, subsystem: String? = nil, devtype: String? = nil, devnode: String? = nil,
         action: String? = nil, properties: [String: String] = [:], devlinks: [String] = [], parentSyspath: String? = nil
     ) {
@@ -36,12 +36,12 @@ public struct UdevDevice: Sendable, Equatable {
 }
 
 /// Which devices a watcher enumerates and hears about.
-public struct UdevMatch: Sendable, Equatable {
-    public var subsystem: String
+package struct UdevMatch: Sendable, Equatable {
+    package var subsystem: String
     /// nil matches every devtype of the subsystem.
-    public var devtype: String?
+    package var devtype: String?
 
-    public init(subsystem: String, devtype: String? = nil) {
+    package init(subsystem: String, devtype: String? = nil) {
         self.subsystem = subsystem
         self.devtype = devtype
     }
@@ -52,7 +52,7 @@ public struct UdevMatch: Sendable, Equatable {
 }
 
 /// Why a watcher's handler runs.
-public enum UdevWakeup: Sendable, Equatable {
+package enum UdevWakeup: Sendable, Equatable {
     /// The enumeration at start: every matching device there is.
     case started([UdevDevice])
     /// The uevents received since the last wakeup, oldest first.
@@ -64,14 +64,14 @@ public enum UdevWakeup: Sendable, Equatable {
 }
 
 /// A libudev call failed.
-public struct UdevError: Error, CustomStringConvertible {
-    public var message: String
-    public var errno: Int32
+package struct UdevError: Error, CustomStringConvertible {
+    package var message: String
+    package var errno: Int32
 
     init(_ message: String, errno: Int32) {
         self.message = message
         self.errno = errno
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

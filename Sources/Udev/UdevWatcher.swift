@@ -6,15 +6,15 @@ internal import Synchronization
 /// `run`: libudev objects must stay on the thread that made them, so the context is created,
 /// used and freed inside `run`. The handler runs on that thread too; readers do their sysfs
 /// reads there, off any request path.
-public final class UdevWatcher: Sendable {
-    public let matches: [UdevMatch]
+package final class UdevWatcher: Sendable {
+    package let matches: [UdevMatch]
     private let receiveBufferBytes: Int32
     private let wakeDescriptor: Int32
     private let stopped = Atomic<Bool>(false)
 
     /// - Parameter receiveBufferBytes: the event socket's buffer; a burst beyond it is an
     ///   `.overflow` and a fresh enumeration.
-    public init(matches: [UdevMatch], receiveBufferBytes: Int32 = 4 * 1024 * 1024) {
+    package init(matches: [UdevMatch], receiveBufferBytes: Int32 = 4 * 1024 * 1024) {
         self.matches = matches
         self.receiveBufferBytes = receiveBufferBytes
         self.wakeDescriptor = hh_eventfd_create()
@@ -28,7 +28,7 @@ public final class UdevWatcher: Sendable {
     /// the two is lost. Each handler call returns the seconds, from then, until a `.timeout`
     /// wakeup (nil: none; wait for events only): an md reader polls while a sync runs and
     /// stops when idle, a sensor reader returns its interval.
-    public func run(_ handle: (UdevWakeup) -> Double?) throws(UdevError) {
+    package func run(_ handle: (UdevWakeup) -> Double?) throws(UdevError) {
         guard wakeDescriptor >= 0 else { throw UdevError("cannot create an eventfd", errno: EMFILE) }
         let context = try UdevContext()
         let socket = try context.listen(matches, receiveBufferBytes: receiveBufferBytes)
@@ -55,7 +55,7 @@ public final class UdevWatcher: Sendable {
     }
 
     /// Ends `run` soon, from any thread.
-    public func stop() {
+    package func stop() {
         stopped.store(true, ordering: .releasing)
         _ = hh_eventfd_signal(wakeDescriptor)
     }

@@ -2,8 +2,8 @@ internal import CYAML
 
 /// Parses YAML text with libyaml's event API into `YAMLNode`s. Only the first document is
 /// read; an empty document gives nil. Anchors and aliases are resolved.
-public enum YAMLParser {
-    public static func parse(_ text: String) throws(YAMLError) -> YAMLNode? {
+package enum YAMLParser {
+    package static func parse(_ text: String) throws(YAMLError) -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else {
             throw YAMLError(message: "cannot initialise the YAML parser", line: 0, column: 0)

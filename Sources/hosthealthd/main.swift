@@ -1,5 +1,6 @@
 import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthConfig
 import Glibc
 import Logging
 

@@ -1,6 +1,9 @@
 import DiskReader
 import Glibc
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Testing
 import Udev
 

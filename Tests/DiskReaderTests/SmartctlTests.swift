@@ -1,6 +1,9 @@
 import DiskReader
 import Glibc
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Testing
 
 /// smartctl replaced by small stand-in scripts: one that hangs, one that prints garbage, one
@@ -43,9 +46,13 @@ struct SmartctlTests {
     }
 
     @Test func outputIsCapturedWithTheArgumentsPassed() throws {
-        let path = try standIn("echo \"$@\"")
+        let path = try standIn(#"echo "{\"smartctl\":{\"messages\":[{\"string\":\"$*\",\"severity\":\"error\"}]}}""#)
         let attempt = Smartctl(path: path, timeoutSeconds: 5).run(disk: "nvme0n1")
-        #expect(attempt == .output(Array("--json --nocheck=standby -a /dev/nvme0n1\n".utf8)))
+        guard case .report(let report) = attempt else {
+            Issue.record("not parsed as smartctl's JSON: \(attempt)")
+            return
+        }
+        #expect(report.messages == ["--json --nocheck=standby -a /dev/nvme0n1"])
     }
 
     @Test func garbageOutputYieldsAReason() throws {
@@ -58,7 +65,7 @@ struct SmartctlTests {
 
     @Test func missingSmartctlIsAClearReason() {
         let attempt = Smartctl(path: "/nonexistent/smartctl", timeoutSeconds: 1).run(disk: "sda")
-        #expect(attempt == .cannotRun("smartctl not found at /nonexistent/smartctl; install smartmontools or set smart.smartctl"))
+        #expect(attempt == .notInstalled("smartctl not found at /nonexistent/smartctl; install smartmontools or set smart.smartctl"))
     }
 
     @Test func diskNamesCannotReachOutsideDev() {

@@ -1,4 +1,8 @@
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
+import DiskReader
 import Testing
 
 /// The disk domain's parsers under damaged input: smartctl JSON through to a verdict, kernel

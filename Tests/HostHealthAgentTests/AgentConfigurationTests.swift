@@ -1,6 +1,9 @@
 import Foundation
 import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Testing
 
 @Suite struct ConfigLoaderTests {

@@ -1,7 +1,10 @@
 import DiskReader
 import Foundation
 import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Logging
 import Testing
 

@@ -1,7 +1,10 @@
 import Foundation
 @testable import HostHealthAgent
 import Spawn
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Logging
 import NIOPosix
 import Testing

@@ -1,5 +1,8 @@
 import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Logging
 import NIOCore
 import SensorReader

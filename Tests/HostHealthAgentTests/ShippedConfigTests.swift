@@ -1,6 +1,9 @@
 import Foundation
 import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Testing
 
 /// `packaging/hosthealth.yaml` is the conffile the .deb installs: as shipped it must change

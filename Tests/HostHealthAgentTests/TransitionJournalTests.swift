@@ -1,6 +1,9 @@
 import Foundation
 @testable import HostHealthAgent
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import Logging
 import NIOHTTP1
 import NIOPosix

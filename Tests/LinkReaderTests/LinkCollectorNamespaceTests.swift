@@ -1,5 +1,8 @@
 import Foundation
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import LinkReader
 import Synchronization
 import Testing

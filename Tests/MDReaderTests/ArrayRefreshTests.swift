@@ -1,4 +1,7 @@
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 @testable import MDReader
 import Testing
 import Udev

@@ -1,5 +1,8 @@
 internal import Glibc
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import MDReader
 import Testing
 

@@ -1,4 +1,7 @@
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import MDReader
 import Testing
 

@@ -1,4 +1,7 @@
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import Logging
 internal import NIOCore
 internal import NIOPosix

@@ -1,20 +1,23 @@
 internal import Glibc
-public import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+package import HostHealthConfig
+internal import HostHealthExposition
 
 /// Reads the configuration file from disk. The default path may be absent (built-in defaults);
 /// a path the operator named must exist.
-public struct ConfigLoader: Sendable {
-    public static let defaultPath = "/etc/hosthealth/hosthealth.yaml"
+package struct ConfigLoader: Sendable {
+    package static let defaultPath = "/etc/hosthealth/hosthealth.yaml"
 
-    public var path: String
-    public var explicit: Bool
+    package var path: String
+    package var explicit: Bool
 
-    public init(path: String?) {
+    package init(path: String?) {
         self.path = path ?? Self.defaultPath
         self.explicit = path != nil
     }
 
-    public func load() throws(ConfigError) -> AgentConfig {
+    package func load() throws(ConfigError) -> AgentConfig {
         switch WholeFile.read(path, limit: 1 << 20) {
         case .success(let bytes):
             return try ConfigParser(file: path).parse(String(decoding: bytes, as: UTF8.self))

@@ -2,35 +2,35 @@ internal import NIOCore
 internal import NIOPosix
 
 /// `hostctl`'s side of the control socket: one HTTP/1.1 GET, the whole body back.
-public struct ControlClient: Sendable {
-    public var socketPath: String
+package struct ControlClient: Sendable {
+    package var socketPath: String
 
-    public init(socketPath: String) {
+    package init(socketPath: String) {
         self.socketPath = socketPath
     }
 
     /// Why the agent could not be asked.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
     /// How long the agent has to answer: a hung agent must not hang `hostctl` (or the
     /// monitoring check that runs it).
-    public var timeout: Duration = .seconds(5)
+    package var timeout: Duration = .seconds(5)
 
     /// Returns the status code and body of `GET path`.
-    public func get(_ path: String) async throws(Failure) -> (status: Int, body: [UInt8]) {
+    package func get(_ path: String) async throws(Failure) -> (status: Int, body: [UInt8]) {
         try await send("GET", path)
     }
 
     /// `POST path` with form fields (`application/x-www-form-urlencoded`).
-    public func post(_ path: String, form: [(String, String)]) async throws(Failure) -> (status: Int, body: [UInt8]) {
+    package func post(_ path: String, form: [(String, String)]) async throws(Failure) -> (status: Int, body: [UInt8]) {
         let body = form.map { Self.formEncoded($0.0) + "=" + Self.formEncoded($0.1) }.joined(separator: "&")
         return try await send("POST", path, body: Array(body.utf8))
     }
 
     /// Percent-encodes all but unreserved characters.
-    public static func formEncoded(_ text: String) -> String {
+    package static func formEncoded(_ text: String) -> String {
         text.utf8.map { byte -> String in
             let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")

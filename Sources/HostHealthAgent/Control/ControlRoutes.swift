@@ -1,17 +1,20 @@
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import NIOCore
 internal import NIOHTTP1
 
 /// What only the control socket serves: `POST /maintenance` with the form fields `state=on|off`
 /// and `reason=TEXT`, allowed to the peers `access` admits (checked on the kernel's peer
 /// credentials). `GET /maintenance` shows the current one to anyone who can connect.
-public struct ControlRoutes: Sendable {
-    public var access: ControlAccess
-    public var store: MaintenanceStore
+package struct ControlRoutes: Sendable {
+    package var access: ControlAccess
+    package var store: MaintenanceStore
     /// Longer reasons are refused: they travel in HAProxy's logs and a metric label.
-    public static let maxReasonBytes = 200
+    package static let maxReasonBytes = 200
 
-    public init(access: ControlAccess = ControlAccess(), store: MaintenanceStore = MaintenanceStore()) {
+    package init(access: ControlAccess = ControlAccess(), store: MaintenanceStore = MaintenanceStore()) {
         self.access = access
         self.store = store
     }

@@ -1,5 +1,8 @@
 internal import DiskReader
-public import HostHealthCore
+package import HostHealthModel
+package import HostHealthPolicy
+package import HostHealthConfig
+package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
 internal import SensorReader
@@ -7,14 +10,14 @@ internal import SensorReader
 /// `hostctl --direct`: read every enabled source once, in this process, and judge once. No
 /// history, so no hysteresis: what the host looks like right now. The kernel log is not read
 /// (it holds only what happens after it is opened).
-public enum DirectCollection {
-    public static func collect(config: AgentConfig, now: Timestamp = WallClock.now()) -> HealthReport {
+package enum DirectCollection {
+    package static func collect(config: AgentConfig, now: Timestamp = WallClock.now()) -> HealthReport {
         let snapshot = snapshot(config: config, now: now)
         return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
     }
 
     /// The status document, with each disk's detail line.
-    public static func statusDocument(config: AgentConfig, now: Timestamp = WallClock.now()) -> StatusDocument {
+    package static func statusDocument(config: AgentConfig, now: Timestamp = WallClock.now()) -> StatusDocument {
         let snapshot = snapshot(config: config, now: now)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
         return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))

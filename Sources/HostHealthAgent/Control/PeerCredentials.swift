@@ -5,14 +5,14 @@ internal import NIOCore
 /// Who is at the other end of a control-socket connection, as the kernel vouches for it: the
 /// uid, gid and pid recorded at connect (SO_PEERCRED) and the supplementary groups of that
 /// process. Nothing the client says about itself counts.
-public struct PeerCredentials: Sendable, Equatable {
-    public var pid: Int32
-    public var uid: UInt32
-    public var gid: UInt32
+package struct PeerCredentials: Sendable, Equatable {
+    package var pid: Int32
+    package var uid: UInt32
+    package var gid: UInt32
     /// The peer process's supplementary groups; empty when they could not be read.
-    public var groups: [UInt32]
+    package var groups: [UInt32]
 
-    public init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
+    package init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
         self.pid = pid
         self.uid = uid
         self.gid = gid
@@ -72,7 +72,7 @@ public struct PeerCredentials: Sendable, Equatable {
     }
 
     /// The user's name for the journal, or `uid N` when it has none.
-    public var userName: String {
+    package var userName: String {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -85,22 +85,22 @@ public struct PeerCredentials: Sendable, Equatable {
 /// Who may change the agent's state through the control socket: root, the agent's own user,
 /// and members of the `hosthealth` group (by primary or supplementary gid). Everyone else may
 /// still read, as far as the socket's file mode lets them connect.
-public struct ControlAccess: Sendable {
-    public static let defaultGroupName = "hosthealth"
+package struct ControlAccess: Sendable {
+    package static let defaultGroupName = "hosthealth"
 
-    public var groupName: String
+    package var groupName: String
     /// The agent's own uid: it could stop the agent anyway.
-    public var agentUID: UInt32
+    package var agentUID: UInt32
 
     /// - Parameter agentUID: nil: this process's uid.
-    public init(groupName: String = ControlAccess.defaultGroupName, agentUID: UInt32? = nil) {
+    package init(groupName: String = ControlAccess.defaultGroupName, agentUID: UInt32? = nil) {
         self.groupName = groupName
         self.agentUID = agentUID ?? getuid()
     }
 
     /// Why `peer` may not change state, or nil when it may. The group is looked up at each
     /// request, so a group created after the agent started counts.
-    public func refusal(for peer: PeerCredentials?) -> String? {
+    package func refusal(for peer: PeerCredentials?) -> String? {
         refusal(for: peer, groupID: Self.groupID(named: groupName))
     }
 

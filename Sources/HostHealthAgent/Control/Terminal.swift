@@ -1,16 +1,16 @@
 internal import Glibc
 
 /// What `hostctl` needs to know about where it writes.
-public enum Terminal {
-    public static func isTerminal(_ fd: Int32) -> Bool {
+package enum Terminal {
+    package static func isTerminal(_ fd: Int32) -> Bool {
         isatty(fd) == 1
     }
 
-    public static func environment(_ name: String) -> String? {
+    package static func environment(_ name: String) -> String? {
         ProcessEnvironment.value(name)
     }
 
-    public static func writeError(_ text: String) {
+    package static func writeError(_ text: String) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
     }

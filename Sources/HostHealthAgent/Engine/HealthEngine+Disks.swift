@@ -1,5 +1,9 @@
-public import DiskReader
-public import HostHealthCore
+package import DiskReader
+package import HostHealthModel
+internal import Logging
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 
 /// The disk, SMART and kernel-log readers' side of the engine.
 extension HealthEngine {
@@ -23,12 +27,12 @@ extension HealthEngine {
     }
 
     /// The kernel names of the disks now present: what the SMART runner reads.
-    public var diskNames: [String] {
+    package var diskNames: [String] {
         disks.keys.sorted()
     }
 
     /// Takes the disk reader's whole set of disks.
-    public func apply(_ update: DiskUpdate) {
+    package func apply(_ update: DiskUpdate) {
         guard disksEnabled else { return }
         let now = clock()
         disks = update.disks
@@ -43,30 +47,43 @@ extension HealthEngine {
         evaluate(now: now)
     }
 
-    public func diskReaderFailed(_ message: String) {
+    package func diskReaderFailed(_ message: String) {
         diskReader.errors += 1
         diskReader.lastError = message
         evaluate()
     }
 
     /// Folds one smartctl run for `disk` in.
-    public func apply(smart attempt: SmartAttempt, disk: String, durationSeconds: Double) {
+    package func apply(smart attempt: SmartAttempt, disk: String, durationSeconds: Double) {
         guard smartEnabled, !disksEnabled || disks[disk] != nil else { return }
         let now = clock()
         smart[disk, default: SmartObservation()].record(attempt, at: now)
         smartReader.lastDurationSeconds = durationSeconds
         smartReader.events += 1
+        if case .notInstalled = attempt {} else { smartReader.unavailable = nil }
         switch attempt {
-        case .output:
+        case .report:
             if smart[disk]?.problem == nil {
                 smartReader.lastSuccess = now
+                smartReader.lastError = nil
             } else {
                 smartReader.skipped["no_smart_data", default: 0] += 1
             }
+        case .unreadable(let why):
+            smartReader.errors += 1
+            smartReader.skipped["unreadable_output", default: 0] += 1
+            smartReader.lastError = why
         case .timedOut:
             smartReader.errors += 1
             smartReader.skipped["timeout", default: 0] += 1
             smartReader.lastError = smart[disk]?.problem
+        case .notInstalled(let why):
+            // A host without smartmontools: SMART is unknown there, which is no fault of the
+            // reader's and must not tick an error counter (and fire alerts) forever.
+            if smartReader.unavailable == nil {
+                logger.notice("SMART unavailable; disks are judged without it", metadata: ["why": "\(why)"])
+            }
+            smartReader.unavailable = why
         case .cannotRun(let why):
             smartReader.errors += 1
             smartReader.lastError = why
@@ -76,7 +93,7 @@ extension HealthEngine {
     }
 
     /// Counts a batch of kernel-log records; judges again when disk trouble came with it.
-    public func apply(_ update: KernelLogUpdate) {
+    package func apply(_ update: KernelLogUpdate) {
         guard kmsgEnabled else { return }
         kmsgReader.lastSuccess = clock()
         kmsgReader.lastError = nil
@@ -88,7 +105,7 @@ extension HealthEngine {
         evaluate()
     }
 
-    public func kmsgReaderFailed(_ message: String) {
+    package func kmsgReaderFailed(_ message: String) {
         kmsgReader.errors += 1
         kmsgReader.lastError = message
         stateVersion &+= 1

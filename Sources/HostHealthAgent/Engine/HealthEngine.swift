@@ -1,19 +1,22 @@
 internal import DiskReader
-public import HostHealthCore
-public import LinkReader
-public import MDReader
-public import Logging
-public import NIOCore
-public import SensorReader
+package import HostHealthModel
+package import HostHealthPolicy
+package import HostHealthConfig
+package import HostHealthExposition
+package import LinkReader
+package import MDReader
+package import Logging
+package import NIOCore
+package import SensorReader
 
 /// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
 /// verdict every output serves. Readers push into it; servers read from it.
-public actor HealthEngine {
-    public private(set) var config: AgentConfig
-    public let agent: AgentInfo
+package actor HealthEngine {
+    package private(set) var config: AgentConfig
+    package let agent: AgentInfo
     private var memory = HealthMemory()
     /// The readers that run: their data is expected, and missing data fails closed.
-    public let collectors: Set<Collector>
+    package let collectors: Set<Collector>
     private var linksEnabled: Bool { collectors.contains(.links) }
     private var links: [String: Link] = [:]
     /// Link name by ifindex: counters arrive by index, and a rename is a new name on a known
@@ -34,9 +37,9 @@ public actor HealthEngine {
     /// readings reuse them and a scrape after a reading shows it.
     private var sensorVersion: UInt64 = 0
     private var sensorCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
-    public private(set) var report: HealthReport
+    package private(set) var report: HealthReport
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
-    public private(set) var lastEvaluation: Timestamp
+    package private(set) var lastEvaluation: Timestamp
     private var lastFullEvaluation: Timestamp
     private let startedAt: Timestamp
     private var previousOffset: Double = 0
@@ -45,7 +48,7 @@ public actor HealthEngine {
     private let wallClock: @Sendable () -> Timestamp
     private let refreshStatistics: (@Sendable () async throws -> LinkUpdate)?
     private var refreshInFlight: Task<Void, Never>?
-    private let logger: Logger
+    let logger: Logger
     private let onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)?
     /// Bumped whenever anything but traffic counters changes; keys the cached state part of
     /// the scrape, so a scrape re-renders only what moves between scrapes.
@@ -63,7 +66,7 @@ public actor HealthEngine {
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
-    public enum DocumentKind: Sendable, Hashable {
+    package enum DocumentKind: Sendable, Hashable {
         case health
         case status
     }
@@ -73,7 +76,7 @@ public actor HealthEngine {
     ///   - refreshStatistics: fresh link counters for a scrape.
     ///   - onTransitions: every batch of state changes with the host's verdict after them, for
     ///     the journal and the hooks; must not block.
-    public init(
+    package init(
         config: AgentConfig, agent: AgentInfo, collectors: Set<Collector>, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = BootClock.now,
         wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
@@ -106,18 +109,18 @@ public actor HealthEngine {
     /// verdict before its first read would judge its domain empty: required links unknown
     /// (held for `recover_after` once they arrive), arrays that were always there announced as
     /// `NewArray`. The first verdict and READY=1 wait for it.
-    public var awaitingFirstReads: Bool {
+    package var awaitingFirstReads: Bool {
         guard memory.host == nil, clock() - startedAt < Self.startGraceSeconds else { return false }
         let waitedFor = Set(collectors.filter(\.readsAtStart).map(\.rawValue))
         return snapshot.readers.contains { waitedFor.contains($0.name) && $0.lastSuccess == nil && $0.errors == 0 }
     }
 
     /// Seconds since the last evaluation, on the engine's own clock.
-    public var secondsSinceEvaluation: Double {
+    package var secondsSinceEvaluation: Double {
         clock() - lastEvaluation
     }
 
-    public var snapshot: HostSnapshot {
+    package var snapshot: HostSnapshot {
         var snapshot = HostSnapshot()
         if linksEnabled {
             snapshot.links = links
@@ -136,7 +139,7 @@ public actor HealthEngine {
     }
 
     /// Applies a batch from the link reader; judges again unless only counters moved.
-    public func apply(_ update: LinkUpdate) {
+    package func apply(_ update: LinkUpdate) {
         guard linksEnabled else { return }
         let now = clock()
         switch update.scope {
@@ -189,7 +192,7 @@ public actor HealthEngine {
     }
 
     /// Applies what the array reader read: all arrays, or the ones a uevent named.
-    public func apply(_ update: ArrayUpdate) {
+    package func apply(_ update: ArrayUpdate) {
         guard arraysEnabled else { return }
         let now = clock()
         if update.scope == .all {
@@ -213,7 +216,7 @@ public actor HealthEngine {
 
     /// Applies a sensor reading, or records why there was none (the old reading then ages
     /// towards stale), and judges again.
-    public func apply(_ update: SensorUpdate) {
+    package func apply(_ update: SensorUpdate) {
         guard sensorsEnabled else { return }
         let now = clock()
         sensorReader.events += UInt64(update.events)
@@ -238,14 +241,14 @@ public actor HealthEngine {
     }
 
     /// Records that the array reader could not run (no udev monitor socket).
-    public func arrayReaderFailed(_ message: String) {
+    package func arrayReaderFailed(_ message: String) {
         arrayReader.errors += 1
         arrayReader.lastError = message
         evaluate()
     }
 
     /// Records that the link reader could not run at all (e.g. no netlink socket).
-    public func linkReaderFailed(_ message: String) {
+    package func linkReaderFailed(_ message: String) {
         linkReader.errors += 1
         linkReader.lastError = message
         evaluate()
@@ -255,7 +258,7 @@ public actor HealthEngine {
     /// advance even when nothing else happens. When none of them can change the verdict, the
     /// tick only proves the engine alive: an idle host with a thousand links costs next to
     /// nothing.
-    public func tick() {
+    package func tick() {
         let now = clock()
         if verdictMayChange(by: now) || now - lastFullEvaluation >= 30 {
             evaluate(now: now)
@@ -288,12 +291,12 @@ public actor HealthEngine {
     }
 
     /// The operator's drain, when one holds.
-    public var maintenance: Maintenance? { memory.maintenance }
+    package var maintenance: Maintenance? { memory.maintenance }
 
     /// Starts (or, with nil, ends) an operator's maintenance and journals it as a host
     /// transition with a named event. The host's judged state is unchanged by it; every output
     /// shows the drain on top (agent-check `maint`, `/health` 503).
-    public func setMaintenance(_ maintenance: Maintenance?, by who: String) {
+    package func setMaintenance(_ maintenance: Maintenance?, by who: String) {
         let previous = memory.maintenance
         guard previous != maintenance else { return }
         memory.maintenance = maintenance
@@ -314,14 +317,14 @@ public actor HealthEngine {
 
     /// Restores a maintenance that held when the agent last stopped, without journaling it anew.
     /// The first evaluation takes it up; until then the starting verdict shows it.
-    public func restoreMaintenance(_ maintenance: Maintenance) {
+    package func restoreMaintenance(_ maintenance: Maintenance) {
         memory.maintenance = maintenance
         report.host.maintenance = maintenance.reason
         stateVersion &+= 1
     }
 
     /// Takes a new configuration (SIGHUP); the policy's memory is kept.
-    public func reload(_ config: AgentConfig) {
+    package func reload(_ config: AgentConfig) {
         self.config = config
         evaluate()
     }
@@ -329,7 +332,7 @@ public actor HealthEngine {
     /// The `/metrics` body, with link counters refreshed by one dump shared by concurrent
     /// scrapes. Families that only change with a verdict or a link event come from a cache.
     /// - Parameter outputs: the journal's and the hook's own health, for the volatile part.
-    public func metrics(format: ExpositionFormat, outputs: OutputStatus? = nil) async -> [ByteBuffer] {
+    package func metrics(format: ExpositionFormat, outputs: OutputStatus? = nil) async -> [ByteBuffer] {
         await refreshForScrape()
         let now = clock()
         let snapshot = self.snapshot
@@ -367,12 +370,12 @@ public actor HealthEngine {
     }
 
     /// The `/health` status code and body, from one and the same verdict.
-    public func health() -> (statusCode: Int, body: ByteBuffer) {
+    package func health() -> (statusCode: Int, body: ByteBuffer) {
         (config.health.statusCode(for: report.host), document(.health))
     }
 
     /// The `/health` or `/status` JSON for the current verdict.
-    public func document(_ kind: DocumentKind) -> ByteBuffer {
+    package func document(_ kind: DocumentKind) -> ByteBuffer {
         if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
         let bytes = switch kind {
         case .health: ByteBuffer(bytes: HealthDocument(report: report).json())

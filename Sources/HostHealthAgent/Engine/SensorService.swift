@@ -1,5 +1,8 @@
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 internal import SensorReader

@@ -1,9 +1,12 @@
 internal import Glibc
-public import HostHealthCore
+package import HostHealthModel
+package import HostHealthPolicy
+package import HostHealthConfig
+package import HostHealthExposition
 
 /// The one place the agent reads the wall clock; the core is handed its readings.
-public enum WallClock {
-    public static func now() -> Timestamp {
+package enum WallClock {
+    package static func now() -> Timestamp {
         Timestamp(secondsSinceEpoch: read(CLOCK_REALTIME))
     }
 
@@ -16,8 +19,8 @@ public enum WallClock {
 
 /// Seconds since boot, counting suspend (CLOCK_BOOTTIME): the clock the engine judges on.
 /// NTP stepping the wall clock at boot must not make a reader look stale or cut a hold short.
-public enum BootClock {
-    public static func now() -> Timestamp {
+package enum BootClock {
+    package static func now() -> Timestamp {
         Timestamp(secondsSinceEpoch: WallClock.read(CLOCK_BOOTTIME))
     }
 }

@@ -1,11 +1,11 @@
 /// Where a server listens: `host:port`, `:port` (all IPv4 addresses), `[v6]:port`, or a Unix
 /// socket path.
-public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
+package enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     case unix(path: String)
 
     /// Parses the node_exporter-style `--web.listen-address` value.
-    public init(parsing text: String) throws(AgentError) {
+    package init(parsing text: String) throws(AgentError) {
         if text.hasPrefix("/") {
             self = .unix(path: text)
             return
@@ -24,7 +24,7 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self = .tcp(host: host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): path

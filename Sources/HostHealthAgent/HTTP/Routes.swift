@@ -1,22 +1,25 @@
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import NIOCore
-public import NIOHTTP1
+package import NIOHTTP1
 
 /// The agent's HTTP endpoints, as a function from request to response: testable without a
 /// socket, and served the same on the TCP port and the control socket.
-public struct Routes: Sendable {
-    public let engine: HealthEngine
-    public let journal: TransitionJournal
+package struct Routes: Sendable {
+    package let engine: HealthEngine
+    package let journal: TransitionJournal
     /// `/livez` fails when the engine has not evaluated for this long: its loop is stuck.
-    public var livenessLimitSeconds: Double = 10
+    package var livenessLimitSeconds: Double = 10
 
     /// Set only on the control socket: the one place that accepts changes (`POST
     /// /maintenance`), and only from the peers it allows. Nothing remote may change state.
-    public var control: ControlRoutes?
+    package var control: ControlRoutes?
     /// The transition hook, for its counters in the scrape.
-    public var hooks: HookRunner?
+    package var hooks: HookRunner?
 
-    public init(
+    package init(
         engine: HealthEngine, journal: TransitionJournal = TransitionJournal(), control: ControlRoutes? = nil,
         hooks: HookRunner? = nil
     ) {
@@ -29,7 +32,7 @@ public struct Routes: Sendable {
     /// - Parameters:
     ///   - body: the request body (form fields for `POST /maintenance`).
     ///   - peer: the connected process, on the control socket.
-    public func respond(to head: HTTPRequestHead, body: [UInt8] = [], peer: PeerCredentials? = nil) async -> HTTPResponse {
+    package func respond(to head: HTTPRequestHead, body: [UInt8] = [], peer: PeerCredentials? = nil) async -> HTTPResponse {
         let pieces = head.uri.split(separator: "?", maxSplits: 1)
         let path = pieces.first.map(String.init) ?? head.uri
         let query = pieces.count > 1 ? Self.parameters(pieces[1]) : [:]

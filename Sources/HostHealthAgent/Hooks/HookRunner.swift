@@ -1,4 +1,7 @@
-public import HostHealthCore
+package import HostHealthModel
+package import HostHealthPolicy
+package import HostHealthConfig
+internal import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 internal import Spawn
@@ -8,9 +11,9 @@ internal import Spawn
 /// transition's hook is dropped and counted, so a burst of a thousand transitions never starts
 /// a thousand processes and never blocks the agent. Each run is killed at the configured
 /// timeout. Outcomes are counted for `hosthealth_hook_runs_total{result}` and failures logged.
-public actor HookRunner {
-    public static let maxRunning = 4
-    public static let queueLimit = 256
+package actor HookRunner {
+    package static let maxRunning = 4
+    package static let queueLimit = 256
 
     private var config: HookConfig
     private let threads: NIOThreadPool
@@ -19,10 +22,10 @@ public actor HookRunner {
     private let logger: Logger
     private var waiting: [ChildProcess] = []
     private var waitingStart = 0
-    public private(set) var running = 0
+    package private(set) var running = 0
     /// The most hooks that ever ran at once.
-    public private(set) var peakRunning = 0
-    public private(set) var runs = HookRuns()
+    package private(set) var peakRunning = 0
+    package private(set) var runs = HookRuns()
 
     /// - Parameter threads: `maxRunning` threads for the children (each blocks one while it
     ///   waits); started here when the first hook runs.
@@ -33,17 +36,17 @@ public actor HookRunner {
     }
 
     /// The counters, or nil when no hook is configured (nothing to count).
-    public var configuredRuns: HookRuns? {
+    package var configuredRuns: HookRuns? {
         config.onTransition == nil && runs.total == 0 ? nil : runs
     }
 
     /// Takes a new `hooks:` section (SIGHUP); runs already started finish as they were.
-    public func reload(_ config: HookConfig) {
+    package func reload(_ config: HookConfig) {
         self.config = config
     }
 
     /// Queues one run per transition, with the host's verdict at the time.
-    public func submit(_ transitions: [Transition], host: HostHealth) {
+    package func submit(_ transitions: [Transition], host: HostHealth) {
         guard let path = config.onTransition else { return }
         for transition in transitions {
             let child = ChildProcess(

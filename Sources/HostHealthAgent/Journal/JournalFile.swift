@@ -1,5 +1,8 @@
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 
 /// The transition journal on disk: `journal.jsonl` in the state directory, one JSON record per
 /// line (`JournalRecord`), appended and fdatasync'ed per batch, rotated to `journal.jsonl.1`

@@ -1,4 +1,7 @@
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import ServiceLifecycle
 
 /// Hands the engine's transitions to the journal in order, then to the hook: a hook runs only

@@ -1,4 +1,7 @@
-public import HostHealthCore
+package import HostHealthModel
+package import HostHealthPolicy
+internal import HostHealthConfig
+package import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 
@@ -6,9 +9,9 @@ internal import NIOPosix
 /// persisted to the state directory when there is one. Disk writes run on a thread-pool thread,
 /// so a slow or full disk never blocks the engine or a scrape; a failed write is logged and the
 /// record stays in memory.
-public actor TransitionJournal {
+package actor TransitionJournal {
     /// How many transitions `/events` can show.
-    public static let memoryLimit = 2000
+    package static let memoryLimit = 2000
 
     private var recent: [JournalRecord] = []
     /// The number the next record gets: one past the newest read back at start.
@@ -21,7 +24,7 @@ public actor TransitionJournal {
     private var failing = false
     /// The file ends in a torn record that could not be cut off.
     private var needsNewline = false
-    public private(set) var writeErrors: UInt64 = 0
+    package private(set) var writeErrors: UInt64 = 0
     private var recordsWritten: UInt64 = 0
     private var skippedAtStart: UInt64 = 0
     private var usable: Bool
@@ -35,7 +38,7 @@ public actor TransitionJournal {
     }
 
     /// In memory only: for `--state.dir=` and tests.
-    public init() {
+    package init() {
         self.init(directory: nil, threads: nil, logger: Logger(label: "journal", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -66,7 +69,7 @@ public actor TransitionJournal {
     }
 
     /// Records a batch: at once in memory, then on disk.
-    public func record(_ transitions: [Transition]) async {
+    package func record(_ transitions: [Transition]) async {
         guard !transitions.isEmpty else { return }
         let records = transitions.map { JournalRecord(sequence: assign(), transition: $0) }
         recent += records
@@ -93,14 +96,14 @@ public actor TransitionJournal {
     }
 
     /// The journal's own health, for the scrape.
-    public var status: JournalStatus {
+    package var status: JournalStatus {
         JournalStatus(
             persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
             skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence)
     }
 
     /// Records at or after `since`, oldest first.
-    public func events(since: Timestamp? = nil) -> [JournalRecord] {
+    package func events(since: Timestamp? = nil) -> [JournalRecord] {
         guard let since else { return recent }
         return recent.filter { $0.transition.at >= since }
     }

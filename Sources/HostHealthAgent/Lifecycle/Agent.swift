@@ -1,30 +1,33 @@
 internal import CHostHealthShims
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import LinkReader
 internal import MDReader
 internal import SensorReader
-public import Logging
+package import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
 internal import UnixSignals
 
 /// `hosthealthd` put together: config, engine, readers and servers in one service group with
 /// graceful shutdown on SIGTERM/SIGINT and reload on SIGHUP.
-public struct Agent: Sendable {
-    public static let version = "0.1.0"
+package struct Agent: Sendable {
+    package static let version = "0.1.0"
 
-    public var options: AgentOptions
-    public var logger: Logger
+    package var options: AgentOptions
+    package var logger: Logger
 
-    public init(options: AgentOptions, logger: Logger) {
+    package init(options: AgentOptions, logger: Logger) {
         self.options = options
         self.logger = logger
     }
 
     /// Runs until a termination signal. Throws at start, before serving anything, when the
     /// configuration is bad or an address cannot be bound.
-    public func run() async throws {
+    package func run() async throws {
         hh_tune_malloc()
         // The dynamic loader's pass over relocations and symbols is done.
         _ = StartupPages.release()

@@ -1,27 +1,27 @@
-public import Logging
+package import Logging
 
 /// What `hosthealthd`'s flags resolved to.
-public struct AgentOptions: Sendable, Equatable {
+package struct AgentOptions: Sendable, Equatable {
     /// Default HTTP port: outside 9100–9999, the fully allocated exporter range.
-    public static let defaultWebPort = 9041
-    public static let defaultAgentCheckPort = 9777
-    public static let defaultControlSocket = "/run/hosthealth/control.sock"
-    public static let defaultStateDirectory = "/var/lib/hosthealth"
+    package static let defaultWebPort = 9041
+    package static let defaultAgentCheckPort = 9777
+    package static let defaultControlSocket = "/run/hosthealth/control.sock"
+    package static let defaultStateDirectory = "/var/lib/hosthealth"
 
-    public var configFile: String?
-    public var webListenAddresses: [ListenAddress]
+    package var configFile: String?
+    package var webListenAddresses: [ListenAddress]
     /// TLS and basic auth for the web listeners (exporter-toolkit format).
-    public var webConfigFile: String?
-    public var agentCheckAddress: ListenAddress?
-    public var controlSocket: String?
+    package var webConfigFile: String?
+    package var agentCheckAddress: ListenAddress?
+    package var controlSocket: String?
     /// Where the transition journal is kept; nil keeps it in memory only.
-    public var stateDirectory: String?
+    package var stateDirectory: String?
     /// The readers that run; all of them by default.
-    public var collectors: Set<Collector>
-    public var logLevel: Logger.Level
-    public var logFormat: LogFormat
+    package var collectors: Set<Collector>
+    package var logLevel: Logger.Level
+    package var logFormat: LogFormat
 
-    public init(
+    package init(
         configFile: String? = nil,
         webListenAddresses: [ListenAddress] = [.tcp(host: "0.0.0.0", port: AgentOptions.defaultWebPort)],
         agentCheckAddress: ListenAddress? = .tcp(host: "0.0.0.0", port: AgentOptions.defaultAgentCheckPort),
@@ -39,5 +39,5 @@ public struct AgentOptions: Sendable, Equatable {
         self.logFormat = logFormat
     }
 
-    public var linksEnabled: Bool { collectors.contains(.links) }
+    package var linksEnabled: Bool { collectors.contains(.links) }
 }

@@ -1,6 +1,6 @@
 /// The readers `--collector.NAME` and `--no-collector.NAME` turn on and off. A domain reader
 /// adds its case here; the flags and `--help` follow from this list.
-public enum Collector: String, Sendable, CaseIterable, Comparable {
+package enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
     case arrays
     case disks
@@ -30,7 +30,7 @@ public enum Collector: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (lhs: Collector, rhs: Collector) -> Bool {
+    package static func < (lhs: Collector, rhs: Collector) -> Bool {
         lhs.rawValue < rhs.rawValue
     }
 }

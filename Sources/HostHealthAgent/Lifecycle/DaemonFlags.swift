@@ -7,9 +7,9 @@ internal import Logging
 /// Parsed by hand rather than with swift-argument-parser: that library links
 /// FoundationEssentials, which doubles the daemon's binary and adds megabytes of resident
 /// memory on every host of a fleet. `hostctl`, run by people, uses the library.
-public struct DaemonFlags: Sendable {
+package struct DaemonFlags: Sendable {
     /// What the command line asked for.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case run(AgentOptions)
         case help
         case version
@@ -34,7 +34,7 @@ public struct DaemonFlags: Sendable {
         Flag(name: "collector.\($0.rawValue)", value: nil, help: "\($0.help) Disable with --no-collector.\($0.rawValue). (default: enabled)")
     }
 
-    public static func parse(_ arguments: [String]) throws(AgentError) -> Action {
+    package static func parse(_ arguments: [String]) throws(AgentError) -> Action {
         var options = AgentOptions()
         var webAddresses: [ListenAddress] = []
         var index = 0
@@ -162,7 +162,7 @@ public struct DaemonFlags: Sendable {
         return a.isEmpty ? b.count : previous[b.count]
     }
 
-    public static var helpText: String {
+    package static var helpText: String {
         var text = """
             hosthealthd \(Agent.version) — per-host hardware and host health agent
 

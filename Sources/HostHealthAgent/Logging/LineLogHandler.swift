@@ -1,33 +1,36 @@
-public import Logging
+package import Logging
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 
 /// The two log formats `--log.format` offers, as node_exporter does.
-public enum LogFormat: String, Sendable, CaseIterable {
+package enum LogFormat: String, Sendable, CaseIterable {
     case logfmt
     case json
 }
 
 /// Writes one line per record to stderr, as logfmt (`ts=… level=info msg="…" key=value`) or
 /// JSON, which journald and log shippers take as they are.
-public struct LineLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+package struct LineLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
     let format: LogFormat
     let label: String
 
-    public init(label: String, format: LogFormat, level: Logger.Level) {
+    package init(label: String, format: LogFormat, level: Logger.Level) {
         self.label = label
         self.format = format
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var fields: [(String, String)] = [
             ("ts", WallClock.now().rfc3339), ("level", event.level.rawValue), ("msg", event.message.description),
         ]

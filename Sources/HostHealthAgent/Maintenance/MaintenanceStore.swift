@@ -1,11 +1,14 @@
 internal import Glibc
-internal import HostHealthCore
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
+internal import HostHealthExposition
 internal import NIOPosix
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the
 /// directory synced; removed when maintenance ends. File work runs on a thread-pool thread.
-public final class MaintenanceStore: Sendable {
+package final class MaintenanceStore: Sendable {
     let directory: String?
     private let threads: NIOThreadPool?
 
@@ -18,7 +21,7 @@ public final class MaintenanceStore: Sendable {
     }
 
     /// In memory only: for `--state.dir=` and tests.
-    public convenience init() {
+    package convenience init() {
         self.init(directory: nil, threads: nil)
     }
 

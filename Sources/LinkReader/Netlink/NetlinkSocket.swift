@@ -3,13 +3,13 @@ internal import CHostHealthShims
 internal import Glibc
 
 /// Why a netlink operation failed: an errno and what was being done.
-public struct NetlinkError: Error, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var errno: Int32
+package struct NetlinkError: Error, Sendable, CustomStringConvertible {
+    package var operation: String
+    package var errno: Int32
 
-    public static let ENOBUFS: Int32 = 105
+    package static let ENOBUFS: Int32 = 105
 
-    public var description: String {
+    package var description: String {
         "netlink \(operation) failed: \(Self.name(errno)) (errno \(errno))"
     }
 

@@ -1,8 +1,8 @@
-public import HostHealthCore
+package import HostHealthModel
 
 /// One link message from rtnetlink: a link as it is now (RTM_NEWLINK, from a dump or an
 /// event), or one that went away (RTM_DELLINK).
-public enum LinkMessage: Sendable, Equatable {
+package enum LinkMessage: Sendable, Equatable {
     case link(Link)
     case removed(index: Int32, name: String)
     /// RTM_NEWSTATS: only the 64-bit counters of the link with this index.
@@ -10,19 +10,19 @@ public enum LinkMessage: Sendable, Equatable {
 }
 
 /// What one buffer of netlink messages held.
-public struct NetlinkParseResult: Sendable, Equatable {
-    public var messages: [LinkMessage] = []
+package struct NetlinkParseResult: Sendable, Equatable {
+    package var messages: [LinkMessage] = []
     /// NLMSG_DONE was seen: a dump is complete.
-    public var done = false
+    package var done = false
     /// A negative errno from NLMSG_ERROR (0 is an acknowledgement, not an error).
-    public var error: Int32?
+    package var error: Int32?
     /// The kernel flagged a dump as inconsistent (NLM_F_DUMP_INTR): links changed during it.
-    public var interrupted = false
+    package var interrupted = false
     /// Input skipped by reason: `truncated_message`, `truncated_attribute`,
     /// `malformed_attribute`, `unknown_attribute`, `unknown_message`.
-    public var skipped: [String: UInt64] = [:]
+    package var skipped: [String: UInt64] = [:]
 
-    public init() {}
+    package init() {}
 
     mutating func skip(_ reason: String) {
         skipped[reason, default: 0] += 1
@@ -32,7 +32,7 @@ public struct NetlinkParseResult: Sendable, Equatable {
 /// Decodes rtnetlink link messages from raw bytes, in the host's byte order as the kernel
 /// writes them. Pure: the tests feed it annotated kernel replies. A malformed message or
 /// attribute is skipped and counted, never a crash and never a reason to drop its neighbours.
-public enum RTNetlinkParser {
+package enum RTNetlinkParser {
     // netlink(7), rtnetlink(7), <linux/if_link.h>. Written out so the parser needs no C.
     static let headerLength = 16
     static let ifinfomsgLength = 16
@@ -68,7 +68,7 @@ public enum RTNetlinkParser {
         static let infoKind: UInt16 = 1
     }
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer) -> NetlinkParseResult {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) -> NetlinkParseResult {
         var result = NetlinkParseResult()
         var offset = 0
         while offset + headerLength <= bytes.count {
@@ -117,7 +117,7 @@ public enum RTNetlinkParser {
         return result
     }
 
-    public static func parse(_ bytes: [UInt8]) -> NetlinkParseResult {
+    package static func parse(_ bytes: [UInt8]) -> NetlinkParseResult {
         bytes.withUnsafeBytes { parse($0) }
     }
 

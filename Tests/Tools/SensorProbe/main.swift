@@ -1,6 +1,9 @@
 @preconcurrency import CSensors
 import Glibc
-import HostHealthCore
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
 import SensorReader
 import Synchronization
 
@@ -47,7 +50,7 @@ while let flag = arguments.popFirst() {
 }
 
 func field(_ value: Double?) -> String {
-    value.map { SensorHealth.format($0) } ?? "-"
+    value.map { TextFormat.decimal($0) } ?? "-"
 }
 
 func describe(_ sensor: Sensor) -> String {

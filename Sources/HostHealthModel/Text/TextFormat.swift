@@ -1,0 +1,33 @@
+/// How numbers read in reasons, errors and tables: one formatter each, so a value reads the same
+/// in `/status`, the journal and `hostctl`, and none traps on a value a reader or a
+/// configuration could produce (NaN, ∞, a negative age).
+package enum TextFormat {
+    /// `250ms`, `45s`, `1m30s`, `7m`, `1h`, `2h5m`: whole seconds, rounded, below a second in
+    /// milliseconds; NaN and negative read as 0s, values beyond a million hours saturate.
+    package static func duration(_ seconds: Double) -> String {
+        if seconds > 0, seconds < 0.9995 { return "\(Int((seconds * 1000).rounded()))ms" }
+        let whole = seconds.isNaN ? 0 : Int(min(max(seconds, 0), 3.6e9).rounded())
+        let hours = whole / 3600, minutes = whole % 3600 / 60, rest = whole % 60
+        if hours > 0 { return "\(hours)h" + (minutes > 0 ? "\(minutes)m" : "") }
+        if minutes > 0 { return "\(minutes)m" + (rest > 0 ? "\(rest)s" : "") }
+        return "\(rest)s"
+    }
+
+    /// A value for people: at most three decimals, no trailing zeros (`80`, `1.05`, `3.3`).
+    package static func decimal(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded()
+        guard scaled.isFinite, abs(scaled) < 1e15 else { return "\(value)" }
+        let whole = Int64(scaled)
+        let sign = whole < 0 ? "-" : ""
+        let magnitude = whole.magnitude
+        var text = sign + String(magnitude / 1000)
+        let fraction = magnitude % 1000
+        if fraction != 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: 3 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text
+    }
+}

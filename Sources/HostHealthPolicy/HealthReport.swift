@@ -1,0 +1,45 @@
+package import HostHealthModel
+package import HostHealthConfig
+
+/// The host's verdict: the worst of its components, with the traffic share it can take.
+package struct HostHealth: Sendable, Equatable {
+    package var state: HealthState
+    package var capacity: Double
+    package var since: Timestamp
+    package var reasons: [String]
+    /// The reason given to `hostctl maintenance on`: an operator's drain, whatever `state`
+    /// says. Agent-check answers `maint`, `/health` 503.
+    package var maintenance: String?
+
+    package init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {
+        self.state = state
+        self.capacity = capacity
+        self.since = since
+        self.reasons = reasons
+        self.maintenance = maintenance
+    }
+}
+
+/// What every output shows: the host and each component, as judged at `evaluatedAt`.
+package struct HealthReport: Sendable, Equatable {
+    package var host: HostHealth
+    /// Sorted by id, so outputs are stable.
+    package var components: [ComponentHealth]
+    package var evaluatedAt: Timestamp
+    /// Seconds to add to this report's timestamps for Unix time. The agent judges on a
+    /// monotonic clock, so a stepped system clock cannot fake a held recovery or a stale
+    /// reader; outputs convert with this when they show a time.
+    package var wallClockOffset: Double
+
+    package init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp, wallClockOffset: Double = 0) {
+        self.host = host
+        self.components = components
+        self.evaluatedAt = evaluatedAt
+        self.wallClockOffset = wallClockOffset
+    }
+
+    /// A timestamp of this report as Unix time.
+    package func wallTime(_ time: Timestamp) -> Timestamp {
+        time + wallClockOffset
+    }
+}

@@ -1,0 +1,91 @@
+internal import HostHealthModel
+internal import HostHealthPolicy
+package import HostHealthExposition
+
+/// Renders a status document as the table `hostctl status` prints: the host first, then the
+/// components worst first. Colour only when asked (a terminal); plain text when piped.
+package struct StatusTable: Sendable {
+    package var color: Bool
+    /// Only components that are not ok.
+    package var problemsOnly: Bool
+
+    package init(color: Bool, problemsOnly: Bool = false) {
+        self.color = color
+        self.problemsOnly = problemsOnly
+    }
+
+    package func render(_ document: StatusDocument) -> String {
+        var out = ""
+        let host = document.host
+        out += "HOST  \(paint(host.state.rawValue.uppercased(), host.state))  capacity \(percent(host.capacity))  since \(host.since)"
+        if let maintenance = host.maintenance {
+            out += "  maintenance: \(maintenance)"
+        }
+        out += "\n"
+        for reason in host.reasons {
+            out += "  - \(reason)\n"
+        }
+        // A host has dozens of sensors: the ones that are ok are only counted.
+        let okSensors = document.components.count { $0.kind == ComponentKind.sensor.rawValue && $0.state == .ok }
+        let components = document.components
+            .filter { !problemsOnly || $0.state != .ok }
+            .filter { $0.kind != ComponentKind.sensor.rawValue || $0.state != .ok }
+            .sorted { $0.state != $1.state ? $0.state > $1.state : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        let okCount = document.components.count { $0.state == .ok }
+        if components.isEmpty {
+            out += problemsOnly && okCount > 0 || okSensors > 0 ? "\nall \(okCount) components ok\n" : "\nno components\n"
+            return out
+        }
+        let kindWidth = max(4, components.map(\.kind.count).max() ?? 0)
+        let nameWidth = max(4, min(24, components.map(\.name.count).max() ?? 0))
+        let stateWidth = 10
+        out += "\n" + pad("KIND", kindWidth) + "  " + pad("NAME", nameWidth) + "  " + pad("STATE", stateWidth) + "  REASON\n"
+        for component in components {
+            var line = pad(component.kind, kindWidth) + "  " + pad(component.name, nameWidth) + "  "
+            line += paint(component.state.rawValue, component.state) + pad("", stateWidth - component.state.rawValue.count)
+            var detail = component.reason
+            if component.stale { detail += detail.isEmpty ? "(stale)" : " (stale)" }
+            if component.ignored == true { detail += detail.isEmpty ? "(ignored)" : " (ignored)" }
+            if component.state == .converging, let progress = component.progress {
+                detail += "  " + bar(progress) + " " + percent(progress)
+                if let eta = component.etaSeconds { detail += " ETA " + TextFormat.duration(eta) }
+            }
+            if !detail.isEmpty { line += "  " + detail }
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+            if let more = component.detail { out += pad("", kindWidth + 2) + more + "\n" }
+        }
+        if problemsOnly, okCount > 0 {
+            out += "(\(okCount) more ok)\n"
+        } else if okSensors > 0 {
+            out += "(\(okSensors) more sensor\(okSensors == 1 ? "" : "s") ok)\n"
+        }
+        return out
+    }
+
+    func paint(_ text: String, _ state: HealthState) -> String {
+        guard color else { return text }
+        let code = switch state {
+        case .ok: "32"
+        case .converging: "36"
+        case .degraded: "33"
+        case .failed: "1;31"
+        case .unknown: "35"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    func percent(_ ratio: Double) -> String {
+        "\(Int((ratio * 100).rounded()))%"
+    }
+
+    func bar(_ progress: Double) -> String {
+        let filled = Int((max(0, min(1, progress)) * 20).rounded())
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled) + "]"
+    }
+
+}

@@ -1,0 +1,327 @@
+import TestFixtures
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
+import Testing
+
+/// Sensors built for each case: a package temperature with the limits coretemp has.
+enum SensorFixture {
+    static func temperature(
+        _ input: Double?, max: Double? = 80, maxHysteresis: Double? = nil, crit: Double? = 100,
+        chip: String = "coretemp-isa-0000", feature: String = "temp1"
+    ) -> Sensor {
+        Sensor(
+            chip: chip, chipPath: "/sys/class/hwmon/hwmon1", device: "platform/coretemp.0", feature: feature,
+            label: "Package id 0", type: .temperature, input: input,
+            limits: SensorLimits(max: max, crit: crit, maxHysteresis: maxHysteresis))
+    }
+
+    static func voltage(_ input: Double, min: Double? = 1.0, lcrit: Double? = nil, max: Double? = 1.4) -> Sensor {
+        Sensor(
+            chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "in0", label: "Vcore",
+            type: .voltage, input: input, limits: SensorLimits(min: min, max: max, lcrit: lcrit))
+    }
+
+    static func fan(_ rpm: Double, min: Double?) -> Sensor {
+        Sensor(
+            chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "fan2", type: .fan, input: rpm,
+            limits: SensorLimits(min: min))
+    }
+
+    static func reader(_ lastSuccess: Timestamp) -> ReaderStatus {
+        ReaderStatus(name: "sensors", lastSuccess: lastSuccess)
+    }
+}
+
+@Suite("SensorHealth: limits, alarms and faults with value and time hysteresis")
+struct SensorHealthTests {
+    let health = SensorHealth(config: SensorConfig())
+
+    func judge(_ sensor: Sensor, crossed: Set<SensorLimit> = []) -> (Verdict, Set<SensorLimit>) {
+        var limits = crossed
+        let verdict = health.judge(sensor, crossed: &limits)
+        return (verdict, limits)
+    }
+
+    // MARK: single readings
+
+    @Test func temperatureBelowMaxIsOk() {
+        #expect(judge(SensorFixture.temperature(45)).0.state == .ok)
+    }
+
+    @Test func temperatureAboveMaxIsDegraded() {
+        let (verdict, crossed) = judge(SensorFixture.temperature(81))
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "temperature above max 80 °C")
+        #expect(crossed == [.max])
+    }
+
+    @Test func temperatureExactlyAtMaxIsNotAboveIt() {
+        #expect(judge(SensorFixture.temperature(80)).0.state == .ok)
+    }
+
+    @Test func temperatureAtCritIsFailed() {
+        let (verdict, _) = judge(SensorFixture.temperature(100))
+        #expect(verdict.state == .failed)
+        #expect(verdict.reason == "temperature at or above crit 100 °C")
+    }
+
+    @Test func temperatureAtEmergencyIsFailed() {
+        var sensor = SensorFixture.temperature(105, crit: nil)
+        sensor.limits.emergency = 105
+        #expect(judge(sensor).0.state == .failed)
+    }
+
+    @Test func anyRaisedAlarmFlagIsFailedEvenWithAReadingInsideTheLimits() {
+        var sensor = SensorFixture.temperature(45)
+        sensor.alarms = [.crit: true, .max: false]
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .failed)
+        #expect(verdict.reason == "the chip raised crit_alarm")
+    }
+
+    @Test func alarmFlagsThatAreDownAreOk() {
+        var sensor = SensorFixture.temperature(45)
+        sensor.alarms = [.crit: false, .alarm: false]
+        #expect(judge(sensor).0.state == .ok)
+    }
+
+    @Test func voltageBelowMinIsDegraded() {
+        let (verdict, _) = judge(SensorFixture.voltage(0.95))
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "voltage below min 1 V")
+    }
+
+    @Test func voltageBelowLcritIsFailed() {
+        #expect(judge(SensorFixture.voltage(0.7, lcrit: 0.8)).0.state == .failed)
+    }
+
+    @Test func voltageAboveMaxIsDegraded() {
+        #expect(judge(SensorFixture.voltage(1.5)).0.state == .degraded)
+    }
+
+    @Test func faultFlagMakesTheSensorUnknown() {
+        var sensor = SensorFixture.temperature(-128)
+        sensor.fault = true
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .unknown)
+        #expect(verdict.reason == "the chip reports a sensor fault")
+    }
+
+    @Test func readProblemMakesTheSensorUnknownWithTheProblemAsReason() {
+        var sensor = SensorFixture.temperature(nil)
+        sensor.problem = "temp1_input: I/O error"
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .unknown)
+        #expect(verdict.reason == "cannot read: temp1_input: I/O error")
+    }
+
+    @Test func readProblemKeepsTheLimitsCrossedBefore() {
+        var sensor = SensorFixture.temperature(nil)
+        sensor.problem = "temp1_input: I/O error"
+        #expect(judge(sensor, crossed: [.max]).1 == [.max])
+    }
+
+    @Test func fanWithAMinLimitReadingZeroIsDegraded() {
+        let (stopped, _) = judge(SensorFixture.fan(0, min: 600))
+        #expect(stopped.state == .degraded)
+        #expect(stopped.reason == "fan stopped (min 600 rpm)")
+    }
+
+    @Test func fanWithoutAMinLimitReadingZeroIsOk() {
+        #expect(judge(SensorFixture.fan(0, min: nil)).0.state == .ok)
+        #expect(judge(SensorFixture.fan(0, min: 0)).0.state == .ok)
+    }
+
+    @Test func slowFanBelowItsMinIsDegraded() {
+        let (verdict, _) = judge(SensorFixture.fan(400, min: 600))
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "fan below min 600 rpm")
+    }
+
+    @Test func intrusionIsShownButDoesNotChangeTheState() {
+        let sensor = Sensor(
+            chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "intrusion0", type: .intrusion,
+            input: 1, alarms: [.alarm: true])
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .ok)
+        #expect(verdict.reason == "chassis intrusion flag raised")
+    }
+
+    @Test func intrusionWithoutAlarmIsOkWithoutReason() {
+        let sensor = Sensor(
+            chip: "nct6779-isa-0290", chipPath: "/sys/class/hwmon/hwmon3", feature: "intrusion0", type: .intrusion,
+            input: 0, alarms: [.alarm: false])
+        #expect(judge(sensor).0 == Verdict(id: sensor.id, name: sensor.displayName, state: .ok, reason: ""))
+    }
+
+    // MARK: limits nobody programmed
+
+    @Test func limitsOfZeroAreNotSetAndNotJudged() {
+        // As a Super-I/O chip reports an input whose limits were never programmed.
+        #expect(judge(SensorFixture.voltage(1.024, min: 0, max: 0)).0.state == .ok)
+    }
+
+    @Test func anAlarmAgainstLimitsThatAreNotSetIsIgnored() {
+        var sensor = SensorFixture.voltage(1.024, min: 0, max: 0)
+        sensor.alarms = [.alarm: true]
+        #expect(judge(sensor).0.state == .ok)
+    }
+
+    @Test func anAlarmOfALimitThatIsNotSetIsIgnoredButTheOthersCount() {
+        var sensor = SensorFixture.voltage(1.2, min: 0, max: 1.4)
+        sensor.alarms = [.min: true]
+        #expect(judge(sensor).0.state == .ok)
+        sensor.alarms = [.max: true]
+        #expect(judge(sensor).0.state == .failed)
+    }
+
+    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdict() {
+        var sensor = SensorFixture.temperature(60, max: nil, crit: nil)
+        sensor.alarms = [.alarm: true]
+        #expect(judge(sensor).0.state == .failed)
+    }
+
+    @Test func atCritAndEmergencyTogetherTheReasonIsAlwaysTheSame() {
+        var sensor = SensorFixture.temperature(110)
+        sensor.limits.emergency = 105
+        let reasons = Set((0..<20).map { _ in judge(sensor).0.reason })
+        #expect(reasons == ["temperature at or above emergency 105 °C"])
+    }
+
+    // MARK: value hysteresis
+
+    @Test func crossedMaxStaysCrossedUntilBelowTheChipsHysteresis() {
+        let sensor = SensorFixture.temperature(78, maxHysteresis: 75)
+        let (held, crossed) = judge(sensor, crossed: [.max])
+        #expect(held.state == .degraded)
+        #expect(held.reason == "temperature above max 80 °C (clears below 75 °C)")
+        #expect(crossed == [.max])
+        let (cleared, after) = judge(SensorFixture.temperature(74.9, maxHysteresis: 75), crossed: [.max])
+        #expect(cleared.state == .ok)
+        #expect(after.isEmpty)
+    }
+
+    @Test func withoutChipHysteresisTheConfiguredMarginClearsIt() {
+        #expect(judge(SensorFixture.temperature(75.5), crossed: [.max]).0.state == .degraded)
+        #expect(judge(SensorFixture.temperature(74.9), crossed: [.max]).0.state == .ok)
+    }
+
+    @Test func chipHysteresisAtTheLimitIsNoHysteresisAndTheMarginApplies() {
+        #expect(health.release(SensorFixture.temperature(70, maxHysteresis: 80), .max, 80) == 75)
+    }
+
+    @Test func aMarginOfItsOwnClearsLowVoltagesAsAShareOfTheLimit() {
+        // 5% of a 1.0 V min: clears above 1.05 V.
+        #expect(judge(SensorFixture.voltage(1.04), crossed: [.min]).0.state == .degraded)
+        #expect(judge(SensorFixture.voltage(1.06), crossed: [.min]).0.state == .ok)
+    }
+
+    @Test func aReadingNeverInsideTheLimitIsNotHeldByHysteresisItNeverHad() {
+        #expect(judge(SensorFixture.temperature(78), crossed: []).0.state == .ok)
+    }
+
+    // MARK: the policy over time
+
+    @Test func temperatureClimbingPastMaxThenCritThenFallingBackShowsEachTransitionWithHysteresis() {
+        let config = AgentConfig(sensors: SensorConfig(forSeconds: 10, recoverAfterSeconds: 20))
+        let policy = HealthPolicy(config: config)
+        var memory = HealthMemory()
+        var log: [String] = []
+        let id = SensorFixture.temperature(0).id
+        func read(_ celsius: Double, at seconds: Double) -> HealthState? {
+            let now = Fixture.t0 + seconds
+            let snapshot = HostSnapshot(
+                sensors: [SensorFixture.temperature(celsius, maxHysteresis: 75)],
+                readers: [SensorFixture.reader(now)])
+            let result = policy.evaluate(previous: memory, snapshot: snapshot, now: now)
+            memory = result.memory
+            for transition in result.transitions where transition.component == id {
+                log.append("\(Int(seconds)): \(transition.from?.rawValue ?? "none") -> \(transition.to.rawValue)")
+            }
+            return result.report.components.first { $0.id == id }?.state
+        }
+        #expect(read(60, at: 0) == .ok)
+        #expect(read(82, at: 5) == .ok)          // past max, held for 10 s first
+        #expect(read(84, at: 10) == .ok)
+        #expect(read(85, at: 15) == .degraded)   // held 10 s
+        #expect(read(101, at: 20) == .degraded)  // past crit, held for 10 s first
+        #expect(read(102, at: 30) == .failed)
+        #expect(read(95, at: 35) == .failed)     // below crit, inside the 5 °C margin
+        #expect(read(94, at: 40) == .failed)     // crit cleared; degraded must hold 20 s
+        #expect(read(90, at: 60) == .degraded)
+        #expect(read(77, at: 65) == .degraded)   // below max but above its hysteresis (75)
+        #expect(read(74, at: 70) == .degraded)   // cleared; ok must hold 20 s
+        #expect(read(70, at: 90) == .ok)
+        #expect(log == ["15: ok -> degraded", "30: degraded -> failed", "60: failed -> degraded", "90: degraded -> ok"])
+    }
+
+    @Test func onlyTheBadSensorOfAChipIsNotOk() {
+        var broken = SensorFixture.temperature(nil, feature: "temp2")
+        broken.problem = "temp2_input: Can't read"
+        let snapshot = HostSnapshot(
+            sensors: [SensorFixture.temperature(45), broken], readers: [SensorFixture.reader(Fixture.t0)])
+        let report = HealthPolicy(config: AgentConfig()).evaluate(previous: HealthMemory(), snapshot: snapshot, now: Fixture.t0).report
+        let states = Dictionary(uniqueKeysWithValues: report.components.map { ($0.id.description, $0.state) })
+        #expect(states == ["sensor:coretemp-isa-0000/temp1": .ok, "sensor:coretemp-isa-0000/temp2": .unknown])
+    }
+
+    @Test func ignoredSensorsAreNotJudged() {
+        var config = AgentConfig()
+        config.sensors.ignore = [LinkPattern("coretemp-*/temp1")]
+        let snapshot = HostSnapshot(sensors: [SensorFixture.temperature(120)], readers: [SensorFixture.reader(Fixture.t0)])
+        let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: Fixture.t0).report
+        #expect(report.components.isEmpty)
+        #expect(report.host.state == .ok)
+    }
+
+    @Test func aStaleSensorReaderMakesTheHostUnknownAndMarksItsSensors() {
+        let snapshot = HostSnapshot(sensors: [SensorFixture.temperature(45)], readers: [SensorFixture.reader(Fixture.t0)])
+        let now = Fixture.t0 + 31
+        let report = HealthPolicy(config: AgentConfig()).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
+        #expect(report.host.state == .unknown)
+        #expect(report.host.reasons.first?.hasPrefix("sensors reader stale") == true)
+        #expect(report.components.allSatisfy { $0.stale })
+    }
+
+    @Test func sensorsOffMeansNoSensorComponentsAndNoMemory() {
+        var memory = HealthMemory()
+        memory.sensorLimitsCrossed = [SensorFixture.temperature(0).id: [.max]]
+        let result = HealthPolicy(config: AgentConfig()).evaluate(previous: memory, snapshot: HostSnapshot(), now: Fixture.t0)
+        #expect(result.memory.sensorLimitsCrossed.isEmpty)
+        #expect(result.report.components.isEmpty)
+    }
+
+    // MARK: identity
+
+    @Test func twoChipsOfOneDriverAtDifferentAddressesKeepPlainKeys() {
+        var sensors = [
+            SensorFixture.temperature(40, chip: "coretemp-isa-0000"),
+            SensorFixture.temperature(41, chip: "coretemp-isa-0001"),
+        ]
+        sensors[1].chipPath = "/sys/class/hwmon/hwmon2"
+        SensorKeys.assign(&sensors)
+        #expect(sensors.map(\.id.description) == ["sensor:coretemp-isa-0000/temp1", "sensor:coretemp-isa-0001/temp1"])
+    }
+
+    @Test func chipsSharingOneNameAreToldApartByTheirDevice() {
+        var first = SensorFixture.temperature(40, chip: "acpitz-acpi-0")
+        first.device = "virtual/thermal/thermal_zone0"
+        var second = SensorFixture.temperature(50, chip: "acpitz-acpi-0")
+        second.chipPath = "/sys/class/hwmon/hwmon2"
+        second.device = "virtual/thermal/thermal_zone1"
+        var sensors = [first, second]
+        SensorKeys.assign(&sensors)
+        #expect(sensors.map(\.key) == [
+            "acpitz-acpi-0@virtual/thermal/thermal_zone0/temp1", "acpitz-acpi-0@virtual/thermal/thermal_zone1/temp1",
+        ])
+    }
+
+    @Test func valuesForPeopleHaveNoTrailingZeros() {
+        #expect(TextFormat.decimal(80) == "80")
+        #expect(TextFormat.decimal(1.05) == "1.05")
+        #expect(TextFormat.decimal(-273.15) == "-273.15")
+        #expect(TextFormat.decimal(0.0004) == "0")
+    }
+}

@@ -1,0 +1,207 @@
+@testable import hostctl
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import HostHealthExposition
+import Testing
+
+@Suite("StatusTable: what `hostctl status` prints, and its exit codes")
+struct StatusTableTests {
+    static let since = "2026-11-27T21:54:00Z"
+
+    func link(_ name: String, _ state: HealthState, _ reason: String = "", stale: Bool = false) -> StatusDocument.Component {
+        StatusDocument.Component(kind: "link", id: "link:\(name)", name: name, state: state, reason: reason, stale: stale)
+    }
+
+    func document(
+        _ state: HealthState, capacity: Double, reasons: [String] = [], maintenance: String? = nil,
+        _ components: [StatusDocument.Component]
+    ) -> StatusDocument {
+        StatusDocument(
+            host: StatusDocument.Host(state: state, capacity: capacity, since: Self.since, maintenance: maintenance, reasons: reasons),
+            components: components)
+    }
+
+    var okHost: StatusDocument {
+        document(.ok, capacity: 1, [link("eth0", .ok), link("eth1", .ok)])
+    }
+
+    var convergingHost: StatusDocument {
+        document(.converging, capacity: 0.5, reasons: ["array md0: converging, recovering onto sdc1"], [
+            link("eth0", .ok),
+            StatusDocument.Component(
+                kind: "array", id: "md:4f1c", name: "md0", state: .converging, reason: "recovering onto sdc1",
+                progress: 0.42, etaSeconds: 420),
+        ])
+    }
+
+    var degradedHost: StatusDocument {
+        document(.degraded, capacity: 0, reasons: ["link bond0: degraded, speed 1000 Mb/s below declared 10000 Mb/s"], [
+            link("eth0", .ok), link("bond0", .degraded, "speed 1000 Mb/s below declared 10000 Mb/s"),
+        ])
+    }
+
+    var failedHost: StatusDocument {
+        document(.failed, capacity: 0, reasons: ["link eth0: failed, required link has no carrier (operstate down)"], [
+            link("eth0", .failed, "required link has no carrier (operstate down)"), link("eth1", .ok),
+        ])
+    }
+
+    var unknownHost: StatusDocument {
+        document(.unknown, capacity: 0, reasons: [
+            "link eth0: unknown, links reader stale for 200s", "link eth1: unknown, links reader stale for 200s",
+        ], [
+            link("eth0", .unknown, "links reader stale for 200s", stale: true),
+            link("eth1", .unknown, "links reader stale for 200s", stale: true),
+        ])
+    }
+
+    var allStates: [StatusDocument] { [okHost, convergingHost, degradedHost, failedHost, unknownHost] }
+
+    // MARK: - One table per host state
+
+    @Test func okHostIsOneLineAndItsLinks() {
+        #expect(StatusTable(color: false).render(okHost) == """
+            HOST  OK  capacity 100%  since 2026-11-27T21:54:00Z
+
+            KIND  NAME  STATE       REASON
+            link  eth0  ok
+            link  eth1  ok
+
+            """)
+    }
+
+    @Test func convergingHostShowsProgressBarAndETA() {
+        #expect(StatusTable(color: false).render(convergingHost) == """
+            HOST  CONVERGING  capacity 50%  since 2026-11-27T21:54:00Z
+              - array md0: converging, recovering onto sdc1
+
+            KIND   NAME  STATE       REASON
+            array  md0   converging  recovering onto sdc1  [########------------] 42% ETA 7m
+            link   eth0  ok
+
+            """)
+    }
+
+    @Test func degradedHostShowsItsReasonAndTheSlowLinkFirst() {
+        #expect(StatusTable(color: false).render(degradedHost) == """
+            HOST  DEGRADED  capacity 0%  since 2026-11-27T21:54:00Z
+              - link bond0: degraded, speed 1000 Mb/s below declared 10000 Mb/s
+
+            KIND  NAME   STATE       REASON
+            link  bond0  degraded    speed 1000 Mb/s below declared 10000 Mb/s
+            link  eth0   ok
+
+            """)
+    }
+
+    @Test func failedHostShowsTheFailedLinkFirst() {
+        #expect(StatusTable(color: false).render(failedHost) == """
+            HOST  FAILED  capacity 0%  since 2026-11-27T21:54:00Z
+              - link eth0: failed, required link has no carrier (operstate down)
+
+            KIND  NAME  STATE       REASON
+            link  eth0  failed      required link has no carrier (operstate down)
+            link  eth1  ok
+
+            """)
+    }
+
+    @Test func unknownHostMarksStaleComponents() {
+        #expect(StatusTable(color: false).render(unknownHost) == """
+            HOST  UNKNOWN  capacity 0%  since 2026-11-27T21:54:00Z
+              - link eth0: unknown, links reader stale for 200s
+              - link eth1: unknown, links reader stale for 200s
+
+            KIND  NAME  STATE       REASON
+            link  eth0  unknown     links reader stale for 200s (stale)
+            link  eth1  unknown     links reader stale for 200s (stale)
+
+            """)
+    }
+
+    // MARK: - Colour
+
+    @Test func plainOutputHasNoEscapeBytes() {
+        for document in allStates {
+            let table = StatusTable(color: false).render(document)
+            #expect(!table.utf8.contains(0x1B), "\(document.host.state)")
+        }
+    }
+
+    @Test func colouredOutputPaintsEveryState() {
+        for document in allStates {
+            let table = StatusTable(color: true).render(document)
+            #expect(table.utf8.contains(0x1B), "\(document.host.state)")
+        }
+    }
+
+    @Test func colouredFailedHostIsBoldRed() {
+        let table = StatusTable(color: true).render(failedHost)
+        #expect(table.hasPrefix("HOST  \u{1B}[1;31mFAILED\u{1B}[0m  capacity 0%"))
+        #expect(table.contains("link  eth0  \u{1B}[1;31mfailed\u{1B}[0m      required link has no carrier"))
+    }
+
+    @Test func colouredTableReadsAsThePlainOneWithoutEscapes() {
+        for document in allStates {
+            let coloured = StatusTable(color: true).render(document)
+            let stripped = coloured.replacing(/\u{1B}\[[0-9;]*m/, with: "")
+            #expect(stripped == StatusTable(color: false).render(document), "\(document.host.state)")
+        }
+    }
+
+    // MARK: - Variants
+
+    @Test func maintenanceIsShownOnTheHostLine() {
+        let table = StatusTable(color: false).render(document(.degraded, capacity: 0, maintenance: "replacing sdb", []))
+        #expect(table.hasPrefix("HOST  DEGRADED  capacity 0%  since 2026-11-27T21:54:00Z  maintenance: replacing sdb\n"))
+    }
+
+    @Test func problemsOnlyHidesOkComponentsAndCountsThem() {
+        let table = StatusTable(color: false, problemsOnly: true).render(failedHost)
+        #expect(table.hasSuffix("link  eth0  failed      required link has no carrier (operstate down)\n(1 more ok)\n"))
+        #expect(!table.contains("eth1"))
+    }
+
+    @Test func problemsOnlyOnAHealthyHostSaysAllOk() {
+        let table = StatusTable(color: false, problemsOnly: true).render(okHost)
+        #expect(table == "HOST  OK  capacity 100%  since 2026-11-27T21:54:00Z\n\nall 2 components ok\n")
+    }
+
+    @Test func hostWithoutComponentsSaysSo() {
+        let table = StatusTable(color: false).render(document(.ok, capacity: 1, []))
+        #expect(table.hasSuffix("\nno components\n"))
+    }
+
+    @Test func etaOverAnHourIsInHoursAndMinutes() {
+        let rebuilding = StatusDocument.Component(
+            kind: "array", id: "md:4f1c", name: "md0", state: .converging, reason: "", progress: 0.1, etaSeconds: 5_400)
+        let table = StatusTable(color: false).render(document(.converging, capacity: 0.5, [rebuilding]))
+        #expect(table.contains("[##------------------] 10% ETA 1h30m\n"))
+    }
+
+    @Test func etaUnderAnHourKeepsItsSeconds() {
+        let rebuilding = StatusDocument.Component(
+            kind: "array", id: "md:4f1c", name: "md0", state: .converging, reason: "", progress: 0.9, etaSeconds: 90)
+        let table = StatusTable(color: false).render(document(.converging, capacity: 0.5, [rebuilding]))
+        #expect(table.contains("[##################--] 90% ETA 1m30s\n"))
+    }
+
+    @Test func staleComponentWithoutReasonIsMarkedStale() {
+        let table = StatusTable(color: false).render(document(.unknown, capacity: 0, [link("eth0", .unknown, stale: true)]))
+        #expect(table.hasSuffix("link  eth0  unknown     (stale)\n"))
+    }
+
+    // MARK: - Exit codes
+
+    @Test(arguments: [
+        (HealthState.ok, 0), (.converging, 1), (.degraded, 1), (.failed, 2), (.unknown, 3),
+    ] as [(HealthState, Int32)])
+    func exitCodeFollowsTheHostState(_ state: HealthState, _ code: Int32) {
+        #expect(StatusExitCode.forState(state) == code)
+    }
+
+    @Test func unreachableAgentExitsAsUnknown() {
+        #expect(StatusExitCode.unreachable == StatusExitCode.forState(.unknown))
+    }
+}
