@@ -1,4 +1,4 @@
-package import HostHealthModel
+internal import HostHealthModel
 
 /// `arrays:` — how md arrays are judged. The defaults suit a weekly or monthly scrub and a
 /// rebuild of a large disk that takes hours.

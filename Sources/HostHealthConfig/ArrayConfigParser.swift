@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 extension ConfigParser {
     /// `arrays:` — every key optional; see `ArrayConfig` for the defaults and why.

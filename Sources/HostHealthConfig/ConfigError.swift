@@ -1,4 +1,4 @@
-package import HostHealthModel
+internal import HostHealthModel
 
 /// A configuration the agent refuses, with everything an operator needs to fix it: the file,
 /// the line, the key and why.

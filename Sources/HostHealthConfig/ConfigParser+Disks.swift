@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 /// The `disks:`, `smart:` and `kmsg:` sections.
 extension ConfigParser {

@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 /// Reads `hosthealth.yaml` text into an `AgentConfig`. Unknown keys are refused (a typo must
 /// not silently leave a link unwatched); every error names file, line and key.

@@ -1,4 +1,4 @@
-package import HostHealthModel
+internal import HostHealthModel
 
 /// `disks:` — how disks are read and judged.
 package struct DiskConfig: Sendable, Equatable {

@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 /// `hooks:` — a program run once per transition (`on_transition`), with the facts in
 /// `HOSTHEALTH_*` environment variables; killed at `timeout`. No program: no hooks, not an

@@ -1,4 +1,4 @@
-package import HostHealthModel
+internal import HostHealthModel
 
 /// A link name or shell-style glob (`*`, `?`, `[a-z]`, `[!0-9]`), as operators write them in
 /// `links.required`. Interface names are ASCII, so matching works on bytes.

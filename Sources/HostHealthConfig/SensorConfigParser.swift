@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 extension ConfigParser {
     /// `sensors:` { interval, for, recover_after, margin_celsius, margin_ratio, stale_after, ignore,

@@ -1,4 +1,4 @@
-package import HostHealthModel
+internal import HostHealthModel
 
 /// `--web.config.file`: TLS and basic auth for the HTTP port, in the Prometheus
 /// exporter-toolkit format, so one file can serve node_exporter and hosthealthd alike.

@@ -1,5 +1,5 @@
 internal import YAML
-package import HostHealthModel
+internal import HostHealthModel
 
 /// Reads a `web-config.yml`. Keys this agent cannot honour (cipher suites, HTTP/2, custom
 /// headers) are refused by name rather than silently ignored: a security setting that does not

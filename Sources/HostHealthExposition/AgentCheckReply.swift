@@ -1,6 +1,6 @@
-package import HostHealthModel
+internal import HostHealthModel
 package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// The line HAProxy's agent-check reads: one per connection, `\n`-terminated.
 ///

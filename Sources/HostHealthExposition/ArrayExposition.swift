@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The `hosthealth_md_*` families: identity, state sets, member counts and sync progress per
 /// md array. They change only with a read of the arrays, so they belong to the cached part.

@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The `hosthealth_disk_*` families: identity, I/O counters, device state, kernel-log errors,
 /// SMART and NVMe health, per disk by kernel name.

@@ -1,6 +1,6 @@
 package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// One line about a disk for `/status` and `hostctl status`: what it is, what it has done, and
 /// what SMART last said. The verdict's reason says what is wrong; this says which drive to pull.

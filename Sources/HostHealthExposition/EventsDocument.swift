@@ -1,6 +1,6 @@
 package import HostHealthModel
 package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// The body of `GET /events` and what `hostctl events --json` prints: transitions, oldest
 /// first. Field names are a contract, like the status document's.

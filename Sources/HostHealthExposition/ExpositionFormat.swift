@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The two formats a Prometheus scrape may ask for.
 package enum ExpositionFormat: Sendable, Hashable {

@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// A small JSON writer for the agent's two documents. The agent links no Foundation, whose
 /// JSONEncoder alone would add ~10 MB to the binary and its resident memory; decoding (in

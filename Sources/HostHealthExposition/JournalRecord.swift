@@ -1,6 +1,6 @@
-package import HostHealthModel
+internal import HostHealthModel
 package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// One transition as a line of the on-disk journal (`journal.jsonl`): a JSON object on one
 /// line, newline-terminated, keys sorted:

@@ -1,6 +1,6 @@
 package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The `hosthealth_link_*` families: identity, state and 64-bit counters per link.
 enum LinkExposition {

@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The operator's drain in the scrape: `hosthealth_maintenance` is 1 while `hostctl maintenance
 /// on` holds, whatever `hosthealth_host_state` says; the reason is a label of

@@ -1,6 +1,6 @@
 package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// How a maintenance is kept in the state directory (`maintenance.json`), so that a drain an
 /// operator started survives an agent restart:

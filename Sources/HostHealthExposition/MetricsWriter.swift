@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// A small, allocation-light encoder for the Prometheus text formats. It writes bytes directly:
 /// a scrape of 1,000 links is ~25,000 samples and must cost a few milliseconds.

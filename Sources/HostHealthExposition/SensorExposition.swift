@@ -1,6 +1,6 @@
-package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthPolicy
+internal import HostHealthConfig
 
 /// The `hosthealth_sensor_*` families: readings in base units, each limit as a gauge of its
 /// own, alarm and fault flags as 0/1. Every series carries the sensor's component id, so two

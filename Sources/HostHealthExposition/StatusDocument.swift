@@ -1,6 +1,6 @@
 package import HostHealthModel
 package import HostHealthPolicy
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// The status document of `GET /status` and `hostctl status --json`. Field names are a
 /// contract with the outside world: add fields, never rename them.

@@ -1,5 +1,5 @@
-package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthConfig
 
 extension ArrayHealth {
     /// mdadm's event names for what changed between two looks at an array. Scrubs get their

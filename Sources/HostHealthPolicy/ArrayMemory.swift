@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// What the array judge remembers of one array between evaluations: enough to tell a rebuild
 /// that advances from one that stalled, a rising error count, and what changed for the events.

@@ -1,5 +1,5 @@
-package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthModel
+internal import HostHealthConfig
 
 /// Whether an array has lost more members than its level survives: then it is `failed`,
 /// whatever `array_state` still says (raid5 keeps saying `clean` with two disks gone).

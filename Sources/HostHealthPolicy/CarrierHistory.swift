@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// Samples of a link's carrier-change counter over the flap window, enough to tell how many
 /// changes happened in the last `window` seconds whenever the link is looked at.

@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// The host's verdict: the worst of its components, with the traffic share it can take.
 package struct HostHealth: Sendable, Equatable {

@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// What hysteresis remembers of one component between evaluations.
 package struct HysteresisMemory: Sendable, Equatable {

@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// A domain's own name for something that happened to a component (`RebuildStarted`,
 /// `FailSpare`), found while judging. It rides on the component's state transition of the same

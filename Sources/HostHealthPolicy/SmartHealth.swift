@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// Judges one SMART report. The choices, in the words of DESIGN §1:
 /// - **failed** (the disk is failing): overall status FAILED (`smart_status.passed` false or

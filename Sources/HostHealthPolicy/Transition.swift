@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// One change of state of a component or of the host: what the journal, the hooks and
 /// `hostctl events` are made of.

@@ -1,5 +1,5 @@
 package import HostHealthModel
-package import HostHealthConfig
+internal import HostHealthConfig
 
 /// A component's state as judged from one snapshot alone, before hysteresis smooths it.
 package struct Verdict: Sendable, Equatable {

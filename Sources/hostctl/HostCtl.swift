@@ -1,8 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
 import HostHealthAgent
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
 import HostHealthExposition
 

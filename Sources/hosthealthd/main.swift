@@ -1,5 +1,4 @@
 import HostHealthAgent
-import HostHealthModel
 import HostHealthConfig
 import Glibc
 import Logging

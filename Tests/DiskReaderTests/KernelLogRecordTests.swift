@@ -1,8 +1,5 @@
-import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import DiskReader
+import HostHealthModel
 import Testing
 
 @Suite("KernelLogRecord: one /dev/kmsg record")

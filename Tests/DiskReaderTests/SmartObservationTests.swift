@@ -1,8 +1,5 @@
 import TestFixtures
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import DiskReader
 import Testing
 

@@ -1,7 +1,5 @@
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import DiskReader
 import Testing
 internal import Glibc

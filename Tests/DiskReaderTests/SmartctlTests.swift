@@ -1,9 +1,6 @@
 import DiskReader
 import Glibc
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 /// smartctl replaced by small stand-in scripts: one that hangs, one that prints garbage, one

@@ -1,5 +1,4 @@
 package import HostHealthModel
-package import HostHealthPolicy
 package import HostHealthConfig
 
 /// Small builders shared by the tests, so each test states only what its case is about.

@@ -1,7 +1,6 @@
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 @testable import MDReader
 import Testing
 

@@ -1,9 +1,7 @@
 import Foundation
 import HostHealthAgent
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
+import HostHealthModel
 import Testing
 
 @Suite struct ConfigLoaderTests {

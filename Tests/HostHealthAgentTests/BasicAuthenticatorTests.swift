@@ -1,5 +1,6 @@
 @testable import HostHealthAgent
 import NIOPosix
+import HostHealthModel
 import Testing
 
 @Suite struct BasicAuthenticatorTests {

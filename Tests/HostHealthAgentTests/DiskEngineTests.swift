@@ -2,11 +2,10 @@ import DiskReader
 import Foundation
 import HostHealthAgent
 import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Logging
 import Testing
+import HostHealthPolicy
 
 @Suite("HealthEngine with the disk, SMART and kmsg collectors")
 struct DiskEngineTests {

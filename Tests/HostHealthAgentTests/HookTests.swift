@@ -4,7 +4,6 @@ import Spawn
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Logging
 import NIOPosix
 import Testing

@@ -1,7 +1,6 @@
 import Foundation
 import HostHealthAgent
 import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
 import HostHealthExposition
 import LinkReader
@@ -9,6 +8,7 @@ import Logging
 import NIOHTTP1
 import Synchronization
 import Testing
+import HostHealthPolicy
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {

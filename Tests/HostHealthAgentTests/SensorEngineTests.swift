@@ -1,12 +1,12 @@
 import HostHealthAgent
 import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Logging
 import NIOCore
 import SensorReader
 import Testing
+import HostHealthExposition
+import HostHealthPolicy
 
 @Suite("HealthEngine: sensor readings")
 struct SensorEngineTests {

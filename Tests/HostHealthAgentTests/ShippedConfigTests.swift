@@ -1,9 +1,7 @@
 import Foundation
 import HostHealthAgent
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
+import HostHealthModel
 import Testing
 
 /// `packaging/hosthealth.yaml` is the conffile the .deb installs: as shipped it must change

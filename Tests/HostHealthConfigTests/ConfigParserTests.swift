@@ -1,9 +1,7 @@
 import TestFixtures
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
+import HostHealthModel
 
 @Suite("ConfigParser: hosthealth.yaml into AgentConfig, or an error naming file, line and key")
 struct ConfigParserTests {

@@ -1,8 +1,7 @@
 import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
+import HostHealthPolicy
 
 @Suite("ConfigParser: the disks, smart and kmsg sections")
 struct DiskConfigParserTests {

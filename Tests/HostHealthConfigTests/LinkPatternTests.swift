@@ -1,7 +1,5 @@
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
+import HostHealthModel
 import Testing
 
 @Suite("LinkPattern: names and shell globs from links.required")

@@ -1,7 +1,6 @@
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 /// The `sensors:` section.

@@ -1,7 +1,5 @@
-import HostHealthModel
-import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
+import HostHealthModel
 import Testing
 
 @Suite("WebConfigParser: exporter-toolkit web-config.yml")

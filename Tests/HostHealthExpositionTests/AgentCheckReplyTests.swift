@@ -1,7 +1,6 @@
 import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
 import HostHealthExposition
 import Testing
 

@@ -1,7 +1,6 @@
 import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
 import HostHealthExposition
 @testable import hostctl
 import Testing

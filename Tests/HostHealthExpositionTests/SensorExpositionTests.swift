@@ -1,6 +1,4 @@
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
 import HostHealthExposition
 import Testing
 

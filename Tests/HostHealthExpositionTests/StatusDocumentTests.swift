@@ -2,7 +2,6 @@ import TestFixtures
 import Foundation
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
 import HostHealthExposition
 import Testing
 

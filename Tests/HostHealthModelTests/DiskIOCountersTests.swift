@@ -1,5 +1,4 @@
 import HostHealthModel
-import HostHealthPolicy
 
 
 import Testing

@@ -1,6 +1,5 @@
 import TestFixtures
 import HostHealthModel
-import HostHealthPolicy
 
 
 import Testing

@@ -2,7 +2,6 @@ import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("ArrayHealth: md arrays judged over time, healing apart from failing")

@@ -2,7 +2,6 @@ import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("Arrays: the first read, when another reader was judged before it")

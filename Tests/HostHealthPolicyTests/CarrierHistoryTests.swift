@@ -1,8 +1,6 @@
 import TestFixtures
-import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
+import HostHealthModel
 import Testing
 
 @Suite("CarrierHistory: carrier changes within the flap window")

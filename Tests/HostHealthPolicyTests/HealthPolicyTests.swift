@@ -2,7 +2,6 @@ import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("HealthPolicy: host verdict, transitions and hysteresis over time")

@@ -1,8 +1,6 @@
 import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("Hysteresis: worse at once, better only after it has held")

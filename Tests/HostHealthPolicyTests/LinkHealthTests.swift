@@ -2,7 +2,6 @@ import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("LinkHealth: verdicts for links from one snapshot")

@@ -2,7 +2,6 @@ import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 /// Sensors built for each case: a package temperature with the limits coretemp has.

@@ -1,7 +1,5 @@
 import HostHealthModel
 import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import Testing
 
 @Suite("SmartHealth: a verdict from one SMART report")

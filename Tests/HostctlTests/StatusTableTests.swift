@@ -1,7 +1,5 @@
 @testable import hostctl
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
 import HostHealthExposition
 import Testing
 

@@ -1,8 +1,5 @@
 import Foundation
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import LinkReader
 import Synchronization
 import Testing

@@ -1,7 +1,4 @@
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 import LinkReader
 import Testing
 

@@ -2,7 +2,6 @@ internal import Glibc
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
-import HostHealthExposition
 import MDReader
 import Testing
 

@@ -1,11 +1,9 @@
-internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
 internal import HostHealthExposition
 internal import Logging
 internal import NIOCore
 internal import NIOPosix
 internal import ServiceLifecycle
+internal import HostHealthPolicy
 
 /// HAProxy agent-check: on each connection, write the host's line and close.
 final class AgentCheckServer: Service {

@@ -1,8 +1,5 @@
 internal import Glibc
-internal import HostHealthModel
-internal import HostHealthPolicy
 package import HostHealthConfig
-internal import HostHealthExposition
 
 /// Reads the configuration file from disk. The default path may be absent (built-in defaults);
 /// a path the operator named must exist.

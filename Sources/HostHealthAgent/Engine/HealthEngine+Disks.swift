@@ -1,8 +1,6 @@
 package import DiskReader
 package import HostHealthModel
 internal import Logging
-internal import HostHealthPolicy
-internal import HostHealthConfig
 internal import HostHealthExposition
 
 /// The disk, SMART and kernel-log readers' side of the engine.

@@ -1,8 +1,4 @@
 internal import Glibc
-internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
-internal import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 internal import SensorReader

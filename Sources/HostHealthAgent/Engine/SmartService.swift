@@ -1,8 +1,6 @@
 internal import DiskReader
 internal import HostHealthModel
-internal import HostHealthPolicy
 internal import HostHealthConfig
-internal import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 internal import ServiceLifecycle

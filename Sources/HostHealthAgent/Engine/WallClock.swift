@@ -1,8 +1,5 @@
 internal import Glibc
 package import HostHealthModel
-package import HostHealthPolicy
-package import HostHealthConfig
-package import HostHealthExposition
 
 /// The one place the agent reads the wall clock; the core is handed its readings.
 package enum WallClock {

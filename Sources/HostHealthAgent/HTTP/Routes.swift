@@ -1,5 +1,4 @@
 internal import HostHealthModel
-internal import HostHealthPolicy
 internal import HostHealthConfig
 internal import HostHealthExposition
 internal import NIOCore

@@ -1,7 +1,4 @@
-internal import HostHealthModel
-internal import HostHealthPolicy
 internal import HostHealthConfig
-internal import HostHealthExposition
 internal import NIOPosix
 internal import NIOSSL
 internal import Synchronization

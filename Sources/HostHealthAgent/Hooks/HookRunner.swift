@@ -1,7 +1,6 @@
 package import HostHealthModel
 package import HostHealthPolicy
 package import HostHealthConfig
-internal import HostHealthExposition
 internal import Logging
 internal import NIOPosix
 internal import Spawn

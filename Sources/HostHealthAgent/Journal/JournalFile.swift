@@ -1,7 +1,4 @@
 internal import Glibc
-internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
 internal import HostHealthExposition
 
 /// The transition journal on disk: `journal.jsonl` in the state directory, one JSON record per

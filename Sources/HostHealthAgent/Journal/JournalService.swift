@@ -1,7 +1,4 @@
-internal import HostHealthModel
 internal import HostHealthPolicy
-internal import HostHealthConfig
-internal import HostHealthExposition
 internal import ServiceLifecycle
 
 /// Hands the engine's transitions to the journal in order, then to the hook: a hook runs only

@@ -1,6 +1,5 @@
 package import HostHealthModel
 package import HostHealthPolicy
-internal import HostHealthConfig
 package import HostHealthExposition
 internal import Logging
 internal import NIOPosix

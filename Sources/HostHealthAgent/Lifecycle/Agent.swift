@@ -1,9 +1,7 @@
 internal import CHostHealthShims
 internal import Glibc
 internal import HostHealthModel
-internal import HostHealthPolicy
 internal import HostHealthConfig
-internal import HostHealthExposition
 internal import LinkReader
 internal import MDReader
 internal import SensorReader
@@ -29,8 +27,6 @@ package struct Agent: Sendable {
     /// configuration is bad or an address cannot be bound.
     package func run() async throws {
         hh_tune_malloc()
-        // The dynamic loader's pass over relocations and symbols is done.
-        _ = StartupPages.release()
         let loader = ConfigLoader(path: options.configFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)

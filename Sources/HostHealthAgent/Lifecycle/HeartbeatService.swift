@@ -1,7 +1,3 @@
-internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
-internal import HostHealthExposition
 internal import Logging
 internal import ServiceLifecycle
 
@@ -31,13 +27,6 @@ final class HeartbeatService: Service {
             logger.warning("sd_notify READY=1 failed", metadata: ["errno": "\(code)"])
         }
         logger.info("ready")
-        // Start-up code (config parsing, first enumerations) is not run again: let resident
-        // memory count only the pages the agent keeps using.
-        if let released = StartupPages.release() {
-            logger.debug("start-up code pages released", metadata: [
-                "mappings": "\(released.mappings)", "resident_kb": "\(released.residentKB)",
-            ])
-        }
         // Wake every second, or at half the watchdog timeout when that is shorter; each wake
         // judges again, and a ping goes out only after the engine answered.
         let period = min(.seconds(1), notifier.watchdogInterval ?? .seconds(1))

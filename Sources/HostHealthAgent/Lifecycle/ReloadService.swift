@@ -1,7 +1,4 @@
-internal import HostHealthModel
-internal import HostHealthPolicy
 internal import HostHealthConfig
-internal import HostHealthExposition
 internal import Logging
 internal import ServiceLifecycle
 internal import UnixSignals

@@ -1,9 +1,7 @@
 package import Logging
 internal import Glibc
-internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
 internal import HostHealthExposition
+internal import HostHealthModel
 
 /// The two log formats `--log.format` offers, as node_exporter does.
 package enum LogFormat: String, Sendable, CaseIterable {

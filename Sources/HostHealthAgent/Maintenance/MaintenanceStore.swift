@@ -1,9 +1,7 @@
 internal import Glibc
 internal import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthConfig
-internal import HostHealthExposition
 internal import NIOPosix
+internal import HostHealthExposition
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the

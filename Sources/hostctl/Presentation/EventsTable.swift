@@ -1,6 +1,5 @@
-internal import HostHealthModel
-internal import HostHealthPolicy
 package import HostHealthExposition
+internal import HostHealthModel
 
 /// Renders the journal as `hostctl events` prints it: one line per transition, newest last.
 package struct EventsTable: Sendable {

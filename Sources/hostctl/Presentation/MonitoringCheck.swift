@@ -1,5 +1,4 @@
 internal import HostHealthModel
-internal import HostHealthPolicy
 package import HostHealthExposition
 
 /// `hostctl check`: the host's verdict in the two plugin conventions monitoring systems run.

@@ -1,6 +1,4 @@
 package import HostHealthModel
-internal import HostHealthPolicy
-internal import HostHealthExposition
 
 /// The exit codes of `hostctl status` and `hostctl check`, so scripts can branch on them.
 package enum StatusExitCode {

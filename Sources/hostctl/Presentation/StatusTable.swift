@@ -1,5 +1,4 @@
 internal import HostHealthModel
-internal import HostHealthPolicy
 package import HostHealthExposition
 
 /// Renders a status document as the table `hostctl status` prints: the host first, then the

@@ -1,8 +1,5 @@
 import DiskReader
 import HostHealthModel
-import HostHealthPolicy
-import HostHealthConfig
-import HostHealthExposition
 
 // Prints the disks the disk reader sees at start, one line each, then exits: run under
 // `umockdev-run -d TESTBED` by DiskReaderTests. Fields are tab-separated `key=value`.
