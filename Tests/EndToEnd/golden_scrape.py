@@ -16,7 +16,7 @@ The fixed host (nothing of the machine's own hardware or links shows):
   reports to move the counters), `lo`, and two veth pairs of fixed names, MACs and MTUs:
   `uplink0` <-> `uplink0-peer` (MTU 9000, both up; required in the config) and
   `spare0` <-> `spare0-peer` (MTU 1500; the peer down, so spare0 has no carrier). Before the
-  agent starts, uplink0-peer sends 5 frames of 60 bytes to uplink0 and uplink0 sends 3 of 100
+  agent starts, uplink0-peer sends 5 frames of 60 bytes to uplink0 and uplink0 sends 3 of 128
   bytes back (ethertype 0x88b5, local experimental), so the traffic counters are fixed and the
   two directions differ. The agent listens on a Unix socket only: no scrape moves `lo`.
 - a umockdev testbed: `golden/testbed.umockdev` (md0, a clean raid1 with a hot spare; md1, a
@@ -90,7 +90,7 @@ DOWN = {"spare0-peer"}   # administratively down: spare0 has no carrier
 # starts only once every link shows this, so no link event reaches it.
 SETTLED = {"lo": "unknown", "uplink0": "up", "uplink0-peer": "up", "spare0": "lowerlayerdown", "spare0-peer": "down"}
 # (from, to, count, frame length): fixed traffic, a different amount each way.
-FRAMES = [("uplink0-peer", "uplink0", 5, 60), ("uplink0", "uplink0-peer", 3, 100)]
+FRAMES = [("uplink0-peer", "uplink0", 5, 60), ("uplink0", "uplink0-peer", 3, 128)]
 ETHERTYPE = 0x88B5
 
 CONFIG = """\
