@@ -24,6 +24,8 @@ The fixed host (nothing of the machine's own hardware or links shows):
   with limits) plus the disk reader's SATA HDD and NVMe testbeds. The testbed's
   /sys/class/net is linked to the namespace's real one: link speed and duplex come from sysfs.
 - smartctl: `golden/smartctl/smartctl`, a stand-in that prints the reports recorded beside it.
+- libsensors' configuration: `golden/sensors3.conf` over /etc/sensors3.conf and an empty
+  /etc/sensors.d, in the agent's mount namespace only.
 - the kernel log cannot be fixed: `--no-collector.kmsg`.
 
 The agent is ready when /status lists every expected component (links, arrays, disks, sensors)
@@ -79,6 +81,7 @@ TESTBEDS = [
     os.path.join(DISK_TESTBEDS, "nvme.umockdev"),
 ]
 SMARTCTL = os.path.join(GOLDEN_DIR, "smartctl", "smartctl")
+SENSORS_CONF = os.path.join(GOLDEN_DIR, "sensors3.conf")
 
 # name, MAC, MTU; each pair as (link, peer).
 LINKS = [
@@ -228,9 +231,15 @@ class Agent:
         with open(config, "w") as f:
             f.write(CONFIG.format(smartctl=SMARTCTL))
         beds = [argument for bed in TESTBEDS for argument in ("-d", bed)]
-        # The testbed has a /sys of its own: link its class/net to the namespace's real one.
+        # `ip netns exec` gives the agent a mount namespace of its own: libsensors' files are
+        # replaced there only. Under umockdev, the testbed is all of /sys: its class/net is
+        # linked to the namespace's real one.
+        fixed_sensors_conf = ('mount --bind "$1" /etc/sensors3.conf && shift && '
+                              'if [ -d /etc/sensors.d ]; then mount -t tmpfs -o size=16k none /etc/sensors.d; fi && '
+                              'exec "$@"')
         link_net = 'ln -s /sys/class/net "$UMOCKDEV_DIR/sys/class/net" && exec "$@"'
-        argv = ["ip", "netns", "exec", namespace, "umockdev-run", *beds, "--", "sh", "-c", link_net, "sh",
+        argv = ["ip", "netns", "exec", namespace, "sh", "-c", fixed_sensors_conf, "sh", SENSORS_CONF,
+                "umockdev-run", *beds, "--", "sh", "-c", link_net, "sh",
                 os.path.join(bin_dir, "hosthealthd"), f"--config.file={config}",
                 f"--web.listen-address={self.socket}", "--agent-check.listen-address=", "--control.socket=",
                 f"--state.dir={os.path.join(workdir, 'state')}", "--no-collector.kmsg", "--log.level=debug"]
@@ -311,6 +320,8 @@ def scrape(bin_dir, namespace, workdir):
     """Sets up the fixed host, runs the agent and returns its normalised scrape."""
     for path in [os.path.join(bin_dir, "hosthealthd"), SMARTCTL]:
         check(os.access(path, os.X_OK), f"{path} is missing or not executable")
+    check(os.path.isfile("/etc/sensors3.conf"), "/etc/sensors3.conf is missing (apt-get install libsensors-config): "
+                                                "the golden file's is mounted over it")
     make_links(namespace)
     started = time.time()
     agent = Agent(bin_dir, namespace, workdir)
