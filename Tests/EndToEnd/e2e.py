@@ -105,6 +105,19 @@ def wait_until(probe, timeout, interval=0.05):
 # Outer process: namespace set-up, re-exec inside it, clean-up, summary.
 # ----------------------------------------------------------------------------------------------
 
+def remove_namespace(namespace):
+    """Kills whatever still runs in our private namespace (this run started it), then deletes it."""
+    pids = subprocess.run(["ip", "netns", "pids", namespace], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True).stdout.split()
+    for pid in pids:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+            log(f"# killed leftover process {pid} in {namespace}")
+        except (ProcessLookupError, ValueError):
+            pass
+    subprocess.run(["ip", "netns", "del", namespace], stderr=subprocess.DEVNULL)
+
+
 def outer(args):
     started = time.monotonic()
     passed = failed = 0
@@ -164,16 +177,7 @@ def outer(args):
             except subprocess.TimeoutExpired:
                 inner.kill()
                 inner.wait()
-        # Whatever still runs in our private namespace was started by this run.
-        pids = subprocess.run(["ip", "netns", "pids", namespace], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True).stdout.split()
-        for pid in pids:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-                log(f"# killed leftover process {pid} in {namespace}")
-            except (ProcessLookupError, ValueError):
-                pass
-        subprocess.run(["ip", "netns", "del", namespace], stderr=subprocess.DEVNULL)
+        remove_namespace(namespace)
         shutil.rmtree(workdir, ignore_errors=True)
     if harness_error is None and inner_rc not in (0, None) and failed == 0:
         harness_error = f"the test process exited {inner_rc} without reporting a failure"
