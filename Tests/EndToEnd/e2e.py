@@ -1543,6 +1543,32 @@ def test_disks_with_hung_smartctl_and_kernel_errors(ctx):
     check(rows and "kernel-reported errors" in rows[0], f"hostctl status has no degraded vda row: {result.stdout!r:.400}")
 
 
+def test_host_without_smartctl_says_smart_is_unavailable(ctx):
+    """A host without smartmontools (the package only recommends it): disks are judged without
+    SMART and say why, the smart reader reports itself unavailable, and no error is counted, so
+    no `reader_errors` alert ticks forever."""
+    if not os.path.exists("/sys/block/vda"):
+        print("# skipped: needs /sys/block/vda")
+        return
+    missing = os.path.join(ctx.tempdir("nosmartctl"), "smartctl")
+    agent = Agent(ctx, f"smart: {{ smartctl: {missing}, interval: 1h }}\n").start()
+
+    def seen():
+        body = agent.get("/metrics")[2].decode()
+        components = json.loads(agent.get("/status")[2])["components"]
+        vda = next((c for c in components if c["kind"] == "disk" and c["name"] == "vda"), None)
+        return ('hosthealth_reader_available{reader="smart"} 0' in body and vda is not None
+                and "SMART unavailable" in vda["reason"]), (body, vda)
+    ok, (body, vda), _ = wait_until(seen, 15, interval=0.1)
+    check(ok, f"SMART never shown unavailable: {vda!r}")
+    check(vda["state"] == "ok", f"a missing smartctl changed vda's state: {vda!r}")
+    check("install smartmontools" in vda["reason"], f"the reason does not say what to do: {vda!r}")
+    check('hosthealth_reader_errors_total{reader="smart"} 0' in body,
+          "a missing smartctl counted as a reader error")
+    result = hostctl(ctx, "status", "--socket", agent.socket)
+    check("SMART unavailable" in result.stdout, f"hostctl status does not say it: {result.stdout!r:.400}")
+
+
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
@@ -1563,6 +1589,7 @@ TESTS = [
     ("connection_flood_is_refused_without_harm", test_connection_flood_is_refused_without_harm),
     ("metric_reference_matches_exposition", test_metric_reference_matches_exposition),
     ("disks_with_hung_smartctl_and_kernel_errors", test_disks_with_hung_smartctl_and_kernel_errors),
+    ("host_without_smartctl_says_smart_is_unavailable", test_host_without_smartctl_says_smart_is_unavailable),
     ("journal_survives_kill_9_while_writing_100_times", test_journal_survives_kill_9_while_writing_100_times),
     ("journal_on_a_full_disk_is_reported_and_the_agent_goes_on", test_journal_on_a_full_disk_is_reported_and_the_agent_goes_on),
     ("hook_runs_per_transition", test_hook_runs_per_transition),

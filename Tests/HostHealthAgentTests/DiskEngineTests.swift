@@ -43,6 +43,26 @@ struct DiskEngineTests {
         #expect(await engine.report.host.state == .ok)
     }
 
+    @Test func hostWithoutSmartctlSaysSmartIsUnavailableWithoutCountingAnError() async throws {
+        let engine = engine()
+        await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
+        for _ in 0..<3 {
+            await engine.apply(smart: .notInstalled("smartctl not found at /usr/sbin/smartctl"), disk: "vda", durationSeconds: 0.001)
+        }
+        let reader = try #require(await engine.snapshot.reader("smart"))
+        #expect(reader.errors == 0)
+        #expect(reader.unavailable == "smartctl not found at /usr/sbin/smartctl")
+        let component = try await status(engine)
+        #expect(component["state"] as? String == "ok")
+        #expect(component["reason"] as? String == "SMART unavailable: smartctl not found at /usr/sbin/smartctl")
+        let metrics = String(decoding: await Routes(engine: engine).respond(to: request("/metrics")).body, as: UTF8.self)
+        #expect(metrics.contains(#"hosthealth_reader_available{reader="smart"} 0"#))
+        #expect(metrics.contains(#"hosthealth_reader_errors_total{reader="smart"} 0"#))
+        // Installed later: available again with the first run.
+        await engine.apply(smart: .unreadable("smartctl printed no valid JSON"), disk: "vda", durationSeconds: 0.001)
+        #expect(try #require(await engine.snapshot.reader("smart")).unavailable == nil)
+    }
+
     @Test func kernelErrorBurstDegradesTheDiskAndIsCounted() async throws {
         let engine = engine()
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
