@@ -3,8 +3,10 @@ import LinkReader
 
 // What the collector and the kernel say to each other, byte by byte in the host's (little-endian)
 // order, each field named as <linux/netlink.h>, <linux/rtnetlink.h> and <linux/if_link.h> name
-// it. The replies are the kernel's (Linux 6.1, a veth namespace), cut to the attributes the
-// reader decodes. `sequence` is the request's nlmsg_seq, which every reply to it carries back.
+// it. The replies are laid out as Linux 6.18 sent them to these requests in a namespace with a
+// veth pair (compared field by field), cut to the attributes the reader decodes: IFLA_STATS64,
+// IFLA_CARRIER of lo and the rest are left out. `sequence` is the request's nlmsg_seq, which
+// every reply to it carries back.
 
 // MARK: - Requests
 
