@@ -70,9 +70,6 @@ final class TestConnection {
         return Response(statusLine: lines[0], headers: headers, body: body)
     }
 
-    /// Bytes the server wrote that no response has taken.
-    var leftover: Int { unread.readableBytes }
-
     /// Waits for the server to close the connection and its request loop to end.
     func waitUntilClosed() async throws {
         try await channel.closeFuture.get()

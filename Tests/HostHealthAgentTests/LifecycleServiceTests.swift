@@ -23,7 +23,7 @@ private func temporaryConfig(_ text: String) throws -> String {
 struct HeartbeatServiceTests {
     let clock = TestClock()
 
-    @Test func readyGoesOutOnceTheFirstReadsAreJudgedAndStoppingAtShutdown() async throws {
+    @Test func readyIsToldWhenTheFirstVerdictStandsAndStoppingAtShutdown() async throws {
         let systemd = try NotifySocket()
         let engine = makeEngine(AgentConfig(), clock: clock)
         await engine.apply(dump([link("eth0", index: 2)]))
