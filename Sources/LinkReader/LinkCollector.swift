@@ -45,9 +45,11 @@ package struct LinkUpdate: Sendable {
 package final class LinkCollector: Sendable {
     /// Network namespace path the sockets are opened in (nil: the agent's own).
     package let netns: String?
-    private let eventBufferBytes: Int32
     private let sysfs: SysfsLinkProperties?
-    private let dumpSocket = Mutex<NetlinkSocket?>(nil)
+    /// Opens a socket subscribed to these RTMGRP_* groups (0: a dump socket): the kernel's,
+    /// or in the tests one that replays recorded replies.
+    private let openSocket: @Sendable (_ groups: UInt32) throws(NetlinkError) -> any NetlinkTransport
+    private let dumpSocket = Mutex<DumpSocket?>(nil)
     /// Seconds between full re-reads; a configuration reload may change it while running.
     private let resyncInterval = Mutex<Double>(60)
     private let wakeDescriptor: Int32
@@ -57,11 +59,23 @@ package final class LinkCollector: Sendable {
     ///   sysfs, which shows the agent's own namespace, so they are not read for another one.
     /// - Parameter eventBufferBytes: the event socket's receive buffer; small values only to
     ///   test the recovery from lost events.
-    package init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
+    package convenience init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
+        self.init(
+            netns: netns, sysfs: netns == nil ? SysfsLinkProperties() : nil, resyncIntervalSeconds: resyncIntervalSeconds
+        ) { groups throws(NetlinkError) in
+            try NetlinkSocket(netns: netns, groups: groups, eventBufferBytes: eventBufferBytes)
+        }
+    }
+
+    /// Reads through the sockets `open` returns: in the tests, ones that replay recorded replies.
+    init(
+        netns: String? = nil, sysfs: SysfsLinkProperties? = nil, resyncIntervalSeconds: Double = 60,
+        open: @escaping @Sendable (_ groups: UInt32) throws(NetlinkError) -> any NetlinkTransport
+    ) {
         self.netns = netns
-        self.eventBufferBytes = eventBufferBytes
+        self.openSocket = open
         self.resyncInterval.withLock { $0 = max(0.05, resyncIntervalSeconds) }
-        self.sysfs = netns == nil ? SysfsLinkProperties() : nil
+        self.sysfs = sysfs
         self.wakeDescriptor = hh_eventfd_create()
     }
 
@@ -89,11 +103,17 @@ package final class LinkCollector: Sendable {
             durationSeconds: MonotonicClock.now() - started, cause: "scrape")
     }
 
-    private func dump(_ kind: NetlinkSocket.DumpKind) throws(NetlinkError) -> NetlinkParseResult {
+    /// The socket dumps are asked on, and the sequence number of its last request.
+    private struct DumpSocket {
+        var transport: any NetlinkTransport
+        var sequence: UInt32 = 1
+    }
+
+    private func dump(_ request: DumpRequest) throws(NetlinkError) -> NetlinkParseResult {
         try dumpSocket.withLock { (socket) throws(NetlinkError) -> NetlinkParseResult in
-            if socket == nil { socket = try NetlinkSocket(netns: netns, groups: 0) }
+            if socket == nil { socket = DumpSocket(transport: try openSocket(0)) }
             do throws(NetlinkError) {
-                return try Self.dump(kind, on: socket!)
+                return try Self.dump(request, on: &socket!)
             } catch {
                 // Start over with a fresh socket: leftovers of a broken dump must not leak
                 // into the next one.
@@ -103,14 +123,15 @@ package final class LinkCollector: Sendable {
         }
     }
 
-    private static func dump(_ kind: NetlinkSocket.DumpKind, on socket: NetlinkSocket) throws(NetlinkError) -> NetlinkParseResult {
+    private static func dump(_ request: DumpRequest, on socket: inout DumpSocket) throws(NetlinkError) -> NetlinkParseResult {
         var attempts = 0
         while true {
             attempts += 1
-            try socket.requestDump(kind)
+            socket.sequence &+= 1
+            try socket.transport.send(request.bytes(sequence: socket.sequence))
             var total = NetlinkParseResult()
             while !total.done {
-                guard let part = try socket.receive(wait: true) else { continue }
+                guard let part = try socket.transport.receiveMessages(wait: true) else { continue }
                 total.messages += part.messages
                 total.done = part.done
                 total.interrupted = total.interrupted || part.interrupted
@@ -134,7 +155,7 @@ package final class LinkCollector: Sendable {
         // Without its wake-up descriptor the loop could not be stopped (24: EMFILE).
         guard wakeDescriptor >= 0 else { throw NetlinkError(operation: "eventfd", errno: 24) }
         // Subscribe before the first dump so nothing falls between the two.
-        let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK), eventBufferBytes: eventBufferBytes)
+        let events = try openSocket(UInt32(RTMGRP_LINK))
         deliver(try dump(cause: "start"))
         var resyncIntervalSeconds = resyncInterval.withLock { $0 }
         var nextResync = MonotonicClock.now() + resyncIntervalSeconds
@@ -165,7 +186,7 @@ package final class LinkCollector: Sendable {
             // Drain what is queued, so a flood is judged once rather than per message.
             while batch.messages.count < 4096 {
                 do {
-                    guard let part = try events.receive(wait: false) else { break }
+                    guard let part = try events.receiveMessages(wait: false) else { break }
                     batch.messages += part.messages
                     batch.events += part.messages.count
                     for (reason, count) in part.skipped { batch.skipped[reason, default: 0] += count }

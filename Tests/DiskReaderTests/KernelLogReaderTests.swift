@@ -1,4 +1,5 @@
 import DiskReader
+import Dispatch
 import Glibc
 import HostHealthModel
 import Synchronization
@@ -22,19 +23,24 @@ struct KernelLogReaderTests {
         write("<3>sd 0:0:0:0: [vdz] tag#1 Sense Key : Medium Error [current]\n")  // before start: not read
         let reader = KernelLogReader()
         let seen = Mutex<[DiskTrouble]>([])
-        let thread = Thread { try? reader.run { update in seen.withLock { $0 += update.troubles } } }
-        usleep(200_000)
+        // The reader's first batch is empty: it says the log is open and read to its end.
+        let listening = DispatchSemaphore(value: 0)
+        let bothRecognised = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? reader.run { update in
+                if update == KernelLogUpdate() { listening.signal() }
+                if seen.withLock({ $0 += update.troubles; return $0.count }) >= 2 { bothRecognised.signal() }
+            }
+        }
+        let started = listening.wait(timeout: .now() + 5) == .success
         write("<3>I/O error, dev vdz, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2\n")
         write("<6>an ordinary message from hosthealth tests\n")
         write("<3>ata9: hard resetting link\n")
-        var troubles: [DiskTrouble] = []
-        for _ in 0..<100 {
-            troubles = seen.withLock { $0 }
-            if troubles.count >= 2 { break }
-            usleep(20_000)
-        }
+        _ = bothRecognised.wait(timeout: .now() + 5)
+        let troubles = seen.withLock { $0 }
         reader.stop()
         thread.join()
+        #expect(started, "the reader did not report that it was reading the log")
         #expect(troubles == [DiskTrouble(kind: .ioError, subject: "vdz"), DiskTrouble(kind: .reset, subject: "ata9")])
     }
 

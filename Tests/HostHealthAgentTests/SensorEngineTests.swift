@@ -5,8 +5,8 @@ import Logging
 import NIOCore
 import SensorReader
 import Testing
-import HostHealthExposition
 import HostHealthPolicy
+import HostHealthExposition
 
 @Suite("HealthEngine: sensor readings")
 struct SensorEngineTests {

@@ -197,27 +197,21 @@ struct LinkCollectorNamespaceTests {
         defer { namespace.delete() }
         // A receive buffer of a few kilobytes overflows (ENOBUFS) under a burst of link events.
         try await withEventLoop(in: namespace, resyncIntervalSeconds: 3600, eventBufferBytes: 4096) { loop in
-            while loop.record().updates.isEmpty {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try #require(await loop.waitUntil { !$0.updates.isEmpty })
             // Hold the loop inside a delivery while the burst happens.
-            loop.stalled.withLock { $0 = true }
+            loop.stall()
             try namespace.ip("link", "add", "stalla", "type", "veth", "peer", "name", "stallb")
-            try await Task.sleep(for: .milliseconds(100))
+            try #require(await loop.waitUntil { $0.held }, "the event of stalla did not reach the loop")
             let burst = try namespace.launchBatch((0..<300).map { "link add o\($0)a type veth peer name o\($0)b" })
             burst.waitUntilExit()
-            loop.stalled.withLock { $0 = false }
+            loop.release()
             let recovered = await loop.waitForUpdate(after: 1, timeout: .seconds(10)) { update in
                 update.scope == .all && update.cause == "overflow"
             }
             #expect(recovered, "no dump followed the lost events")
             // With the fresh dump, every link is known although events were dropped.
-            var known = 0
-            for _ in 0..<500 {
-                known = loop.record().links.keys.count { $0.hasPrefix("o") }
-                if known == 600 { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            _ = await loop.waitUntil { $0.links.keys.count { $0.hasPrefix("o") } == 600 }
+            let known = loop.record().links.keys.count { $0.hasPrefix("o") }
             #expect(known == 600)
         }
     }
@@ -227,9 +221,7 @@ struct LinkCollectorNamespaceTests {
         defer { namespace.delete() }
         try await withEventLoop(in: namespace, resyncIntervalSeconds: 3600) { loop in
             // After the first dump, so the loop's own setting at its start cannot undo ours.
-            while loop.record().updates.isEmpty {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try #require(await loop.waitUntil { !$0.updates.isEmpty })
             loop.collector.setResyncInterval(0.05)
             let resynced = await loop.waitForUpdate(after: 1) { update in
                 update.scope == .all && update.cause == "interval"
@@ -243,12 +235,16 @@ struct LinkCollectorNamespaceTests {
         // than convert 2.6e9 ms to an Int32 poll timeout.
         let namespace = try TestNamespace.create()
         defer { namespace.delete() }
-        await #expect(processExitsWith: .success) { [path = namespace.path as String] in
+        await #expect(processExitsWith: .success) { [path = namespace.path as String, name = namespace.name as String] in
             let collector = LinkCollector(netns: path)
+            var deliveries = 0
             try collector.runEventLoop(resyncIntervalSeconds: 30 * 86_400) { _ in
-                // The start dump arrived; stop once the loop is waiting for events.
-                Thread.detachNewThread {
-                    Thread.sleep(forTimeInterval: 0.2)
+                deliveries += 1
+                if deliveries == 1 {
+                    // The start dump arrived. A link added now is an event the loop reads only
+                    // after it waited with the thirty-day timeout; its delivery stops the loop.
+                    guard (try? TestNamespace(name: name).addVethPair()) != nil else { exit(2) }
+                } else {
                     collector.stop()
                 }
             }
@@ -379,10 +375,19 @@ private final class EventLoopRecorder: Sendable {
         var links: [String: Link] = [:]
         var failure: NetlinkError?
         var finished = false
+        /// The loop is held inside a delivery (`stall()`).
+        var held = false
+    }
+
+    private struct State {
+        var record = Record()
+        /// Woken at every change of the record.
+        var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
+        var nextWatcher = 0
     }
 
     let collector: LinkCollector
-    private let state = Mutex(Record())
+    private let state = Mutex(State())
 
     private init(collector: LinkCollector) {
         self.collector = collector
@@ -394,24 +399,38 @@ private final class EventLoopRecorder: Sendable {
             do throws(NetlinkError) {
                 try collector.runEventLoop(resyncIntervalSeconds: resyncIntervalSeconds) { recorder.append($0) }
             } catch {
-                recorder.state.withLock { $0.failure = error }
+                recorder.change { $0.failure = error }
             }
-            recorder.state.withLock { $0.finished = true }
+            recorder.change { $0.finished = true }
         }
         thread.name = "link-event-loop"
         thread.start()
         return recorder
     }
 
-    /// While set, each delivery blocks the event loop's thread, as a slow consumer would; the
-    /// kernel then drops events for the socket.
-    let stalled = Mutex(false)
+    /// While closed, each delivery blocks the event loop's thread, as a slow consumer would;
+    /// the kernel then drops events for the socket.
+    private let gate = Mutex<DispatchSemaphore?>(nil)
+
+    /// Closes the gate: the next delivery holds the loop (`Record.held`) until `release()`.
+    func stall() {
+        gate.withLock { $0 = DispatchSemaphore(value: 0) }
+    }
+
+    func release() {
+        gate.withLock { gate in
+            gate?.signal()
+            gate = nil
+        }
+    }
 
     private func append(_ update: LinkUpdate) {
-        while stalled.withLock({ $0 }) {
-            usleep(1000)
+        if let closed = gate.withLock({ $0 }) {
+            change { $0.held = true }
+            closed.wait()
+            change { $0.held = false }
         }
-        state.withLock { record in
+        change { record in
             record.updates.append(update)
             if update.scope == .all { record.links = [:] }
             for message in update.messages {
@@ -425,28 +444,46 @@ private final class EventLoopRecorder: Sendable {
     }
 
     func record() -> Record {
-        state.withLock { $0 }
+        state.withLock { $0.record }
     }
 
-    /// Polls every 10 ms until `condition` holds for what was delivered; false after `timeout`.
+    /// Changes the record and wakes every waiter to look at it.
+    private func change(_ body: (inout Record) -> Void) {
+        let watchers = state.withLock { state in
+            body(&state.record)
+            return Array(state.watchers.values)
+        }
+        for watcher in watchers { watcher.yield() }
+    }
+
+    /// Waits until `condition` holds for what was delivered, looking again at each change (no
+    /// polling); false after `timeout`, which only bounds a failing test.
     func waitUntil(timeout: Duration = .seconds(5), _ condition: (Record) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(record()) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
+        let (changes, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            state.nextWatcher += 1
+            state.watchers[state.nextWatcher] = watcher
+            return state.nextWatcher
+        }
+        let deadline = Task {
+            try? await Task.sleep(for: timeout)
+            watcher.finish()
+        }
+        defer {
+            deadline.cancel()
+            _ = state.withLock { $0.watchers.removeValue(forKey: id) }
+        }
+        if condition(record()) { return true }
+        for await _ in changes where condition(record()) {
+            return true
         }
         return condition(record())
     }
 
-    /// Polls every 10 ms until an update delivered after the first `mark` ones matches; false
-    /// after `timeout`.
+    /// Waits until an update delivered after the first `mark` ones matches; false after
+    /// `timeout`.
     func waitForUpdate(after mark: Int, timeout: Duration = .seconds(5), _ matches: (LinkUpdate) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        repeat {
-            if record().updates.dropFirst(mark).contains(where: matches) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        } while ContinuousClock.now < deadline
-        return record().updates.dropFirst(mark).contains(where: matches)
+        await waitUntil(timeout: timeout) { $0.updates.dropFirst(mark).contains(where: matches) }
     }
 
     /// Stops the loop and waits for its thread to return.

@@ -46,12 +46,25 @@ struct UdevWatcherTests {
         #expect(wakeups == [.started([]), .timeout, .timeout])
     }
 
-    @Test func stopFromAnotherThreadEndsARunWaitingForEvents() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func stopFromAnotherThreadEndsARunWaitingForEvents() async throws {
         let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "hosthealth-none")])
-        let run = Task.detached { try watcher.run { _ in nil } }
-        try await Task.sleep(for: .milliseconds(50))
+        let (wakeups, handled) = AsyncStream.makeStream(of: UdevWakeup.self)
+        let run = Task.detached {
+            defer { handled.finish() }
+            try watcher.run { wakeup in
+                handled.yield(wakeup)
+                return nil
+            }
+        }
+        // Stop once the run has enumerated and gone on to wait: a stop before it started would
+        // end it at once, and the test would pass without a run to stop.
+        var seen = wakeups.makeAsyncIterator()
+        #expect(await seen.next() == .started([]))
         watcher.stop()
         try await run.value
+        // The run ended for the stop, with no wakeup in between.
+        #expect(await seen.next() == nil)
     }
 
     @Test func hearsSynthesisedUeventsUnderAUmockdevTestbed() throws {

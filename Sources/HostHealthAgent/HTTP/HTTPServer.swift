@@ -56,7 +56,9 @@ final class HTTPServer: Service {
     /// Only the control socket's small forms have bodies.
     static let maxBodyBytes = 4096
 
-    private static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
+    /// Sets up one connection's pipeline: TLS when configured, the idle timeout, HTTP/1 framing.
+    /// The listener and the tests (on a channel without a socket) both build connections here.
+    static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
         if let tls {
             try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
@@ -77,12 +79,14 @@ final class HTTPServer: Service {
                 try? await connection.executeThenClose { _, outbound in outbound.finish() }
                 return
             }
-            await self.serve(connection)
+            await Self.serve(connection, routes: self.routes, security: self.security, logger: self.logger, listener: self.name)
             self.limiter.release(peer)
         }
     }
 
-    private func serve(_ connection: Connection) async {
+    /// Answers one connection's requests in order until it closes: keep-alive as HTTP/1 says,
+    /// HEAD without a body, bodies past `maxBodyBytes` refused, basic auth when configured.
+    static func serve(_ connection: Connection, routes: Routes, security: WebSecurity?, logger: Logger, listener name: String) async {
         do {
             // Only the control socket accepts changes, judged on who the kernel says connected.
             let peer = routes.control == nil ? nil : await PeerCredentials.of(connection.channel)

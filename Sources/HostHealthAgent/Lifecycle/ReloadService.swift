@@ -15,13 +15,19 @@ final class ReloadService: Service {
     /// Re-reads other files (the web configuration) whether or not the main one was good, so a
     /// broken hosthealth.yaml never blocks a certificate rotation.
     let reloadOthers: @Sendable () -> Void
+    /// Where the requests come from: SIGHUP, or a sequence the tests feed (no signals).
+    let requests: @Sendable () async -> any AsyncSequence<UnixSignal, Never> & Sendable
 
     init(
         loader: ConfigLoader, engine: HealthEngine, notifier: SystemdNotifier, logger: Logger,
         onReload: @escaping @Sendable (AgentConfig) -> Void,
-        reloadOthers: @escaping @Sendable () -> Void = {}
+        reloadOthers: @escaping @Sendable () -> Void = {},
+        requests: @escaping @Sendable () async -> any AsyncSequence<UnixSignal, Never> & Sendable = {
+            await UnixSignalsSequence(trapping: .sighup)
+        }
     ) {
         self.reloadOthers = reloadOthers
+        self.requests = requests
         self.loader = loader
         self.engine = engine
         self.notifier = notifier
@@ -30,7 +36,7 @@ final class ReloadService: Service {
     }
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
+        let signals = await requests()
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 self.notifier.notify("RELOADING=1")

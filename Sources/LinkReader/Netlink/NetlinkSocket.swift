@@ -27,11 +27,10 @@ package struct NetlinkError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// An rtnetlink socket: the one place the link reader calls libmnl. It is not thread-safe;
-/// each owner uses it from one thread at a time.
-final class NetlinkSocket: @unchecked Sendable {
+/// An rtnetlink socket: the one place the link reader opens, sends and receives through libmnl.
+/// It is not thread-safe; each owner uses it from one thread at a time.
+final class NetlinkSocket: NetlinkTransport, @unchecked Sendable {
     private let socket: OpaquePointer
-    private var sequence: UInt32 = 1
     private var buffer: UnsafeMutableRawBufferPointer
 
     /// Opens a NETLINK_ROUTE socket in `netns` (a path such as /run/netns/NAME; nil: ours),
@@ -71,54 +70,17 @@ final class NetlinkSocket: @unchecked Sendable {
 
     var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
 
-    /// What a dump request asks for.
-    enum DumpKind {
-        /// RTM_GETLINK: every attribute of every link.
-        case links
-        /// RTM_GETSTATS with IFLA_STATS_LINK_64 only: the counters, a fraction of the
-        /// kernel's work and of the bytes of a link dump.
-        case statistics
-    }
-
-    /// Sends a dump request; the replies arrive through `receive`.
-    func requestDump(_ kind: DumpKind) throws(NetlinkError) {
-        sequence &+= 1
-        var request = [UInt8](repeating: 0, count: 64)
-        let sequence = self.sequence
-        let sent = request.withUnsafeMutableBytes { raw -> Int in
-            let header = mnl_nlmsg_put_header(raw.baseAddress)!
-            header.pointee.nlmsg_flags = UInt16(NLM_F_REQUEST | NLM_F_DUMP)
-            header.pointee.nlmsg_seq = sequence
-            switch kind {
-            case .links:
-                header.pointee.nlmsg_type = UInt16(RTM_GETLINK)
-                let info = mnl_nlmsg_put_extra_header(header, MemoryLayout<ifinfomsg>.size)!
-                info.assumingMemoryBound(to: ifinfomsg.self).pointee.ifi_family = UInt8(AF_UNSPEC)
-            case .statistics:
-                header.pointee.nlmsg_type = UInt16(RTM_GETSTATS)
-                let message = mnl_nlmsg_put_extra_header(header, MemoryLayout<if_stats_msg>.size)!
-                    .assumingMemoryBound(to: if_stats_msg.self)
-                message.pointee.family = UInt8(AF_UNSPEC)
-                message.pointee.filter_mask = 1 << (UInt32(IFLA_STATS_LINK_64) - 1)
-            }
-            return mnl_socket_sendto(socket, header, Int(header.pointee.nlmsg_len))
-        }
+    /// Sends one request datagram to the kernel.
+    func send(_ request: [UInt8]) throws(NetlinkError) {
+        let sent = request.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
         if sent < 0 { throw NetlinkError(operation: "send", errno: Self.lastErrno()) }
     }
 
-    /// Receives one datagram and parses it. With `wait` false, returns nil when nothing is
-    /// queued. Throws ENOBUFS when the kernel had to drop messages for this socket.
-    func receive(wait: Bool) throws(NetlinkError) -> NetlinkParseResult? {
+    /// Receives one datagram into the socket's buffer and hands it to `body`.
+    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(NetlinkError) -> Result {
         let received = hh_recv(fileDescriptor, buffer.baseAddress, buffer.count, wait ? 0 : 1)
-        if received < 0 {
-            let code = Int32(-received)
-            if code == EAGAIN || code == EWOULDBLOCK {
-                if wait { throw NetlinkError(operation: "receive (no answer within 2 s)", errno: code) }
-                return nil
-            }
-            throw NetlinkError(operation: "receive", errno: code)
-        }
-        return RTNetlinkParser.parse(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
+        if received < 0 { throw NetlinkError(operation: "receive", errno: Int32(-received)) }
+        return body(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
     }
 
     private static func lastErrno() -> Int32 {

@@ -1,0 +1,222 @@
+import Foundation
+@testable import HostHealthAgent
+import HostHealthConfig
+import NIOCore
+import NIOEmbedded
+import NIOPosix
+import Testing
+
+/// One connection of the HTTP server on an `NIOAsyncTestingChannel`, with the server's own
+/// pipeline (`HTTPServer.configure`) and request loop (`HTTPServer.serve`): what a client
+/// writes goes in as bytes, what the server answers comes out as bytes. No socket is opened.
+final class TestConnection {
+    let channel: NIOAsyncTestingChannel
+    private let served: Task<Void, Never>
+    /// Answer bytes read from the channel but not yet taken as a response.
+    private var unread = ByteBuffer()
+
+    init(routes: Routes, security: WebSecurity? = nil) async throws {
+        let channel = NIOAsyncTestingChannel()
+        self.channel = channel
+        let connection = try await channel.testingEventLoop.executeInContext { try HTTPServer.configure(channel, tls: nil) }
+        try await channel.connect(to: SocketAddress(ipAddress: "192.0.2.7", port: 40000))
+        served = Task {
+            await HTTPServer.serve(connection, routes: routes, security: security, logger: quietLogger, listener: "test")
+        }
+    }
+
+    func send(_ request: String) async throws {
+        try await channel.writeInbound(ByteBuffer(string: request))
+    }
+
+    /// One answer as it came over the wire.
+    struct Response {
+        var statusLine: String
+        var headers: [(name: String, value: String)]
+        var body: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    /// Reads the next answer: its head and then as many body bytes as `Content-Length` says,
+    /// none for the answer to a HEAD request. Bytes after it stay for the next answer, so a
+    /// body where none belongs shows up there.
+    func response(toHEAD: Bool = false) async throws -> Response {
+        while true {
+            if let response = takeResponse(bodyFollows: !toHEAD) { return response }
+            switch try await channel.waitForOutboundWrite(as: IOData.self) {
+            case .byteBuffer(var buffer): unread.writeBuffer(&buffer)
+            case .fileRegion: Issue.record("the server wrote a file region")
+            }
+        }
+    }
+
+    private func takeResponse(bodyFollows: Bool) -> Response? {
+        let text = String(buffer: unread)
+        guard let end = text.range(of: "\r\n\r\n") else { return nil }
+        let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
+        let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let headLength = text.utf8.distance(from: text.startIndex, to: end.upperBound)
+        let bodyLength = bodyFollows ? headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0 : 0
+        guard unread.readableBytes >= headLength + bodyLength else { return nil }
+        unread.moveReaderIndex(forwardBy: headLength)
+        let body = unread.readString(length: bodyLength) ?? ""
+        unread.discardReadBytes()
+        return Response(statusLine: lines[0], headers: headers, body: body)
+    }
+
+    /// Waits for the server to close the connection and its request loop to end.
+    func waitUntilClosed() async throws {
+        try await channel.closeFuture.get()
+        await served.value
+    }
+
+    /// Hangs up as a client would and waits for the request loop to end.
+    func hangUp() async throws {
+        try await channel.close()
+        await served.value
+    }
+}
+
+@Suite("HTTPServer: HTTP/1 framing through the server's pipeline, without a socket", .timeLimit(.minutes(1)))
+struct HTTPFramingTests {
+    let clock = TestClock()
+
+    var routes: Routes {
+        Routes(engine: makeEngine(AgentConfig(), clock: clock))
+    }
+
+    @Test func keepAliveAnswersEveryRequestOnOneConnectionUntilConnectionClose() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let first = try await connection.response()
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let second = try await connection.response()
+        for response in [first, second] {
+            #expect(response.statusLine == "HTTP/1.1 200 OK")
+            #expect(response.body == "ok\n")
+            #expect(response.header("Connection") == nil)
+        }
+        #expect(connection.channel.isActive)
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\nConnection: close\r\n\r\n")
+        let last = try await connection.response()
+        #expect(last.body == "ok\n")
+        #expect(last.header("Connection") == "close")
+        try await connection.waitUntilClosed()
+    }
+
+    @Test func http10IsAnsweredInKindAndClosedAfterTheReply() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("GET /livez HTTP/1.0\r\n\r\n")
+        let response = try await connection.response()
+        #expect(response.statusLine == "HTTP/1.0 200 OK")
+        #expect(response.header("Connection") == "close")
+        #expect(response.header("Content-Length") == "3")
+        #expect(response.body == "ok\n")
+        try await connection.waitUntilClosed()
+    }
+
+    @Test func http10WithKeepAliveStaysOpenAndSaysSo() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("GET /livez HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let response = try await connection.response()
+        #expect(response.header("Connection") == "keep-alive")
+        #expect(connection.channel.isActive)
+        try await connection.hangUp()
+    }
+
+    @Test func headHasTheHeadersOfGetAndNoBody() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("GET / HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let get = try await connection.response()
+        try await connection.send("HEAD / HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let head = try await connection.response(toHEAD: true)
+        #expect(head.statusLine == "HTTP/1.1 200 OK")
+        #expect(head.header("Content-Length") == get.header("Content-Length"))
+        #expect(head.header("Content-Type") == get.header("Content-Type"))
+        #expect(Int(get.header("Content-Length") ?? "") == get.body.utf8.count)
+        // The next answer follows the head at once: no body came between.
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let next = try await connection.response()
+        #expect(next.statusLine == "HTTP/1.1 200 OK")
+        #expect(next.body == "ok\n")
+        try await connection.hangUp()
+    }
+
+    @Test func aBodyPastTheLimitIsRefusedWith413AndTheConnectionServesOn() async throws {
+        let connection = try await TestConnection(routes: routes)
+        let body = String(repeating: "x", count: HTTPServer.maxBodyBytes + 1)
+        try await connection.send("POST /livez HTTP/1.1\r\nHost: agent\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let refused = try await connection.response()
+        #expect(refused.statusLine == "HTTP/1.1 413 Payload Too Large")
+        #expect(refused.body == "request bodies are limited to 4096 bytes\n")
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        #expect(try await connection.response().body == "ok\n")
+        try await connection.hangUp()
+    }
+
+    @Test func aBodyAtTheLimitReachesTheRoutes() async throws {
+        let connection = try await TestConnection(routes: routes)
+        let body = String(repeating: "x", count: HTTPServer.maxBodyBytes)
+        try await connection.send("POST /livez HTTP/1.1\r\nHost: agent\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        // The routes answer: a POST to a read-only endpoint is not allowed.
+        #expect(try await connection.response().statusLine == "HTTP/1.1 405 Method Not Allowed")
+        try await connection.hangUp()
+    }
+}
+
+@Suite("HTTPServer: basic auth from the web configuration", .timeLimit(.minutes(1)))
+struct HTTPBasicAuthTests {
+    let clock = TestClock()
+
+    /// A web configuration with the user `prometheus`, password `s3cret`.
+    func security() throws -> WebSecurity {
+        let path = NSTemporaryDirectory() + "hosthealth-web-\(UUID().uuidString).yml"
+        try "basic_auth_users:\n  prometheus: \(BasicAuthenticatorTests.hash)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try WebSecurity(path: path, threads: NIOThreadPool.singleton)
+    }
+
+    func connection() async throws -> TestConnection {
+        try await TestConnection(routes: Routes(engine: makeEngine(AgentConfig(), clock: clock)), security: try security())
+    }
+
+    @Test func withoutCredentialsTheAnswerIs401WithABasicChallenge() async throws {
+        let connection = try await connection()
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let response = try await connection.response()
+        #expect(response.statusLine == "HTTP/1.1 401 Unauthorized")
+        #expect(response.header("WWW-Authenticate") == "Basic realm=\"hosthealth\"")
+        #expect(response.body == "unauthorized\n")
+        try await connection.hangUp()
+    }
+
+    @Test func theRightPasswordIsServedAndAWrongOneRefusedOnTheSameConnection() async throws {
+        let connection = try await connection()
+        // prometheus:s3cret
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\nAuthorization: Basic cHJvbWV0aGV1czpzM2NyZXQ=\r\n\r\n")
+        let served = try await connection.response()
+        #expect(served.statusLine == "HTTP/1.1 200 OK")
+        #expect(served.body == "ok\n")
+        // prometheus:wrong
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\nAuthorization: Basic cHJvbWV0aGV1czp3cm9uZw==\r\n\r\n")
+        #expect(try await connection.response().statusLine == "HTTP/1.1 401 Unauthorized")
+        try await connection.hangUp()
+    }
+
+    @Test func aHeadRequestWithoutCredentialsIsRefusedWithoutABody() async throws {
+        let connection = try await connection()
+        try await connection.send("HEAD /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        let response = try await connection.response(toHEAD: true)
+        #expect(response.statusLine == "HTTP/1.1 401 Unauthorized")
+        #expect(response.header("Content-Length") == "13")
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        #expect(try await connection.response().statusLine == "HTTP/1.1 401 Unauthorized")
+        try await connection.hangUp()
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+@testable import HostHealthAgent
+import HostHealthExposition
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import Logging
+import ServiceLifecycleTestKit
+import Testing
+import UnixSignals
+
+/// An engine that waits for no reader: its first verdict may stand at once.
+private func engineWithoutReaders(_ config: AgentConfig = AgentConfig(), clock: TestClock) -> HealthEngine {
+    HealthEngine(
+        config: config, agent: AgentInfo(version: "test"), collectors: [], logger: quietLogger,
+        clock: { clock.now }, wallClock: { clock.now })
+}
+
+private func temporaryConfig(_ text: String) throws -> String {
+    let path = NSTemporaryDirectory() + "hosthealth-reload-\(UUID().uuidString).yaml"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+@Suite("HeartbeatService: READY, watchdog pings and STOPPING, told to a stand-in systemd", .timeLimit(.minutes(1)))
+struct HeartbeatServiceTests {
+    let clock = TestClock()
+
+    @Test func readyIsToldWhenTheFirstVerdictStandsAndStoppingAtShutdown() async throws {
+        let systemd = try NotifySocket()
+        let engine = makeEngine(AgentConfig(), clock: clock)
+        await engine.apply(dump([link("eth0", index: 2)]))
+        let service = HeartbeatService(engine: engine, notifier: systemd.notifier(), logger: quietLogger)
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            #expect(await systemd.next() == "READY=1\nSTATUS=serving")
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        #expect(await systemd.next() == "STOPPING=1")
+    }
+
+    @Test func eachWatchdogPingFollowsATickOfTheEngine() async throws {
+        let systemd = try NotifySocket()
+        let engine = engineWithoutReaders(clock: clock)
+        // WATCHDOG_USEC 100 ms: a ping every 50 ms.
+        let service = HeartbeatService(engine: engine, notifier: systemd.notifier(watchdogMicroseconds: 100_000), logger: quietLogger)
+        clock.advance(3)
+        #expect(await engine.lastEvaluation != clock.now)
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            #expect(await systemd.next() == "READY=1\nSTATUS=serving")
+            // The clock stands still from here: a ping means the engine has looked at its time.
+            #expect(await systemd.skip(until: "WATCHDOG=1"))
+            #expect(await engine.lastEvaluation == clock.now)
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        #expect(await systemd.skip(until: "STOPPING=1"))
+    }
+}
+
+@Suite("ReloadService: a reload request re-reads the configuration", .timeLimit(.minutes(1)))
+struct ReloadServiceTests {
+    let clock = TestClock()
+
+    /// What one reload did: the engine after it, the configurations handed to the readers and
+    /// how often the other files were re-read.
+    struct Reloaded {
+        var engine: HealthEngine
+        var handed: [AgentConfig]
+        var otherReloads: Int
+    }
+
+    /// Runs the service on a configuration file holding `text`, asks it to reload once, waits
+    /// until it tells systemd it is ready again, then shuts it down.
+    func reload(file text: String) async throws -> Reloaded {
+        let path = try temporaryConfig(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let systemd = try NotifySocket()
+        let engine = engineWithoutReaders(clock: clock)
+        let handed = Calls<AgentConfig>()
+        let others = Calls<Void>()
+        let (requests, request) = AsyncStream.makeStream(of: UnixSignal.self)
+        let service = ReloadService(
+            loader: ConfigLoader(path: path), engine: engine, notifier: systemd.notifier(), logger: quietLogger,
+            onReload: { handed.record($0) }, reloadOthers: { others.record(()) }, requests: { requests })
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            request.yield(.sighup)
+            #expect(await systemd.next() == "RELOADING=1")
+            #expect(await systemd.next() == "READY=1")
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        return Reloaded(engine: engine, handed: handed.all, otherReloads: others.all.count)
+    }
+
+    @Test func aReloadRequestAppliesTheFileAndTellsTheReaders() async throws {
+        let reloaded = try await reload(file: "links:\n  resync_interval: 2m\n")
+        #expect(await reloaded.engine.config.links.resyncIntervalSeconds == 120)
+        #expect(reloaded.handed.map(\.links.resyncIntervalSeconds) == [120])
+        #expect(reloaded.otherReloads == 1)
+    }
+
+    @Test func aBrokenFileKeepsTheRunningConfigurationButStillReloadsTheOtherFiles() async throws {
+        let reloaded = try await reload(file: "links:\n  resync_interval: soon\n")
+        #expect(await reloaded.engine.config == AgentConfig())
+        #expect(reloaded.handed.isEmpty)
+        #expect(reloaded.otherReloads == 1)
+    }
+
+    @Test func gracefulShutdownEndsTheServiceWhileItWaitsForARequest() async throws {
+        let engine = engineWithoutReaders(clock: clock)
+        let (requests, _) = AsyncStream.makeStream(of: UnixSignal.self)
+        let service = ReloadService(
+            loader: ConfigLoader(path: "/nonexistent/hosthealth.yaml"), engine: engine, notifier: SystemdNotifier(environment: { _ in nil }),
+            logger: quietLogger, onReload: { _ in }, requests: { requests })
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+    }
+}
+
+@Suite("JournalService: transitions journalled in order, also during shutdown", .timeLimit(.minutes(1)))
+struct JournalServiceTests {
+    let clock = TestClock()
+
+    func batch(_ name: String, to state: HealthState) -> JournalService.Batch {
+        JournalService.Batch(
+            transitions: [Transition(component: nil, name: name, from: .ok, to: state, reason: "test", at: clock.now)],
+            host: HostHealth(state: state, capacity: 1, since: clock.now, reasons: []))
+    }
+
+    @Test func transitionsQueuedBeforeShutdownAreJournalledBeforeTheServiceEnds() async throws {
+        let journal = TransitionJournal()
+        let (transitions, sink) = AsyncStream.makeStream(of: JournalService.Batch.self)
+        let service = JournalService(journal: journal, hooks: nil, transitions: transitions, finish: { sink.finish() })
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            sink.yield(batch("eth0", to: .failed))
+            sink.yield(batch("eth1", to: .degraded))
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        #expect(await journal.events().map(\.transition.name) == ["eth0", "eth1"])
+        #expect(await journal.events().map(\.sequence) == [1, 2])
+    }
+
+    @Test func shutdownFinishesTheStreamSoNothingLaterIsTaken() async throws {
+        let journal = TransitionJournal()
+        let (transitions, sink) = AsyncStream.makeStream(of: JournalService.Batch.self)
+        let service = JournalService(journal: journal, hooks: nil, transitions: transitions, finish: { sink.finish() })
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        // The engine's sink is finished: a transition after the end is not accepted.
+        guard case .terminated = sink.yield(batch("eth0", to: .failed)) else {
+            Issue.record("the transition stream was not finished at shutdown")
+            return
+        }
+        #expect(await journal.events().isEmpty)
+    }
+}
