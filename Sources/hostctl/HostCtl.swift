@@ -3,6 +3,7 @@ import FoundationEssentials
 import HostHealthAgent
 import HostHealthConfig
 import HostHealthExposition
+import HostHealthModel
 
 /// `hostctl`: the operator's view of the local agent.
 @main
@@ -90,7 +91,7 @@ struct StatusSource: ParsableArguments {
             return (document, document.json())
         }
         do {
-            let (status, body) = try await ControlClient(socketPath: socket).get("/status")
+            let (status, body) = try ControlClient(socketPath: socket).get("/status")
             guard status == 200 else {
                 throw Failure(description: "the agent answered \(status): \(String(decoding: body, as: UTF8.self))")
             }
@@ -159,7 +160,7 @@ struct Events: AsyncParsableCommand {
         let document: EventsDocument
         let raw: [UInt8]
         do {
-            let (status, body) = try await ControlClient(socketPath: socket).get(path)
+            let (status, body) = try ControlClient(socketPath: socket).get(path)
             guard status == 200 else {
                 Terminal.writeError("hostctl: the agent answered \(status): \(String(decoding: body, as: UTF8.self))")
                 throw ExitCode(2)
@@ -212,9 +213,9 @@ struct MaintenanceCommand: AsyncParsableCommand {
         let answer: (status: Int, body: [UInt8])
         do {
             if let action {
-                answer = try await client.post("/maintenance", form: [("state", action.rawValue), ("reason", reason ?? "")])
+                answer = try client.post("/maintenance", form: [("state", action.rawValue), ("reason", reason ?? "")])
             } else {
-                answer = try await client.get("/maintenance")
+                answer = try client.get("/maintenance")
             }
         } catch {
             Terminal.writeError("hostctl: cannot reach the hosthealth agent at \(socket): \(error)\n")
