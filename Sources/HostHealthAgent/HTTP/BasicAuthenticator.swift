@@ -1,4 +1,3 @@
-internal import HummingbirdBcrypt
 internal import NIOPosix
 internal import Synchronization
 
@@ -8,15 +7,16 @@ internal import Synchronization
 /// `/health` every second must not cost a core. Verification runs on a pool thread, never an
 /// event loop, and successful pairs are remembered by a keyed 64-bit digest, not in clear.
 final class BasicAuthenticator: Sendable {
-    /// The users as configured, to tell whether a reload changed them.
+    /// The users as configured (name → bcrypt hash, checked by `Bcrypt`); a reload compares
+    /// them to keep the remembered logins.
     let configuredUsers: [String: String]
-    private let users: [String: String]
     /// bcrypt checks waiting or running; past `maxPending` a request is refused at once rather
     /// than queued, so a flood of wrong passwords cannot delay the right ones for long.
     private let pending = Atomic<Int>(0)
     static let maxPending = 8
-    /// Checked for an unknown user, so the time taken does not tell which names exist.
-    private static let decoy = "$2b$10$" + String(repeating: "A", count: 53)
+    /// Checked for an unknown user, so the time taken does not tell which names exist. A valid
+    /// cost-10 setting: libxcrypt computes it in full.
+    static let decoy = "$2b$10$" + String(repeating: "A", count: 53)
     private let threads: NIOThreadPool
     private let verified = Mutex<Set<Int>>([])
     /// The digest key: random per process, so the remembered digests mean nothing outside it.
@@ -24,8 +24,6 @@ final class BasicAuthenticator: Sendable {
 
     init(users: [String: String], threads: NIOThreadPool) {
         self.configuredUsers = users
-        // htpasswd writes $2y$; it is the same algorithm as $2b$, which the bcrypt module reads.
-        self.users = users.mapValues { $0.hasPrefix("$2y$") ? "$2b$" + $0.dropFirst(4) : $0 }
         self.threads = threads
     }
 
@@ -37,15 +35,15 @@ final class BasicAuthenticator: Sendable {
               password.utf8.count <= 72, !password.utf8.contains(0)
         else { return false }
         let digest = self.digest(user, password)
-        if users[user] != nil, verified.withLock({ $0.contains(digest) }) { return true }
+        if configuredUsers[user] != nil, verified.withLock({ $0.contains(digest) }) { return true }
         guard pending.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxPending else {
             pending.wrappingSubtract(1, ordering: .relaxed)
             return false
         }
         defer { pending.wrappingSubtract(1, ordering: .relaxed) }
-        let hash = users[user] ?? Self.decoy
-        let matches = (try? await threads.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
-        guard users[user] != nil else { return false }
+        let hash = configuredUsers[user] ?? Self.decoy
+        let matches = (try? await threads.runIfActive { Bcrypt.verify(Array(password.utf8), hash: hash) }) ?? false
+        guard configuredUsers[user] != nil else { return false }
         if matches {
             verified.withLock { remembered in
                 if remembered.count > 1024 { remembered.removeAll() }
