@@ -32,8 +32,10 @@ let package = Package(
         // libsensors-dev ships no .pc file: the module map links it.
         .systemLibrary(name: "CSensors", providers: [.apt(["libsensors-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        // Macros and variadic/awkward C calls as plain prefixed functions.
-        .target(name: "CHostHealthShims", dependencies: ["CMnl"]),
+        // Macros and variadic/awkward C calls as plain prefixed functions, one module per
+        // concern: libmnl's for the link reader alone, libc's for everyone else.
+        .target(name: "CNetlinkShims", dependencies: ["CMnl"]),
+        .target(name: "CSystemShims"),
 
         // The pipeline's pure middle, no I/O: the snapshot model (value types, no dependencies),
         // the configuration (the only user of YAML), the health policy and the exposition.
@@ -47,13 +49,13 @@ let package = Package(
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         // libudev as Swift values, confined to the one thread that enumerates and listens.
-        .target(name: "Udev", dependencies: ["CUdev", "CHostHealthShims"], swiftSettings: swiftSettings),
+        .target(name: "Udev", dependencies: ["CUdev", "CSystemShims"], swiftSettings: swiftSettings),
         // Programs run with a deadline and killed with their whole group: smartctl and hooks.
-        .target(name: "Spawn", dependencies: ["CHostHealthShims"], swiftSettings: swiftSettings),
+        .target(name: "Spawn", dependencies: ["CSystemShims"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
-            dependencies: ["HostHealthModel", "CMnl", "CHostHealthShims"],
+            dependencies: ["HostHealthModel", "CMnl", "CNetlinkShims", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
         // Reader: md RAID arrays from sysfs.
@@ -61,7 +63,7 @@ let package = Package(
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
-            dependencies: ["HostHealthModel", "Udev", "CHostHealthShims", "Spawn"],
+            dependencies: ["HostHealthModel", "Udev", "CSystemShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "CHostHealthShims", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "CSystemShims", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,5 @@
 package import HostHealthModel
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import Synchronization
 

@@ -1,5 +1,5 @@
 internal import HostHealthModel
-internal import CHostHealthShims
+internal import CSystemShims
 internal import CMnl
 internal import Synchronization
 

@@ -1,4 +1,4 @@
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import NIOCore
 

@@ -1,5 +1,6 @@
 internal import CMnl
-internal import CHostHealthShims
+internal import CNetlinkShims
+internal import CSystemShims
 internal import Glibc
 
 /// Why a netlink operation failed: an errno and what was being done.
