@@ -36,6 +36,9 @@ let package = Package(
         // concern: libmnl's for the link reader alone, libc's for everyone else.
         .target(name: "CNetlinkShims", dependencies: ["CMnl"]),
         .target(name: "CSystemShims"),
+        // What every module below the agent shares about the system: errno, the clocks and
+        // reading a file whole; no dependency but Glibc.
+        .target(name: "HostSystem", swiftSettings: swiftSettings),
 
         // The pipeline's pure middle, no I/O: the snapshot model (value types, no dependencies),
         // the configuration (the only user of YAML), the health policy and the exposition.
@@ -49,34 +52,34 @@ let package = Package(
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         // libudev as Swift values, confined to the one thread that enumerates and listens.
-        .target(name: "Udev", dependencies: ["CUdev", "CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "Udev", dependencies: ["CUdev", "CSystemShims", "HostSystem"], swiftSettings: swiftSettings),
         // Programs run with a deadline and killed with their whole group: smartctl and hooks.
-        .target(name: "Spawn", dependencies: ["CSystemShims"], swiftSettings: swiftSettings),
+        .target(name: "Spawn", dependencies: ["CSystemShims", "HostSystem"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
-            dependencies: ["HostHealthModel", "CMnl", "CNetlinkShims", "CSystemShims"],
+            dependencies: ["HostHealthModel", "HostSystem", "CMnl", "CNetlinkShims", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
         // Reader: md RAID arrays from sysfs.
-        .target(name: "MDReader", dependencies: ["HostHealthModel", "Udev"], swiftSettings: swiftSettings),
+        .target(name: "MDReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
-            dependencies: ["HostHealthModel", "Udev", "CSystemShims", "Spawn"],
+            dependencies: ["HostHealthModel", "HostSystem", "Udev", "CSystemShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
-            dependencies: ["HostHealthModel", "CSensors"],
+            dependencies: ["HostHealthModel", "HostSystem", "CSensors"],
             swiftSettings: swiftSettings
         ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "CSystemShims", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -122,6 +125,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HostctlTests", dependencies: ["hostctl", "HostHealthExposition", "HostHealthModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "HostSystemTests", dependencies: ["HostSystem"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ package import HostHealthModel
 internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+internal import HostSystem
 
 /// What the kernel log reader found since its last batch.
 package struct KernelLogUpdate: Sendable, Equatable {
@@ -47,7 +48,7 @@ package final class KernelLogReader: Sendable {
         guard wake >= 0 else { throw Failure(description: "cannot create an eventfd to stop the kernel-log reader") }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno))); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0")
+            throw Failure(description: "cannot open \(path): \(Errno.current); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0")
         }
         defer { close(fd) }
         lseek(fd, 0, SEEK_END)
@@ -70,14 +71,14 @@ package final class KernelLogReader: Sendable {
                 case EINTR: continue
                 case EAGAIN: break reading
                 default:
-                    throw Failure(description: "reading \(path) failed: \(String(cString: strerror(errno)))")
+                    throw Failure(description: "reading \(path) failed: \(Errno.current)")
                 }
             }
             if update.records > 0 || update.overwritten > 0 { send(update) }
             let status = hh_wait_readable(fd, wake, -1)
             if status == 2 { break }
             if status < 0, status != -EINTR {
-                throw Failure(description: "waiting on \(path) failed: \(String(cString: strerror(-status)))")
+                throw Failure(description: "waiting on \(path) failed: \(Errno(rawValue: -status))")
             }
         }
     }

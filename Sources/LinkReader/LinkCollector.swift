@@ -1,5 +1,6 @@
 internal import HostHealthModel
 internal import CSystemShims
+internal import HostSystem
 internal import CMnl
 internal import Synchronization
 
@@ -71,22 +72,22 @@ package final class LinkCollector: Sendable {
 
     /// Reads every link once (blocking, a few milliseconds for a thousand links).
     package func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
-        let started = MonotonicClock.now()
+        let started = SystemClock.monotonic.seconds()
         var result = try dump(.links)
         enrich(&result.messages)
         return LinkUpdate(
             scope: .all, messages: result.messages, skipped: result.skipped, events: 0,
-            durationSeconds: MonotonicClock.now() - started, cause: cause)
+            durationSeconds: SystemClock.monotonic.seconds() - started, cause: cause)
     }
 
     /// Reads every link's 64-bit counters (RTM_GETSTATS), for a scrape: the messages are all
     /// `.statistics`.
     package func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
-        let started = MonotonicClock.now()
+        let started = SystemClock.monotonic.seconds()
         let result = try dump(.statistics)
         return LinkUpdate(
             scope: .statistics, messages: result.messages, skipped: result.skipped, events: 0,
-            durationSeconds: MonotonicClock.now() - started, cause: "scrape")
+            durationSeconds: SystemClock.monotonic.seconds() - started, cause: "scrape")
     }
 
     private func dump(_ kind: NetlinkSocket.DumpKind) throws(NetlinkError) -> NetlinkParseResult {
@@ -137,7 +138,7 @@ package final class LinkCollector: Sendable {
         let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK), eventBufferBytes: eventBufferBytes)
         deliver(try dump(cause: "start"))
         var resyncIntervalSeconds = resyncInterval.withLock { $0 }
-        var nextResync = MonotonicClock.now() + resyncIntervalSeconds
+        var nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
         while !stopped.load(ordering: .relaxed) {
             let interval = resyncInterval.withLock { $0 }
             if interval != resyncIntervalSeconds {
@@ -145,7 +146,7 @@ package final class LinkCollector: Sendable {
                 resyncIntervalSeconds = interval
             }
             // Wake at least hourly, so a very long interval never overflows poll's timeout.
-            let milliseconds = min(3_600_000, max(0, ((nextResync - MonotonicClock.now()) * 1000).rounded(.up)))
+            let milliseconds = min(3_600_000, max(0, ((nextResync - SystemClock.monotonic.seconds()) * 1000).rounded(.up)))
             let ready = hh_wait_readable(events.fileDescriptor, wakeDescriptor, Int32(milliseconds))
             if stopped.load(ordering: .relaxed) { return }
             if ready == 2 {
@@ -154,10 +155,10 @@ package final class LinkCollector: Sendable {
                 continue
             }
             if ready < 0 { throw NetlinkError(operation: "poll", errno: -ready) }
-            if ready == 0 && MonotonicClock.now() < nextResync { continue }
+            if ready == 0 && SystemClock.monotonic.seconds() < nextResync { continue }
             if ready == 0 {
                 deliver(deliverableDump(cause: "interval"))
-                nextResync = MonotonicClock.now() + resyncIntervalSeconds
+                nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
                 continue
             }
             var batch = LinkUpdate(scope: .changes, messages: [], skipped: [:], events: 0)
@@ -179,7 +180,7 @@ package final class LinkCollector: Sendable {
             if !batch.messages.isEmpty || !batch.skipped.isEmpty { deliver(batch) }
             if overflowed {
                 deliver(deliverableDump(cause: "overflow"))
-                nextResync = MonotonicClock.now() + resyncIntervalSeconds
+                nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
             }
         }
     }

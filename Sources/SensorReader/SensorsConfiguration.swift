@@ -1,4 +1,5 @@
 internal import Glibc
+internal import HostSystem
 
 /// Where libsensors' configuration is read from: the main file and the drop-in directory, as
 /// `sensors` reads them (`/etc/sensors3.conf`, else `/etc/sensors.conf`, then every file in
@@ -45,7 +46,7 @@ package struct SensorsConfiguration: Sendable, Equatable {
     static func entries(of directory: String) throws(SensorReaderError) -> [String] {
         guard let handle = opendir(directory) else {
             if errno == ENOENT { return [] }
-            throw SensorReaderError(.configuration, "cannot read the sensors configuration directory \(directory): \(String(cString: strerror(errno)))")
+            throw SensorReaderError(.configuration, "cannot read the sensors configuration directory \(directory): \(Errno.current)")
         }
         defer { closedir(handle) }
         var names: [String] = []
@@ -74,14 +75,14 @@ struct SensorsConfigurationText {
         var status = stat()
         if stat(path, &status) != 0 {
             if errno == ENOENT { return false }
-            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): \(String(cString: strerror(errno)))")
+            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): \(Errno.current)")
         }
         if status.st_mode & S_IFMT != S_IFREG {
             if regularOnly { return false }
             throw SensorReaderError(.configuration, "sensors configuration \(path) is not a regular file")
         }
         guard let stream = fopen(path, "r") else {
-            throw SensorReaderError(.configuration, "cannot open sensors configuration \(path): \(String(cString: strerror(errno))); check its permissions")
+            throw SensorReaderError(.configuration, "cannot open sensors configuration \(path): \(Errno.current); check its permissions")
         }
         defer { fclose(stream) }
         var content: [UInt8] = []

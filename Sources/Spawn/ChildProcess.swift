@@ -1,6 +1,7 @@
 internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+internal import HostSystem
 
 /// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
 /// start and must never wait for without bound. It runs in a process group of its own, with
@@ -50,7 +51,7 @@ package struct ChildProcess: Sendable {
         package var errno: Int32
 
         package var description: String {
-            "cannot run \(path): \(String(cString: strerror(errno)))" + (errno == ENOENT ? " (no such file)" : "")
+            "cannot run \(path): \(Errno(rawValue: errno))" + (errno == ENOENT ? " (no such file)" : "")
         }
     }
 
@@ -61,7 +62,7 @@ package struct ChildProcess: Sendable {
 
     package func run() throws(Failure) -> Result {
         Self.reapAbandoned()
-        let started = Self.monotonicSeconds()
+        let started = SystemClock.monotonic.seconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         let outOpened = hh_pipe(&outPipe)
@@ -93,7 +94,7 @@ package struct ChildProcess: Sendable {
         var status: Int32 = 0
         var reaped = false
         while true {
-            let remaining = deadline - Self.monotonicSeconds()
+            let remaining = deadline - SystemClock.monotonic.seconds()
             if remaining <= 0 {
                 // The whole group: whatever the program started dies with it.
                 kill(-pid, SIGKILL)
@@ -140,7 +141,7 @@ package struct ChildProcess: Sendable {
         }
         return Result(
             termination: termination, output: output.bytes, errorOutput: errorOutput.bytes,
-            seconds: Self.monotonicSeconds() - started)
+            seconds: SystemClock.monotonic.seconds() - started)
     }
 
     private func spawn(stdout: Int32, stderr: Int32) -> Int32 {
@@ -155,11 +156,11 @@ package struct ChildProcess: Sendable {
 
     /// Whether `pid` exits within `seconds`.
     private static func exits(_ pid: Int32, exitFD: Int32, within seconds: Double) -> Bool {
-        let deadline = monotonicSeconds() + seconds
+        let deadline = SystemClock.monotonic.seconds() + seconds
         while true {
             if exitFD >= 0 {
                 var exit = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
-                let left = max(0, deadline - monotonicSeconds())
+                let left = max(0, deadline - SystemClock.monotonic.seconds())
                 if poll(&exit, 1, Int32((left * 1000).rounded(.up))) > 0 { return true }
             } else {
                 // No pidfd (an old kernel): reaping it here is fine, its status no longer counts.
@@ -167,7 +168,7 @@ package struct ChildProcess: Sendable {
                 if waitpid(pid, &status, WNOHANG) == pid { return true }
                 usleep(10_000)
             }
-            if monotonicSeconds() >= deadline { return false }
+            if SystemClock.monotonic.seconds() >= deadline { return false }
         }
     }
 
@@ -176,12 +177,6 @@ package struct ChildProcess: Sendable {
             var status: Int32 = 0
             pids.removeAll { waitpid($0, &status, WNOHANG) == $0 }
         }
-    }
-
-    static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// One pipe's output, kept up to a limit.

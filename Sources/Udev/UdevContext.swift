@@ -1,5 +1,6 @@
 internal import CUdev
 internal import Glibc
+internal import HostSystem
 
 /// A libudev context with its monitor. libudev objects must stay on the thread that made them,
 /// so this class is never shared: `UdevWatcher.run` makes, uses and frees it on one thread.
@@ -8,7 +9,7 @@ final class UdevContext {
     private var monitor: OpaquePointer?
 
     init() throws(UdevError) {
-        guard let udev = udev_new() else { throw UdevError("cannot create a udev context: \(String(cString: strerror(errno)))", errno: errno) }
+        guard let udev = udev_new() else { throw UdevError("cannot create a udev context: \(Errno.current)", errno: errno) }
         self.udev = udev
     }
 
@@ -21,7 +22,7 @@ final class UdevContext {
     /// Returns the socket to poll.
     func listen(_ matches: [UdevMatch], receiveBufferBytes: Int32) throws(UdevError) -> Int32 {
         guard let monitor = udev_monitor_new_from_netlink(udev, "udev") else {
-            throw UdevError("cannot open the udev event socket: \(String(cString: strerror(errno)))", errno: errno)
+            throw UdevError("cannot open the udev event socket: \(Errno.current)", errno: errno)
         }
         self.monitor = monitor
         for match in matches {
@@ -31,7 +32,7 @@ final class UdevContext {
         _ = udev_monitor_set_receive_buffer_size(monitor, receiveBufferBytes)
         let status = udev_monitor_enable_receiving(monitor)
         guard status >= 0 else {
-            throw UdevError("cannot listen to udev events: \(String(cString: strerror(-status)))", errno: -status)
+            throw UdevError("cannot listen to udev events: \(Errno(rawValue: -status))", errno: -status)
         }
         return udev_monitor_get_fd(monitor)
     }

@@ -1,6 +1,7 @@
 internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+internal import HostSystem
 
 /// Enumerates devices and then listens to their uevents, all on the one thread that calls
 /// `run`: libudev objects must stay on the thread that made them, so the context is created,
@@ -49,7 +50,7 @@ package final class UdevWatcher: Sendable {
             case -EINTR:
                 continue
             default:
-                throw UdevError("waiting for udev events failed: \(String(cString: strerror(-status)))", errno: -status)
+                throw UdevError("waiting for udev events failed: \(Errno(rawValue: -status))", errno: -status)
             }
         }
     }
@@ -61,18 +62,12 @@ package final class UdevWatcher: Sendable {
     }
 
     private static func deadline(after seconds: Double?) -> Double? {
-        seconds.map { now() + max(0, $0) }
+        seconds.map { SystemClock.monotonic.seconds() + max(0, $0) }
     }
 
     private static func milliseconds(until deadline: Double?) -> Int32 {
         guard let deadline else { return -1 }
-        let left = (deadline - now()) * 1000
+        let left = (deadline - SystemClock.monotonic.seconds()) * 1000
         return Int32(max(0, min(left.rounded(.up), Double(Int32.max))))
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -3,6 +3,7 @@ internal import HostHealthModel
 internal import HostHealthPolicy
 internal import HostHealthConfig
 internal import HostHealthExposition
+internal import HostSystem
 
 /// The transition journal on disk: `journal.jsonl` in the state directory, one JSON record per
 /// line (`JournalRecord`), appended and fdatasync'ed per batch, rotated to `journal.jsonl.1`
@@ -43,7 +44,7 @@ struct JournalFile: Sendable {
     func load(limit: Int) -> Loaded {
         var loaded = Loaded()
         for file in [previousPath, path] {
-            guard case .success(var bytes) = WholeFile.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
+            guard case .success(var bytes) = FileContents.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
             if bytes.last != UInt8(ascii: "\n") {
                 // A record torn by a crash after the last complete one: drop it so appends
                 // start clean.
@@ -107,6 +108,6 @@ struct JournalFile: Sendable {
     }
 
     static func errorText() -> String {
-        String(cString: strerror(errno))
+        Errno.current.description
     }
 }

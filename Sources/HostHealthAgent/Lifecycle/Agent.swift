@@ -11,6 +11,7 @@ package import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
 internal import UnixSignals
+internal import HostSystem
 
 /// `hosthealthd` put together: config, engine, readers and servers in one service group with
 /// graceful shutdown on SIGTERM/SIGINT and reload on SIGHUP.
@@ -211,7 +212,7 @@ package struct Agent: Sendable {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         let directory = String(path[..<slash])
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            throw AgentError(.cannotListen, "cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw AgentError(.cannotListen, "cannot create \(directory): \(Errno.current)")
         }
     }
 }

@@ -1,4 +1,5 @@
 internal import Glibc
+internal import HostSystem
 
 /// Gives back the agent's code pages (its binary's and its libraries') once start-up is over,
 /// so resident memory counts what the agent keeps running, not everything it ran once.
@@ -74,7 +75,7 @@ enum StartupPages {
     /// Releases the clean mappings of the program and its libraries in this process. Returns
     /// nil when `/proc/self/smaps` cannot be read (nothing is released then).
     static func release() -> Released? {
-        guard case .success(let bytes) = WholeFile.read("/proc/self/smaps", limit: 16 * 1024 * 1024) else { return nil }
+        guard case .success(let bytes) = FileContents.read("/proc/self/smaps", limit: 16 * 1024 * 1024) else { return nil }
         var released = Released()
         for mapping in releasable(smaps: String(decoding: bytes, as: UTF8.self)) {
             guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start),

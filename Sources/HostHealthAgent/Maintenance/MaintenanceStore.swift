@@ -4,6 +4,7 @@ internal import HostHealthPolicy
 internal import HostHealthConfig
 internal import HostHealthExposition
 internal import NIOPosix
+internal import HostSystem
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the
@@ -33,8 +34,8 @@ package final class MaintenanceStore: Sendable {
     /// be read is an error: the operator's drain must not be silently lost.
     func load() throws(Failure) -> Maintenance? {
         guard let path else { return nil }
-        switch WholeFile.read(path, limit: 64 * 1024) {
-        case .failure(let failure) where failure.code == ENOENT:
+        switch FileContents.read(path, limit: 64 * 1024) {
+        case .failure(.noSuchFileOrDirectory):
             return nil
         case .failure(let failure):
             throw Failure(description: "cannot read \(path): \(failure)")
@@ -53,7 +54,7 @@ package final class MaintenanceStore: Sendable {
             if let maintenance {
                 try Self.replace(path, with: maintenance.json(), directory: directory)
             } else if unlink(path) != 0 && errno != ENOENT {
-                throw Failure(description: "cannot remove \(path): \(String(cString: strerror(errno)))")
+                throw Failure(description: "cannot remove \(path): \(Errno.current)")
             }
         }
     }
@@ -61,13 +62,13 @@ package final class MaintenanceStore: Sendable {
     private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(Failure) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(Errno.current)") }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                let why = String(cString: strerror(errno))
+                let why = Errno.current.description
                 close(fd)
                 unlink(temporary)
                 throw Failure(description: "cannot write \(temporary): \(why)")
@@ -75,11 +76,11 @@ package final class MaintenanceStore: Sendable {
             written += count
         }
         let synced = fsync(fd) == 0
-        let why = String(cString: strerror(errno))
+        let why = Errno.current.description
         close(fd)
         guard synced, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw Failure(description: "cannot save \(path): \(synced ? String(cString: strerror(errno)) : why)")
+            throw Failure(description: "cannot save \(path): \(synced ? Errno.current.description : why)")
         }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {

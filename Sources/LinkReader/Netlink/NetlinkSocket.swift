@@ -2,29 +2,17 @@ internal import CMnl
 internal import CNetlinkShims
 internal import CSystemShims
 internal import Glibc
+internal import HostSystem
 
 /// Why a netlink operation failed: an errno and what was being done.
 package struct NetlinkError: Error, Sendable, CustomStringConvertible {
     package var operation: String
     package var errno: Int32
 
-    package static let ENOBUFS: Int32 = 105
+    package static let ENOBUFS = Errno.noBufferSpace.rawValue
 
     package var description: String {
-        "netlink \(operation) failed: \(Self.name(errno)) (errno \(errno))"
-    }
-
-    static func name(_ code: Int32) -> String {
-        switch code {
-        case 1: "operation not permitted"
-        case 2: "no such file or directory"
-        case 13: "permission denied"
-        case 22: "invalid argument"
-        case 93: "protocol not supported"
-        case 97: "address family not supported"
-        case 105: "no buffer space (events were lost)"
-        default: "error"
-        }
+        "netlink \(operation) failed: \(Errno(rawValue: errno)) (errno \(errno))"
     }
 }
 
