@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "hostctl",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -131,10 +131,10 @@ let package = Package(
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
         .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
-        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
+        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "Udev"], swiftSettings: swiftSettings),
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.
@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "DiskReader", "SensorReader", "Spawn",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "DiskReader", "SensorReader", "Spawn", "HostSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,8 +1,8 @@
 package import HostHealthModel
-package import Udev
+internal import Udev
 internal import Glibc
 internal import Synchronization
-internal import HostSystem
+package import HostSystem
 
 /// One batch from the disk reader: every whole disk as it is now (a host has a few disks, so
 /// the whole set is cheap and a vanished disk is simply absent).
@@ -40,7 +40,7 @@ package final class DiskCollector: Sendable {
 
     /// Blocks until `stop()`, sending a full update at start, after every batch of uevents and
     /// at every refresh.
-    package func run(_ send: (DiskUpdate) -> Void) throws(UdevError) {
+    package func run(_ send: (DiskUpdate) -> Void) throws(HostHealthError) {
         var known: [String: (syspath: String, disk: Disk)] = [:]
         try watcher.run { wakeup in
             let started = SystemClock.monotonic.seconds()

@@ -36,9 +36,9 @@ package struct Smartctl: Sendable {
             return SmartAttempt(smartctlOutput: result.output)
         } catch {
             switch error.errno {
-            case ENOENT: return .notInstalled("smartctl not found at \(path); install smartmontools or set smart.smartctl")
-            case EACCES, EPERM: return .cannotRun("no permission to run \(path)")
-            default: return .cannotRun("cannot run \(path): \(Errno(rawValue: error.errno))")
+            case .noSuchFileOrDirectory?: return .notInstalled("smartctl not found at \(path); install smartmontools or set smart.smartctl")
+            case .permissionDenied?, .notPermitted?: return .cannotRun("no permission to run \(path)")
+            default: return .cannotRun(error.errno.map { "cannot run \(path): \($0)" } ?? error.message)
             }
         }
     }

@@ -1,6 +1,6 @@
 internal import HostHealthModel
 internal import CSystemShims
-internal import HostSystem
+package import HostSystem
 internal import CMnl
 internal import Synchronization
 
@@ -71,7 +71,7 @@ package final class LinkCollector: Sendable {
     }
 
     /// Reads every link once (blocking, a few milliseconds for a thousand links).
-    package func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
+    package func dump(cause: String) throws(HostHealthError) -> LinkUpdate {
         let started = SystemClock.monotonic.seconds()
         var result = try dump(.links)
         enrich(&result.messages)
@@ -82,7 +82,7 @@ package final class LinkCollector: Sendable {
 
     /// Reads every link's 64-bit counters (RTM_GETSTATS), for a scrape: the messages are all
     /// `.statistics`.
-    package func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
+    package func dumpStatistics() throws(HostHealthError) -> LinkUpdate {
         let started = SystemClock.monotonic.seconds()
         let result = try dump(.statistics)
         return LinkUpdate(
@@ -90,10 +90,10 @@ package final class LinkCollector: Sendable {
             durationSeconds: SystemClock.monotonic.seconds() - started, cause: "scrape")
     }
 
-    private func dump(_ kind: NetlinkSocket.DumpKind) throws(NetlinkError) -> NetlinkParseResult {
-        try dumpSocket.withLock { (socket) throws(NetlinkError) -> NetlinkParseResult in
+    private func dump(_ kind: NetlinkSocket.DumpKind) throws(HostHealthError) -> NetlinkParseResult {
+        try dumpSocket.withLock { (socket) throws(HostHealthError) -> NetlinkParseResult in
             if socket == nil { socket = try NetlinkSocket(netns: netns, groups: 0) }
-            do throws(NetlinkError) {
+            do throws(HostHealthError) {
                 return try Self.dump(kind, on: socket!)
             } catch {
                 // Start over with a fresh socket: leftovers of a broken dump must not leak
@@ -104,7 +104,7 @@ package final class LinkCollector: Sendable {
         }
     }
 
-    private static func dump(_ kind: NetlinkSocket.DumpKind, on socket: NetlinkSocket) throws(NetlinkError) -> NetlinkParseResult {
+    private static func dump(_ kind: NetlinkSocket.DumpKind, on socket: NetlinkSocket) throws(HostHealthError) -> NetlinkParseResult {
         var attempts = 0
         while true {
             attempts += 1
@@ -116,7 +116,7 @@ package final class LinkCollector: Sendable {
                 total.done = part.done
                 total.interrupted = total.interrupted || part.interrupted
                 for (reason, count) in part.skipped { total.skipped[reason, default: 0] += count }
-                if let code = part.error { throw NetlinkError(operation: "dump", errno: -code) }
+                if let code = part.error { throw .netlink("dump", Errno(rawValue: -code)) }
             }
             // Links changed during the dump: the kernel says the result may be inconsistent.
             if !total.interrupted || attempts >= 3 { return total }
@@ -125,15 +125,15 @@ package final class LinkCollector: Sendable {
 
     /// Runs until `stop()`: an initial dump, then events. Calls `deliver` with each batch, on
     /// this thread. Returns when stopped; throws when the event socket cannot be opened.
-    package func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(HostHealthError) {
         setResyncInterval(resyncIntervalSeconds)
         try runEventLoop(deliver: deliver)
     }
 
     /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
-    package func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(deliver: (LinkUpdate) -> Void) throws(HostHealthError) {
         // Without its wake-up descriptor the loop could not be stopped (24: EMFILE).
-        guard wakeDescriptor >= 0 else { throw NetlinkError(operation: "eventfd", errno: 24) }
+        guard wakeDescriptor >= 0 else { throw .netlink("eventfd", .tooManyOpenFiles) }
         // Subscribe before the first dump so nothing falls between the two.
         let events = try NetlinkSocket(netns: netns, groups: UInt32(RTMGRP_LINK), eventBufferBytes: eventBufferBytes)
         deliver(try dump(cause: "start"))
@@ -154,7 +154,7 @@ package final class LinkCollector: Sendable {
                 hh_eventfd_drain(wakeDescriptor)
                 continue
             }
-            if ready < 0 { throw NetlinkError(operation: "poll", errno: -ready) }
+            if ready < 0 { throw .netlink("poll", Errno(rawValue: -ready)) }
             if ready == 0 && SystemClock.monotonic.seconds() < nextResync { continue }
             if ready == 0 {
                 deliver(deliverableDump(cause: "interval"))
@@ -170,7 +170,7 @@ package final class LinkCollector: Sendable {
                     batch.messages += part.messages
                     batch.events += part.messages.count
                     for (reason, count) in part.skipped { batch.skipped[reason, default: 0] += count }
-                } catch where error.errno == NetlinkError.ENOBUFS {
+                } catch where error.errno == .noBufferSpace {
                     overflowed = true
                 } catch {
                     throw error

@@ -1,8 +1,8 @@
 internal import Glibc
 internal import HostHealthModel
 internal import Synchronization
-package import Udev
-internal import HostSystem
+internal import Udev
+package import HostSystem
 
 /// Watches md arrays: all of them read at start and after lost uevents, one array again on its
 /// uevent, and all again every second while a sync runs (progress moves without uevents) or
@@ -25,7 +25,7 @@ package final class MDArrayWatcher: Sendable {
     }
 
     /// Blocks until `stop()`, handing every update to `deliver` on this thread.
-    package func run(_ deliver: (ArrayUpdate) -> Void) throws(UdevError) {
+    package func run(_ deliver: (ArrayUpdate) -> Void) throws(HostHealthError) {
         var refresh = ArrayRefresh(reader: reader)
         try watcher.run { wakeup in
             if let update = refresh.update(for: wakeup) { deliver(update) }

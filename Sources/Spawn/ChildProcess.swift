@@ -1,7 +1,7 @@
 internal import CSystemShims
 internal import Glibc
 internal import Synchronization
-internal import HostSystem
+package import HostSystem
 
 /// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
 /// start and must never wait for without bound. It runs in a process group of its own, with
@@ -45,14 +45,11 @@ package struct ChildProcess: Sendable {
         package var succeeded: Bool { termination == .exited(0) }
     }
 
-    /// The program could not be started at all.
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package var path: String
-        package var errno: Int32
-
-        package var description: String {
-            "cannot run \(path): \(Errno(rawValue: errno))" + (errno == ENOENT ? " (no such file)" : "")
-        }
+    /// The program could not be started at all: `.cannotRun` with the errno as its cause.
+    static func cannotRun(_ path: String, _ code: Errno, file: String = #fileID, line: Int = #line) -> HostHealthError {
+        HostHealthError(
+            .cannotRun, "cannot run \(path): \(code)" + (code == .noSuchFileOrDirectory ? " (no such file)" : ""),
+            cause: code, file: file, line: line)
     }
 
     /// How long a killed child may take to die before it is left to a later run to reap.
@@ -60,17 +57,17 @@ package struct ChildProcess: Sendable {
     /// Children killed at their deadline that had not died yet.
     static let abandoned = Mutex<[Int32]>([])
 
-    package func run() throws(Failure) -> Result {
+    package func run() throws(HostHealthError) -> Result {
         Self.reapAbandoned()
         let started = SystemClock.monotonic.seconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         let outOpened = hh_pipe(&outPipe)
-        guard outOpened == 0 else { throw Failure(path: path, errno: -outOpened) }
+        guard outOpened == 0 else { throw Self.cannotRun(path, Errno(rawValue: -outOpened)) }
         let errOpened = hh_pipe(&errPipe)
         guard errOpened == 0 else {
             close(outPipe[0]); close(outPipe[1])
-            throw Failure(path: path, errno: -errOpened)
+            throw Self.cannotRun(path, Errno(rawValue: -errOpened))
         }
         var pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
         // ETXTBSY: the program was just written and some other fork of this process still
@@ -84,7 +81,7 @@ package struct ChildProcess: Sendable {
         close(errPipe[1])
         guard pid > 0 else {
             close(outPipe[0]); close(errPipe[0])
-            throw Failure(path: path, errno: -pid)
+            throw Self.cannotRun(path, Errno(rawValue: -pid))
         }
         var output = Capture(fd: outPipe[0], limit: outputLimit)
         var errorOutput = Capture(fd: errPipe[0], limit: outputLimit)

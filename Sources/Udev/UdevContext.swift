@@ -8,8 +8,11 @@ final class UdevContext {
     private let udev: OpaquePointer
     private var monitor: OpaquePointer?
 
-    init() throws(UdevError) {
-        guard let udev = udev_new() else { throw UdevError("cannot create a udev context: \(Errno.current)", errno: errno) }
+    init() throws(HostHealthError) {
+        guard let udev = udev_new() else {
+            let code = Errno.current
+            throw HostHealthError(.udev, "cannot create a udev context: \(code)", cause: code)
+        }
         self.udev = udev
     }
 
@@ -20,9 +23,10 @@ final class UdevContext {
 
     /// Starts listening to the events udev sends once its rules have run, for `matches`.
     /// Returns the socket to poll.
-    func listen(_ matches: [UdevMatch], receiveBufferBytes: Int32) throws(UdevError) -> Int32 {
+    func listen(_ matches: [UdevMatch], receiveBufferBytes: Int32) throws(HostHealthError) -> Int32 {
         guard let monitor = udev_monitor_new_from_netlink(udev, "udev") else {
-            throw UdevError("cannot open the udev event socket: \(Errno.current)", errno: errno)
+            let code = Errno.current
+            throw HostHealthError(.udev, "cannot open the udev event socket: \(code)", cause: code)
         }
         self.monitor = monitor
         for match in matches {
@@ -32,7 +36,8 @@ final class UdevContext {
         _ = udev_monitor_set_receive_buffer_size(monitor, receiveBufferBytes)
         let status = udev_monitor_enable_receiving(monitor)
         guard status >= 0 else {
-            throw UdevError("cannot listen to udev events: \(Errno(rawValue: -status))", errno: -status)
+            let code = Errno(rawValue: -status)
+            throw HostHealthError(.udev, "cannot listen to udev events: \(code)", cause: code)
         }
         return udev_monitor_get_fd(monitor)
     }

@@ -1,7 +1,7 @@
 internal import CSystemShims
 internal import Glibc
 internal import Synchronization
-internal import HostSystem
+package import HostSystem
 
 /// Enumerates devices and then listens to their uevents, all on the one thread that calls
 /// `run`: libudev objects must stay on the thread that made them, so the context is created,
@@ -29,8 +29,8 @@ package final class UdevWatcher: Sendable {
     /// the two is lost. Each handler call returns the seconds, from then, until a `.timeout`
     /// wakeup (nil: none; wait for events only): an md reader polls while a sync runs and
     /// stops when idle, a sensor reader returns its interval.
-    package func run(_ handle: (UdevWakeup) -> Double?) throws(UdevError) {
-        guard wakeDescriptor >= 0 else { throw UdevError("cannot create an eventfd", errno: EMFILE) }
+    package func run(_ handle: (UdevWakeup) -> Double?) throws(HostHealthError) {
+        guard wakeDescriptor >= 0 else { throw HostHealthError(.udev, "cannot create an eventfd", cause: Errno.tooManyOpenFiles) }
         let context = try UdevContext()
         let socket = try context.listen(matches, receiveBufferBytes: receiveBufferBytes)
         var deadline = Self.deadline(after: handle(.started(context.enumerate(matches))))
@@ -50,7 +50,8 @@ package final class UdevWatcher: Sendable {
             case -EINTR:
                 continue
             default:
-                throw UdevError("waiting for udev events failed: \(Errno(rawValue: -status))", errno: -status)
+                let code = Errno(rawValue: -status)
+                throw HostHealthError(.udev, "waiting for udev events failed: \(code)", cause: code)
             }
         }
     }

@@ -6,6 +6,7 @@ import HostHealthConfig
 import HostHealthExposition
 import Synchronization
 import Testing
+import HostSystem
 
 /// Through the real kernel: records written to /dev/kmsg (root only) come back through the
 /// reader, recognised and attributed.
@@ -43,7 +44,7 @@ struct KernelLogReaderTests {
 
     @Test func missingLogIsAnErrorThatSaysWhatToDo() {
         let reader = KernelLogReader(path: "/nonexistent/kmsg")
-        #expect(throws: KernelLogReader.Failure.self) { try reader.run { _ in } }
+        #expect(throws: HostHealthError.self) { try reader.run { _ in } }
     }
 }
 

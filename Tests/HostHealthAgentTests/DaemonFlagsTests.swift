@@ -1,5 +1,6 @@
 import HostHealthAgent
 import Testing
+import HostSystem
 
 @Suite struct DaemonFlagsTests {
     func options(_ arguments: String...) throws -> AgentOptions {
@@ -40,24 +41,24 @@ import Testing
 
     @Test func logLevelAndFormatAreChecked() throws {
         #expect(try options("--log.level=debug", "--log.format=json").logFormat == .json)
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--log.level=loud"]) }
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--log.format=xml"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--log.level=loud"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--log.format=xml"]) }
     }
 
     @Test func aMisspeltFlagSuggestsTheRightOne() {
-        let error = #expect(throws: AgentError.self) { try DaemonFlags.parse(["--web.listen-adress=:1"]) }
+        let error = #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--web.listen-adress=:1"]) }
         #expect(error?.message.contains("did you mean --web.listen-address?") == true)
     }
 
     @Test func aMissingValueIsAnError() {
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--config.file"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--config.file"]) }
         // The next flag is not a value: `--state.dir --control.socket=` must not make a folder
         // named "--control.socket=".
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--state.dir", "--control.socket="]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--state.dir", "--control.socket="]) }
     }
 
     @Test func agentCheckMustBeTCP() {
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--agent-check.listen-address=/run/x.sock"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--agent-check.listen-address=/run/x.sock"]) }
     }
 
     @Test func helpAndVersionAreActions() throws {

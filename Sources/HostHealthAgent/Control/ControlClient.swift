@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOPosix
+package import HostSystem
 
 /// `hostctl`'s side of the control socket: one HTTP/1.1 GET, the whole body back.
 package struct ControlClient: Sendable {
@@ -9,22 +10,17 @@ package struct ControlClient: Sendable {
         self.socketPath = socketPath
     }
 
-    /// Why the agent could not be asked.
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package var description: String
-    }
-
     /// How long the agent has to answer: a hung agent must not hang `hostctl` (or the
     /// monitoring check that runs it).
     package var timeout: Duration = .seconds(5)
 
     /// Returns the status code and body of `GET path`.
-    package func get(_ path: String) async throws(Failure) -> (status: Int, body: [UInt8]) {
+    package func get(_ path: String) async throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         try await send("GET", path)
     }
 
     /// `POST path` with form fields (`application/x-www-form-urlencoded`).
-    package func post(_ path: String, form: [(String, String)]) async throws(Failure) -> (status: Int, body: [UInt8]) {
+    package func post(_ path: String, form: [(String, String)]) async throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         let body = form.map { Self.formEncoded($0.0) + "=" + Self.formEncoded($0.1) }.joined(separator: "&")
         return try await send("POST", path, body: Array(body.utf8))
     }
@@ -38,7 +34,7 @@ package struct ControlClient: Sendable {
         }.joined()
     }
 
-    private func send(_ method: String, _ path: String, body: [UInt8] = []) async throws(Failure) -> (status: Int, body: [UInt8]) {
+    private func send(_ method: String, _ path: String, body: [UInt8] = []) async throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         let raw: [UInt8]
         do {
             raw = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
@@ -49,14 +45,14 @@ package struct ControlClient: Sendable {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let bytes = first else {
-                    throw Failure(description: "the agent did not answer within \(self.timeout); it may be hung")
+                    throw HostHealthError(.agentUnreachable, "the agent did not answer within \(self.timeout); it may be hung")
                 }
                 return bytes
             }
-        } catch let failure as Failure {
+        } catch let failure as HostHealthError {
             throw failure
         } catch {
-            throw Failure(description: Self.explain(error))
+            throw HostHealthError(.agentUnreachable, Self.explain(error))
         }
         return try Self.parse(raw)
     }
@@ -85,16 +81,16 @@ package struct ControlClient: Sendable {
         }
     }
 
-    static func parse(_ raw: [UInt8]) throws(Failure) -> (status: Int, body: [UInt8]) {
+    static func parse(_ raw: [UInt8]) throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         guard let end = raw.indices.first(where: { raw[$0...].starts(with: separator) }) else {
-            throw Failure(description: "the agent sent an incomplete HTTP response")
+            throw HostHealthError(.agentUnreachable, "the agent sent an incomplete HTTP response")
         }
         let head = String(decoding: raw[..<end], as: UTF8.self)
         let statusLine = head.split(separator: "\r\n").first ?? ""
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else {
-            throw Failure(description: "the agent sent a malformed status line: \(statusLine)")
+            throw HostHealthError(.agentUnreachable, "the agent sent a malformed status line: \(statusLine)")
         }
         return (status, Array(raw[(end + 4)...]))
     }

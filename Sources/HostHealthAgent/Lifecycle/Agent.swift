@@ -194,7 +194,7 @@ package struct Agent: Sendable {
         do {
             return try await bind()
         } catch {
-            throw AgentError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
+            throw HostHealthError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
         }
     }
 
@@ -212,7 +212,7 @@ package struct Agent: Sendable {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         let directory = String(path[..<slash])
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            throw AgentError(.cannotListen, "cannot create \(directory): \(Errno.current)")
+            throw HostHealthError(.cannotListen, "cannot create \(directory): \(Errno.current)")
         }
     }
 }

@@ -1,4 +1,5 @@
 internal import Logging
+package import HostSystem
 
 /// `hosthealthd`'s command line, node_exporter style: `--name=value` or `--name value`,
 /// repeatable `--web.listen-address`, `--collector.NAME` / `--no-collector.NAME`, and an empty
@@ -34,15 +35,15 @@ package struct DaemonFlags: Sendable {
         Flag(name: "collector.\($0.rawValue)", value: nil, help: "\($0.help) Disable with --no-collector.\($0.rawValue). (default: enabled)")
     }
 
-    package static func parse(_ arguments: [String]) throws(AgentError) -> Action {
+    package static func parse(_ arguments: [String]) throws(HostHealthError) -> Action {
         var options = AgentOptions()
         var webAddresses: [ListenAddress] = []
         var index = 0
-        func value(for name: String, inline: String?) throws(AgentError) -> String {
+        func value(for name: String, inline: String?) throws(HostHealthError) -> String {
             if let inline { return inline }
             index += 1
             guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                throw AgentError(.badFlag, "--\(name) needs a value (write --\(name)= for an empty one); see --help")
+                throw HostHealthError(.badFlag, "--\(name) needs a value (write --\(name)= for an empty one); see --help")
             }
             return arguments[index]
         }
@@ -51,7 +52,7 @@ package struct DaemonFlags: Sendable {
             if argument == "-h" || argument == "--help" { return .help }
             if argument == "--version" { return .version }
             guard argument.hasPrefix("--") else {
-                throw AgentError(.badFlag, "unexpected argument '\(argument)'; hosthealthd takes only --flags (see --help)")
+                throw HostHealthError(.badFlag, "unexpected argument '\(argument)'; hosthealthd takes only --flags (see --help)")
             }
             let body = argument.dropFirst(2)
             let name: String
@@ -66,7 +67,7 @@ package struct DaemonFlags: Sendable {
             if let collector = Self.collector(named: name) {
                 var enabled = !name.hasPrefix("no-")
                 if let inline {
-                    guard let flag = Bool(inline) else { throw AgentError(.badFlag, "--\(name) takes no value, or true/false") }
+                    guard let flag = Bool(inline) else { throw HostHealthError(.badFlag, "--\(name) takes no value, or true/false") }
                     enabled = flag == enabled
                 }
                 if enabled {
@@ -80,11 +81,11 @@ package struct DaemonFlags: Sendable {
             switch name {
             case "config.file":
                 let path = try value(for: name, inline: inline)
-                guard !path.isEmpty else { throw AgentError(.badFlag, "--config.file needs a path") }
+                guard !path.isEmpty else { throw HostHealthError(.badFlag, "--config.file needs a path") }
                 options.configFile = path
             case "web.listen-address":
                 let text = try value(for: name, inline: inline)
-                guard !text.isEmpty else { throw AgentError(.badFlag, "--web.listen-address cannot be empty") }
+                guard !text.isEmpty else { throw HostHealthError(.badFlag, "--web.listen-address cannot be empty") }
                 webAddresses.append(try ListenAddress(parsing: text))
             case "web.config.file":
                 let path = try value(for: name, inline: inline)
@@ -96,7 +97,7 @@ package struct DaemonFlags: Sendable {
                 } else {
                     let address = try ListenAddress(parsing: text)
                     guard case .tcp = address else {
-                        throw AgentError(.badFlag, "--agent-check.listen-address must be a TCP address (HAProxy connects over TCP)")
+                        throw HostHealthError(.badFlag, "--agent-check.listen-address must be a TCP address (HAProxy connects over TCP)")
                     }
                     options.agentCheckAddress = address
                 }
@@ -109,20 +110,20 @@ package struct DaemonFlags: Sendable {
             case "log.level":
                 let text = try value(for: name, inline: inline)
                 guard let level = Self.level(text) else {
-                    throw AgentError(.badFlag, "--log.level must be one of debug, info, warn, error (got '\(text)')")
+                    throw HostHealthError(.badFlag, "--log.level must be one of debug, info, warn, error (got '\(text)')")
                 }
                 options.logLevel = level
             case "log.format":
                 let text = try value(for: name, inline: inline)
                 guard let format = LogFormat(rawValue: text) else {
-                    throw AgentError(.badFlag, "--log.format must be logfmt or json (got '\(text)')")
+                    throw HostHealthError(.badFlag, "--log.format must be logfmt or json (got '\(text)')")
                 }
                 options.logFormat = format
             default:
                 let known = flags.map(\.name) + Collector.allCases.map { "no-collector.\($0.rawValue)" }
                 let near = known.min { distance($0, name) < distance($1, name) }
                 let hint = near.map { distance($0, name) <= 3 ? "; did you mean --\($0)?" : "" } ?? ""
-                throw AgentError(.badFlag, "unknown flag --\(name)\(hint) (see --help)")
+                throw HostHealthError(.badFlag, "unknown flag --\(name)\(hint) (see --help)")
             }
             index += 1
         }

@@ -26,22 +26,18 @@ package final class MaintenanceStore: Sendable {
         self.init(directory: nil, threads: nil)
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// The maintenance that held when the agent stopped; nil when none did. A file that cannot
     /// be read is an error: the operator's drain must not be silently lost.
-    func load() throws(Failure) -> Maintenance? {
+    func load() throws(HostHealthError) -> Maintenance? {
         guard let path else { return nil }
         switch FileContents.read(path, limit: 64 * 1024) {
         case .failure(.noSuchFileOrDirectory):
             return nil
-        case .failure(let failure):
-            throw Failure(description: "cannot read \(path): \(failure)")
+        case .failure(let code):
+            throw HostHealthError(.stateFile, "cannot read \(path)", errno: code)
         case .success(let bytes):
             guard let maintenance = Maintenance(json: bytes) else {
-                throw Failure(description: "\(path) is not a maintenance record; remove it or run hostctl maintenance on/off again")
+                throw HostHealthError(.stateFile, "\(path) is not a maintenance record; remove it or run hostctl maintenance on/off again")
             }
             return maintenance
         }
@@ -54,33 +50,33 @@ package final class MaintenanceStore: Sendable {
             if let maintenance {
                 try Self.replace(path, with: maintenance.json(), directory: directory)
             } else if unlink(path) != 0 && errno != ENOENT {
-                throw Failure(description: "cannot remove \(path): \(Errno.current)")
+                throw HostHealthError(.stateFile, "cannot remove \(path)", errno: .current)
             }
         }
     }
 
-    private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(Failure) {
+    private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(HostHealthError) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(Errno.current)") }
+        guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot create \(temporary)", errno: .current) }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                let why = Errno.current.description
+                let why = Errno.current
                 close(fd)
                 unlink(temporary)
-                throw Failure(description: "cannot write \(temporary): \(why)")
+                throw HostHealthError(.stateFile, "cannot write \(temporary)", errno: why)
             }
             written += count
         }
         let synced = fsync(fd) == 0
-        let why = Errno.current.description
+        let why = Errno.current
         close(fd)
         guard synced, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw Failure(description: "cannot save \(path): \(synced ? Errno.current.description : why)")
+            throw HostHealthError(.stateFile, "cannot save \(path)", errno: synced ? .current : why)
         }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {

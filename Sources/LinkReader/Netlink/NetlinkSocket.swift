@@ -4,15 +4,10 @@ internal import CSystemShims
 internal import Glibc
 internal import HostSystem
 
-/// Why a netlink operation failed: an errno and what was being done.
-package struct NetlinkError: Error, Sendable, CustomStringConvertible {
-    package var operation: String
-    package var errno: Int32
-
-    package static let ENOBUFS = Errno.noBufferSpace.rawValue
-
-    package var description: String {
-        "netlink \(operation) failed: \(Errno(rawValue: errno)) (errno \(errno))"
+extension HostHealthError {
+    /// A netlink operation that failed with `errno`; the message names the operation.
+    static func netlink(_ operation: String, _ errno: Errno, file: String = #fileID, line: Int = #line) -> HostHealthError {
+        HostHealthError(.netlink, "netlink \(operation) failed: \(errno) (errno \(errno.rawValue))", cause: errno, file: file, line: line)
     }
 }
 
@@ -25,17 +20,17 @@ final class NetlinkSocket: @unchecked Sendable {
 
     /// Opens a NETLINK_ROUTE socket in `netns` (a path such as /run/netns/NAME; nil: ours),
     /// subscribed to `groups` (RTMGRP_* bits; 0: none).
-    init(netns: String?, groups: UInt32, eventBufferBytes: Int32 = 4 * 1024 * 1024) throws(NetlinkError) {
+    init(netns: String?, groups: UInt32, eventBufferBytes: Int32 = 4 * 1024 * 1024) throws(HostHealthError) {
         let opened: OpaquePointer? = if let netns {
             netns.withCString { hh_mnl_socket_open_in_netns($0, NETLINK_ROUTE) }
         } else {
             hh_mnl_socket_open_in_netns(nil, NETLINK_ROUTE)
         }
-        guard let opened else { throw NetlinkError(operation: "open", errno: Self.lastErrno()) }
+        guard let opened else { throw .netlink("open", Errno(rawValue: Self.lastErrno())) }
         guard mnl_socket_bind(opened, groups, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let code = Self.lastErrno()
             mnl_socket_close(opened)
-            throw NetlinkError(operation: "bind", errno: code)
+            throw .netlink("bind", Errno(rawValue: code))
         }
         socket = opened
         // Large enough for any dump chunk the kernel builds (it caps them near 32 KiB).
@@ -70,7 +65,7 @@ final class NetlinkSocket: @unchecked Sendable {
     }
 
     /// Sends a dump request; the replies arrive through `receive`.
-    func requestDump(_ kind: DumpKind) throws(NetlinkError) {
+    func requestDump(_ kind: DumpKind) throws(HostHealthError) {
         sequence &+= 1
         var request = [UInt8](repeating: 0, count: 64)
         let sequence = self.sequence
@@ -92,20 +87,20 @@ final class NetlinkSocket: @unchecked Sendable {
             }
             return mnl_socket_sendto(socket, header, Int(header.pointee.nlmsg_len))
         }
-        if sent < 0 { throw NetlinkError(operation: "send", errno: Self.lastErrno()) }
+        if sent < 0 { throw .netlink("send", Errno(rawValue: Self.lastErrno())) }
     }
 
     /// Receives one datagram and parses it. With `wait` false, returns nil when nothing is
     /// queued. Throws ENOBUFS when the kernel had to drop messages for this socket.
-    func receive(wait: Bool) throws(NetlinkError) -> NetlinkParseResult? {
+    func receive(wait: Bool) throws(HostHealthError) -> NetlinkParseResult? {
         let received = hh_recv(fileDescriptor, buffer.baseAddress, buffer.count, wait ? 0 : 1)
         if received < 0 {
             let code = Int32(-received)
             if code == EAGAIN || code == EWOULDBLOCK {
-                if wait { throw NetlinkError(operation: "receive (no answer within 2 s)", errno: code) }
+                if wait { throw .netlink("receive (no answer within 2 s)", Errno(rawValue: code)) }
                 return nil
             }
-            throw NetlinkError(operation: "receive", errno: code)
+            throw .netlink("receive", Errno(rawValue: code))
         }
         return RTNetlinkParser.parse(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
     }
