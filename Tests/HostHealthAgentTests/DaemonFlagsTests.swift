@@ -67,3 +67,34 @@ import HostSystem
         #expect(DaemonFlags.helpText.contains("--[no-]collector.links"))
     }
 }
+
+/// `--help` and the parser read one table: every valued flag `--help` shows is parsed, and
+/// some ordinary value of it changes the options.
+@Suite struct DaemonFlagTableTests {
+    static let samples = ["/tmp/hosthealth-flag", "127.0.0.1:19099", "debug", "json", ""]
+
+    static var documentedFlags: [String] {
+        DaemonFlags.helpText.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("  --"), let end = line.firstIndex(of: "=") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 4)..<end])
+        }
+    }
+
+    @Test func everyFlagInTheHelpIsParsedAndApplied() throws {
+        let defaults = try DaemonFlags.parse([])
+        let flags = Self.documentedFlags
+        #expect(flags.count >= 8, "\(flags)")
+        let ignored = flags.filter { flag in
+            !Self.samples.contains { value in (try? DaemonFlags.parse(["--\(flag)=\(value)"])).map { $0 != defaults } ?? false }
+        }
+        #expect(ignored.isEmpty, "shown in --help but no value changes the options: \(ignored)")
+    }
+
+    @Test func everyCollectorInTheHelpCanBeTurnedOff() throws {
+        let defaults = try DaemonFlags.parse([])
+        for collector in Collector.allCases {
+            #expect(DaemonFlags.helpText.contains("--[no-]collector.\(collector.rawValue)"))
+            #expect(try DaemonFlags.parse(["--no-collector.\(collector.rawValue)"]) != defaults)
+        }
+    }
+}
