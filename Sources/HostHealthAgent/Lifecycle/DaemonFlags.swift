@@ -37,7 +37,7 @@ package struct DaemonFlags: Sendable {
             guard !path.isEmpty else { throw HostHealthError(.badFlag, "--config.file needs a path") }
             parsed.options.configFile = path
         },
-        Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))") { (text, parsed) throws(HostHealthError) in
+        Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status, /events; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))") { (text, parsed) throws(HostHealthError) in
             guard !text.isEmpty else { throw HostHealthError(.badFlag, "--web.listen-address cannot be empty") }
             parsed.webAddresses.append(try ListenAddress(parsing: text))
         },
@@ -166,20 +166,33 @@ package struct DaemonFlags: Sendable {
         var text = """
             hosthealthd \(Agent.version) — per-host hardware and host health agent
 
-            Watches network links (rtnetlink events, no polling) and judges the host: ok,
-            converging, degraded, failed or unknown. Serves the verdict as a Prometheus scrape
-            (/metrics), a load-balancer health check (/health, /livez), the status document
-            (/status), the HAProxy agent-check protocol, and a local control socket for hostctl.
+            Reads md RAID arrays, disks (with SMART and kernel-log errors), hardware sensors
+            and network links, each in its own reader off the request path, and judges every
+            component and the host: ok, converging, degraded, failed or unknown (a source
+            that cannot be read is never silently ok). Every collector is on by default.
 
-            With no configuration file every link is informational and the host is ok while the
-            agent can read its links. Declare the links the host cannot do without in
-            \(ConfigLoader.defaultPath):
+            ENDPOINTS (HTTP on --web.listen-address, default port \(AgentOptions.defaultWebPort)):
+              /metrics   Prometheus text format, OpenMetrics when asked
+              /health    host state as JSON; by default 200 for ok and converging, else 503
+              /livez     200 while the agent itself is alive
+              /status    the status document, the same as `hostctl status --json`
+              /events    the transition journal (?since=1h)
+            The HAProxy agent-check protocol listens on TCP port \(AgentOptions.defaultAgentCheckPort); the control
+            socket (\(AgentOptions.defaultControlSocket)) serves the same endpoints to hostctl,
+            plus /maintenance.
+
+            CONFIGURATION: \(ConfigLoader.defaultPath), every key optional; without the
+            file, built-in defaults (every link informational). Declare what the host cannot
+            do without, e.g.
 
               links:
                 required: [eth0, "bond*"]
 
-            Signals: SIGTERM/SIGINT shut down gracefully; SIGHUP reloads the configuration (a bad
-            file is logged and the running configuration kept).
+            SIGNALS: SIGTERM/SIGINT shut down gracefully; SIGHUP reloads the configuration
+            (a bad file is logged and the running configuration kept).
+
+            EXIT STATUS: 0 after a clean shutdown, 2 for a bad flag, 78 (EX_CONFIG) for a
+            bad configuration file, 1 when the agent cannot start otherwise.
 
             USAGE: hosthealthd [--flag=value ...]
 
