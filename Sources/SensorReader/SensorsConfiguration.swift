@@ -81,19 +81,11 @@ struct SensorsConfigurationText {
             if regularOnly { return false }
             throw HostHealthError(.sensorsConfiguration, "sensors configuration \(path) is not a regular file")
         }
-        guard let stream = fopen(path, "r") else {
-            throw HostHealthError(.sensorsConfiguration, "cannot open sensors configuration \(path): \(Errno.current); check its permissions")
-        }
-        defer { fclose(stream) }
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, stream) }
-            content += chunk[..<count]
-            if count < chunk.count { break }
-        }
-        if ferror(stream) != 0 {
-            throw HostHealthError(.sensorsConfiguration, "cannot read sensors configuration \(path): read error")
+        var content: [UInt8]
+        switch FileContents.read(path, limit: 1 << 20) {
+        case .success(let bytes): content = bytes
+        case .failure(let code):
+            throw HostHealthError(.sensorsConfiguration, "cannot read sensors configuration \(path): \(code); check its permissions", cause: code)
         }
         if let last = content.last, last != UInt8(ascii: "\n") { content.append(UInt8(ascii: "\n")) }
         files.append((lines + 1, path))
