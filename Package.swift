@@ -32,8 +32,13 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libxcrypt (libcrypt1, on every Debian host): bcrypt for basic_auth_users.
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
-        // Macros and variadic/awkward C calls as plain prefixed functions.
-        .target(name: "CHostHealthShims", dependencies: ["CMnl"]),
+        // Macros and variadic/awkward C calls as plain prefixed functions, one module per
+        // concern: libmnl's for the link reader alone, libc's for everyone else.
+        .target(name: "CNetlinkShims", dependencies: ["CMnl"]),
+        .target(name: "CSystemShims"),
+        // What every module below the agent shares about the system: errno, the clocks and
+        // reading a file whole; no dependency but Glibc.
+        .target(name: "HostSystem", swiftSettings: swiftSettings),
 
         // The pipeline's pure middle, no I/O: the snapshot model (value types, no dependencies),
         // the configuration (the only user of YAML), the health policy and the exposition.
@@ -47,34 +52,34 @@ let package = Package(
         // libyaml as a tree of Swift values that remember their line.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: swiftSettings),
         // libudev as Swift values, confined to the one thread that enumerates and listens.
-        .target(name: "Udev", dependencies: ["CUdev", "CHostHealthShims"], swiftSettings: swiftSettings),
+        .target(name: "Udev", dependencies: ["CUdev", "CSystemShims", "HostSystem"], swiftSettings: swiftSettings),
         // Programs run with a deadline and killed with their whole group: smartctl and hooks.
-        .target(name: "Spawn", dependencies: ["CHostHealthShims"], swiftSettings: swiftSettings),
+        .target(name: "Spawn", dependencies: ["CSystemShims", "HostSystem"], swiftSettings: swiftSettings),
         // Reader: network links over rtnetlink.
         .target(
             name: "LinkReader",
-            dependencies: ["HostHealthModel", "CMnl", "CHostHealthShims"],
+            dependencies: ["HostHealthModel", "HostSystem", "CMnl", "CNetlinkShims", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
         // Reader: md RAID arrays from sysfs.
-        .target(name: "MDReader", dependencies: ["HostHealthModel", "Udev"], swiftSettings: swiftSettings),
+        .target(name: "MDReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
-            dependencies: ["HostHealthModel", "Udev", "CHostHealthShims", "Spawn"],
+            dependencies: ["HostHealthModel", "HostSystem", "Udev", "CSystemShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
-            dependencies: ["HostHealthModel", "CSensors"],
+            dependencies: ["HostHealthModel", "HostSystem", "CSensors"],
             swiftSettings: swiftSettings
         ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "CHostHealthShims", "CCrypt", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -96,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "hostctl",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -119,15 +124,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HostctlTests", dependencies: ["hostctl", "HostHealthExposition", "HostHealthModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "HostSystemTests", dependencies: ["HostSystem"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
         .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
-        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
+        .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "Udev"], swiftSettings: swiftSettings),
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.
@@ -142,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "HostHealthAgentTests",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "DiskReader", "SensorReader", "Spawn",
+                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "DiskReader", "SensorReader", "Spawn", "HostSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

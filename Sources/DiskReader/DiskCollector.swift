@@ -1,7 +1,8 @@
 package import HostHealthModel
-package import Udev
+internal import Udev
 internal import Glibc
 internal import Synchronization
+package import HostSystem
 
 /// One batch from the disk reader: every whole disk as it is now (a host has a few disks, so
 /// the whole set is cheap and a vanished disk is simply absent).
@@ -39,10 +40,10 @@ package final class DiskCollector: Sendable {
 
     /// Blocks until `stop()`, sending a full update at start, after every batch of uevents and
     /// at every refresh.
-    package func run(_ send: (DiskUpdate) -> Void) throws(UdevError) {
+    package func run(_ send: (DiskUpdate) -> Void) throws(HostHealthError) {
         var known: [String: (syspath: String, disk: Disk)] = [:]
         try watcher.run { wakeup in
-            let started = Self.now()
+            let started = SystemClock.monotonic.seconds()
             var cause = "refresh"
             var events = 0
             switch wakeup {
@@ -70,18 +71,12 @@ package final class DiskCollector: Sendable {
                 }
             }
             send(DiskUpdate(
-                disks: known.mapValues(\.disk), cause: cause, events: events, durationSeconds: Self.now() - started))
+                disks: known.mapValues(\.disk), cause: cause, events: events, durationSeconds: SystemClock.monotonic.seconds() - started))
             return refreshInterval.withLock { $0 }
         }
     }
 
     package func stop() {
         watcher.stop()
-    }
-
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

@@ -1,5 +1,6 @@
 package import HostHealthModel
 package import Udev
+internal import HostSystem
 
 /// Turns a udev block device into a `Disk`: which devices are whole disks worth judging, and
 /// their identity from udev properties with sysfs attributes as the fallback (no udev daemon
@@ -12,7 +13,7 @@ package struct DiskDescription: Sendable {
 
     /// - Parameter attribute: nil reads the real (or umockdev's) sysfs.
     package init(attribute: Attribute? = nil) {
-        self.attribute = attribute ?? { SysfsAttribute.read("\($0)/\($1)") }
+        self.attribute = attribute ?? { SysfsAttribute.text("\($0)/\($1)") }
     }
 
     /// Kernel names of whole disks: SCSI/SATA/SAS/USB (sd), NVMe namespaces, virtio, Xen, IDE

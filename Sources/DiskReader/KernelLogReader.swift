@@ -1,7 +1,8 @@
 package import HostHealthModel
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+package import HostSystem
 
 /// What the kernel log reader found since its last batch.
 package struct KernelLogUpdate: Sendable, Equatable {
@@ -36,18 +37,14 @@ package final class KernelLogReader: Sendable {
         if wake >= 0 { close(wake) }
     }
 
-    /// The error `run` throws when the log cannot be opened or read.
-    package struct Failure: Error, CustomStringConvertible {
-        package var description: String
-    }
-
     /// Blocks until `stop()`, sending a batch whenever records arrived.
-    package func run(_ send: (KernelLogUpdate) -> Void) throws(Failure) {
+    package func run(_ send: (KernelLogUpdate) -> Void) throws(HostHealthError) {
         // Without its wake-up descriptor the loop could not be stopped.
-        guard wake >= 0 else { throw Failure(description: "cannot create an eventfd to stop the kernel-log reader") }
+        guard wake >= 0 else { throw HostHealthError(.kernelLog, "cannot create an eventfd to stop the kernel-log reader") }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno))); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0")
+            let code = Errno.current
+            throw HostHealthError(.kernelLog, "cannot open \(path): \(code); the agent needs CAP_SYSLOG or root, or kernel.dmesg_restrict=0", cause: code)
         }
         defer { close(fd) }
         lseek(fd, 0, SEEK_END)
@@ -70,14 +67,16 @@ package final class KernelLogReader: Sendable {
                 case EINTR: continue
                 case EAGAIN: break reading
                 default:
-                    throw Failure(description: "reading \(path) failed: \(String(cString: strerror(errno)))")
+                    let code = Errno.current
+                    throw HostHealthError(.kernelLog, "reading \(path) failed: \(code)", cause: code)
                 }
             }
             if update.records > 0 || update.overwritten > 0 { send(update) }
             let status = hh_wait_readable(fd, wake, -1)
             if status == 2 { break }
             if status < 0, status != -EINTR {
-                throw Failure(description: "waiting on \(path) failed: \(String(cString: strerror(-status)))")
+                let code = Errno(rawValue: -status)
+                throw HostHealthError(.kernelLog, "waiting on \(path) failed: \(code)", cause: code)
             }
         }
     }

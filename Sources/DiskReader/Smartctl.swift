@@ -1,6 +1,7 @@
 package import HostHealthModel
 internal import Spawn
 internal import Glibc
+internal import HostSystem
 
 /// Runs `smartctl --json --nocheck=standby -a /dev/X` for one disk, killed at its timeout.
 /// Blocks the calling thread for at most the timeout: call it off any request path.
@@ -35,9 +36,9 @@ package struct Smartctl: Sendable {
             return SmartAttempt(smartctlOutput: result.output)
         } catch {
             switch error.errno {
-            case ENOENT: return .notInstalled("smartctl not found at \(path); install smartmontools or set smart.smartctl")
-            case EACCES, EPERM: return .cannotRun("no permission to run \(path)")
-            default: return .cannotRun("cannot run \(path): \(String(cString: strerror(error.errno)))")
+            case .noSuchFileOrDirectory?: return .notInstalled("smartctl not found at \(path); install smartmontools or set smart.smartctl")
+            case .permissionDenied?, .notPermitted?: return .cannotRun("no permission to run \(path)")
+            default: return .cannotRun(error.errno.map { "cannot run \(path): \($0)" } ?? error.message)
             }
         }
     }

@@ -2,32 +2,25 @@ internal import YAML
 internal import HostHealthModel
 
 extension ConfigParser {
+    static var arrayKeys: ConfigSection<ArrayConfig> {
+        ConfigSection([
+            .field("stall_after", \.stallAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("pending_after", \.pendingAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("converging_capacity", \.convergingCapacity) { (parser, node, path) throws(ConfigError) in try parser.ratio(node, path: path) },
+            .field("errors_window", \.errorsWindowSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+        ])
+    }
+
     /// `arrays:` — every key optional; see `ArrayConfig` for the defaults and why.
     func arrays(_ node: YAMLNode) throws(ConfigError) -> ArrayConfig {
         var arrays = ArrayConfig()
         if node.isNull { return arrays }
-        let keys = [
-            "stall_after", "pending_after", "converging_capacity", "errors_window", "recover_after",
-            "resync_interval", "stale_after",
-        ]
-        var staleNode: YAMLNode?
-        for (key, value) in try mapping(node, path: "arrays", allowed: keys) {
-            let path = "arrays.\(key)"
-            switch key {
-            case "stall_after": arrays.stallAfterSeconds = try duration(value, path: path)
-            case "pending_after": arrays.pendingAfterSeconds = try duration(value, path: path)
-            case "converging_capacity": arrays.convergingCapacity = try ratio(value, path: path)
-            case "errors_window": arrays.errorsWindowSeconds = try duration(value, path: path, allowZero: true)
-            case "recover_after": arrays.recoverAfterSeconds = try duration(value, path: path, allowZero: true)
-            case "resync_interval": arrays.resyncIntervalSeconds = try duration(value, path: path)
-            case "stale_after":
-                arrays.staleAfterSeconds = try duration(value, path: path)
-                staleNode = value
-            default: break
-            }
-        }
+        let given = try Self.arrayKeys.apply(node, path: "arrays", to: &arrays, with: self)
         arrays.staleAfterSeconds = try staleAfter(
-            arrays.staleAfterSeconds, given: staleNode, resyncInterval: arrays.resyncIntervalSeconds, section: node,
+            arrays.staleAfterSeconds, given: given["stale_after"], resyncInterval: arrays.resyncIntervalSeconds, section: node,
             path: "arrays", quiet: "idle array")
         return arrays
     }

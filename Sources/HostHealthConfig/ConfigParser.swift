@@ -20,54 +20,53 @@ package struct ConfigParser: Sendable {
         }
         var config = AgentConfig()
         guard let root, !root.isNull else { return config }
-        for (key, value) in try mapping(
-            root, path: nil, allowed: ["links", "health", "arrays", "disks", "smart", "kmsg", "sensors", "hooks", "policy"]
-        ) {
-            switch key {
-            case "links": config.links = try links(value)
-            case "health": config.health = try health(value)
-            case "arrays": config.arrays = try arrays(value)
-            case "disks": config.disks = try disks(value)
-            case "smart": config.smart = try smart(value)
-            case "kmsg": config.kmsg = try kmsg(value)
-            case "sensors": config.sensors = try sensors(value)
-            case "hooks": config.hooks = try hooks(value)
-            case "policy": config.policy = try policy(value)
-            default: break
-            }
-        }
+        try Self.sections.apply(root, path: nil, to: &config, with: self)
         return config
+    }
+
+    /// The file's top level: one key per section.
+    static var sections: ConfigSection<AgentConfig> {
+        ConfigSection([
+            .field("links", \.links) { (parser, node, _) throws(ConfigError) in try parser.links(node) },
+            .field("health", \.health) { (parser, node, _) throws(ConfigError) in try parser.health(node) },
+            .field("arrays", \.arrays) { (parser, node, _) throws(ConfigError) in try parser.arrays(node) },
+            .field("disks", \.disks) { (parser, node, _) throws(ConfigError) in try parser.disks(node) },
+            .field("smart", \.smart) { (parser, node, _) throws(ConfigError) in try parser.smart(node) },
+            .field("kmsg", \.kmsg) { (parser, node, _) throws(ConfigError) in try parser.kmsg(node) },
+            .field("sensors", \.sensors) { (parser, node, _) throws(ConfigError) in try parser.sensors(node) },
+            .field("hooks", \.hooks) { (parser, node, _) throws(ConfigError) in try parser.hooks(node) },
+            .field("policy", \.policy) { (parser, node, _) throws(ConfigError) in try parser.policy(node) },
+        ])
     }
 
     // MARK: - Sections
 
+    static var linkKeys: ConfigSection<LinkConfig> {
+        ConfigSection([
+            .field("required", \.required) { (parser, node, path) throws(ConfigError) in try parser.requiredLinks(node, path: path) },
+            ConfigKey("flapping") { (parser, node, path, links) throws(ConfigError) in
+                try flappingKeys.apply(node, path: path, to: &links, with: parser)
+            },
+            .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+        ])
+    }
+
+    /// `links.flapping`: more than `max_changes` carrier changes within `window`.
+    static var flappingKeys: ConfigSection<LinkConfig> {
+        ConfigSection([
+            .field("max_changes", \.flapMaxChanges) { (parser, node, path) throws(ConfigError) in try parser.integer(node, path: path, range: 1...1_000_000) },
+            .field("window", \.flapWindowSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+        ])
+    }
+
     func links(_ node: YAMLNode) throws(ConfigError) -> LinkConfig {
         var links = LinkConfig()
         if node.isNull { return links }
-        let keys = ["required", "flapping", "recover_after", "resync_interval", "stale_after"]
-        var staleNode: YAMLNode?
-        for (key, value) in try mapping(node, path: "links", allowed: keys) {
-            let path = "links.\(key)"
-            switch key {
-            case "required": links.required = try requiredLinks(value, path: path)
-            case "flapping":
-                for (flapKey, flapValue) in try mapping(value, path: path, allowed: ["max_changes", "window"]) {
-                    if flapKey == "max_changes" {
-                        links.flapMaxChanges = try integer(flapValue, path: "\(path).\(flapKey)", range: 1...1_000_000)
-                    } else {
-                        links.flapWindowSeconds = try duration(flapValue, path: "\(path).\(flapKey)")
-                    }
-                }
-            case "recover_after": links.recoverAfterSeconds = try duration(value, path: path, allowZero: true)
-            case "resync_interval": links.resyncIntervalSeconds = try duration(value, path: path)
-            case "stale_after":
-                links.staleAfterSeconds = try duration(value, path: path)
-                staleNode = value
-            default: break
-            }
-        }
+        let given = try Self.linkKeys.apply(node, path: "links", to: &links, with: self)
         links.staleAfterSeconds = try staleAfter(
-            links.staleAfterSeconds, given: staleNode, resyncInterval: links.resyncIntervalSeconds, section: node,
+            links.staleAfterSeconds, given: given["stale_after"], resyncInterval: links.resyncIntervalSeconds, section: node,
             path: "links", quiet: "quiet link")
         return links
     }
@@ -81,17 +80,10 @@ package struct ConfigParser: Sendable {
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
             if case .mapping = item.value {
-                var name: String?
-                var speed: UInt32?
-                for (key, value) in try mapping(item, path: itemPath, allowed: ["name", "min_speed"]) {
-                    if key == "name" {
-                        name = try linkName(value, path: "\(itemPath).name")
-                    } else {
-                        speed = try speedMbps(value, path: "\(itemPath).min_speed")
-                    }
-                }
-                guard let name else { throw error(item, itemPath, "an entry with min_speed needs a name") }
-                result.append(RequiredLink(pattern: LinkPattern(name), minSpeedMbps: speed))
+                var entry = RequiredLinkEntry()
+                try Self.requiredLinkKeys.apply(item, path: itemPath, to: &entry, with: self)
+                guard let name = entry.name else { throw error(item, itemPath, "an entry with min_speed needs a name") }
+                result.append(RequiredLink(pattern: LinkPattern(name), minSpeedMbps: entry.minSpeedMbps))
             } else {
                 result.append(RequiredLink(pattern: LinkPattern(try linkName(item, path: itemPath))))
             }
@@ -99,20 +91,40 @@ package struct ConfigParser: Sendable {
         return result
     }
 
+    /// An entry of `links.required` written as a mapping.
+    struct RequiredLinkEntry {
+        var name: String?
+        var minSpeedMbps: UInt32?
+    }
+
+    static var requiredLinkKeys: ConfigSection<RequiredLinkEntry> {
+        ConfigSection([
+            .field("name", \.name) { (parser, node, path) throws(ConfigError) in try parser.linkName(node, path: path) },
+            .field("min_speed", \.minSpeedMbps) { (parser, node, path) throws(ConfigError) in try parser.speedMbps(node, path: path) },
+        ])
+    }
+
+    static var healthKeys: ConfigSection<HealthOutputConfig> {
+        ConfigSection([
+            ConfigKey("status_codes") { (parser, node, path, health) throws(ConfigError) in
+                // One key per state, from the states themselves.
+                let names = HealthState.allCases.map(\.rawValue) + ["maintenance"]
+                for (stateName, codeNode) in try parser.mapping(node, path: path, allowed: names) {
+                    let code = try parser.integer(codeNode, path: "\(path).\(stateName)", range: 200...599)
+                    if let state = HealthState(rawValue: stateName) {
+                        health.statusCodes[state] = code
+                    } else {
+                        health.maintenanceStatusCode = code
+                    }
+                }
+            },
+        ])
+    }
+
     func health(_ node: YAMLNode) throws(ConfigError) -> HealthOutputConfig {
         var health = HealthOutputConfig()
         if node.isNull { return health }
-        for (_, value) in try mapping(node, path: "health", allowed: ["status_codes"]) {
-            let names = HealthState.allCases.map(\.rawValue) + ["maintenance"]
-            for (stateName, codeNode) in try mapping(value, path: "health.status_codes", allowed: names) {
-                let code = try integer(codeNode, path: "health.status_codes.\(stateName)", range: 200...599)
-                if let state = HealthState(rawValue: stateName) {
-                    health.statusCodes[state] = code
-                } else {
-                    health.maintenanceStatusCode = code
-                }
-            }
-        }
+        try Self.healthKeys.apply(node, path: "health", to: &health, with: self)
         return health
     }
 

@@ -16,23 +16,23 @@ package struct HookConfig: Sendable, Equatable {
 }
 
 extension ConfigParser {
+    static var hookKeys: ConfigSection<HookConfig> {
+        ConfigSection([
+            ConfigKey("on_transition") { (parser, node, path, hooks) throws(ConfigError) in
+                if node.isNull { return }
+                guard let text = node.scalar, text.hasPrefix("/"), text.count > 1 else {
+                    throw parser.error(node, path, "expected the absolute path of a program, e.g. /usr/local/sbin/hosthealth-hook")
+                }
+                hooks.onTransition = text
+            },
+            .field("timeout", \.timeoutSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+        ])
+    }
+
     func hooks(_ node: YAMLNode) throws(ConfigError) -> HookConfig {
         var hooks = HookConfig()
         if node.isNull { return hooks }
-        for (key, value) in try mapping(node, path: "hooks", allowed: ["on_transition", "timeout"]) {
-            let path = "hooks.\(key)"
-            switch key {
-            case "on_transition":
-                if value.isNull { continue }
-                guard let text = value.scalar, text.hasPrefix("/"), text.count > 1 else {
-                    throw error(value, path, "expected the absolute path of a program, e.g. /usr/local/sbin/hosthealth-hook")
-                }
-                hooks.onTransition = text
-            case "timeout":
-                hooks.timeoutSeconds = try duration(value, path: path)
-            default: break
-            }
-        }
+        try Self.hookKeys.apply(node, path: "hooks", to: &hooks, with: self)
         return hooks
     }
 }

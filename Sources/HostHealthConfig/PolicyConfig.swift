@@ -67,67 +67,73 @@ package struct PolicyConfig: Sendable, Equatable {
 }
 
 extension ConfigParser {
-    func policy(_ node: YAMLNode) throws(ConfigError) -> PolicyConfig {
-        var policy = PolicyConfig()
-        if node.isNull { return policy }
-        for (key, value) in try mapping(node, path: "policy", allowed: ["capacity", "kinds", "components"]) {
-            let path = "policy.\(key)"
-            switch key {
-            case "capacity":
-                guard let text = value.scalar, let combination = CapacityCombination(rawValue: text) else {
-                    throw error(value, path, "expected one of: \(CapacityCombination.allCases.map(\.rawValue).joined(separator: ", "))")
+    static var policyKeys: ConfigSection<PolicyConfig> {
+        ConfigSection([
+            .field("capacity", \.capacity) { (parser, node, path) throws(ConfigError) in
+                guard let text = node.scalar, let combination = CapacityCombination(rawValue: text) else {
+                    throw parser.error(node, path, "expected one of: \(CapacityCombination.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                policy.capacity = combination
-            case "kinds":
-                if value.isNull { continue }
-                for (kindName, ruleNode) in try mapping(value, path: path, allowed: ComponentKind.allCases.map(\.rawValue)) {
+                return combination
+            },
+            ConfigKey("kinds") { (parser, node, path, policy) throws(ConfigError) in
+                if node.isNull { return }
+                // One key per component kind, from the kinds themselves.
+                for (kindName, ruleNode) in try parser.mapping(node, path: path, allowed: ComponentKind.allCases.map(\.rawValue)) {
                     guard let kind = ComponentKind(rawValue: kindName) else { continue }
-                    policy.kinds[kind] = try componentRule(ruleNode, path: "\(path).\(kindName)")
+                    policy.kinds[kind] = try parser.componentRule(ruleNode, path: "\(path).\(kindName)")
                 }
-            case "components":
-                if value.isNull { continue }
-                guard case .mapping(let pairs) = value.value else {
-                    throw error(value, path, "expected a mapping of component ids or globs (\"link:eth1\", \"md:*\") to rules")
+            },
+            ConfigKey("components") { (parser, node, path, policy) throws(ConfigError) in
+                if node.isNull { return }
+                guard case .mapping(let pairs) = node.value else {
+                    throw parser.error(node, path, "expected a mapping of component ids or globs (\"link:eth1\", \"md:*\") to rules")
                 }
                 for pair in pairs {
                     guard let pattern = pair.key.scalar, pattern.contains(":") else {
-                        throw error(pair.key, path, "expected a component id or glob with its kind prefix, e.g. \"link:eth1\" or \"disk:*\"")
+                        throw parser.error(pair.key, path, "expected a component id or glob with its kind prefix, e.g. \"link:eth1\" or \"disk:*\"")
                     }
-                    policy.components.append((LinkPattern(pattern), try componentRule(pair.value, path: "\(path).\(pattern)")))
+                    policy.components.append((LinkPattern(pattern), try parser.componentRule(pair.value, path: "\(path).\(pattern)")))
                 }
-            default: break
-            }
-        }
+            },
+        ])
+    }
+
+    func policy(_ node: YAMLNode) throws(ConfigError) -> PolicyConfig {
+        var policy = PolicyConfig()
+        if node.isNull { return policy }
+        try Self.policyKeys.apply(node, path: "policy", to: &policy, with: self)
         return policy
+    }
+
+    static var componentRuleKeys: ConfigSection<ComponentRule> {
+        ConfigSection([
+            .field("ignore", \.ignore) { (parser, node, path) throws(ConfigError) -> Bool in
+                guard let text = node.scalar, let flag = ["true": true, "false": false][text] else {
+                    throw parser.error(node, path, "expected true or false")
+                }
+                return flag
+            },
+            .field("intent", \.intent) { (parser, node, path) throws(ConfigError) -> Intent in
+                guard let text = node.scalar, let intent = Intent(rawValue: text) else {
+                    throw parser.error(node, path, "expected immutable or converging")
+                }
+                return intent
+            },
+            .field("converging_capacity", \.convergingCapacity) { (parser, node, path) throws(ConfigError) -> Double in
+                guard let text = node.scalar, let share = Self.share(text) else {
+                    throw parser.error(node, path, "expected a share of full traffic above 0 and at most 1, e.g. 0.5 or 50%")
+                }
+                return share
+            },
+            .field("for", \.worsenAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+        ])
     }
 
     func componentRule(_ node: YAMLNode, path: String) throws(ConfigError) -> ComponentRule {
         var rule = ComponentRule()
         if node.isNull { return rule }
-        let keys = ["ignore", "intent", "converging_capacity", "for", "recover_after"]
-        for (key, value) in try mapping(node, path: path, allowed: keys) {
-            let keyPath = "\(path).\(key)"
-            switch key {
-            case "ignore":
-                guard let text = value.scalar, let flag = ["true": true, "false": false][text] else {
-                    throw error(value, keyPath, "expected true or false")
-                }
-                rule.ignore = flag
-            case "intent":
-                guard let text = value.scalar, let intent = Intent(rawValue: text) else {
-                    throw error(value, keyPath, "expected immutable or converging")
-                }
-                rule.intent = intent
-            case "converging_capacity":
-                guard let text = value.scalar, let share = Self.share(text) else {
-                    throw error(value, keyPath, "expected a share of full traffic above 0 and at most 1, e.g. 0.5 or 50%")
-                }
-                rule.convergingCapacity = share
-            case "for": rule.worsenAfterSeconds = try duration(value, path: keyPath, allowZero: true)
-            case "recover_after": rule.recoverAfterSeconds = try duration(value, path: keyPath, allowZero: true)
-            default: break
-            }
-        }
+        try Self.componentRuleKeys.apply(node, path: path, to: &rule, with: self)
         return rule
     }
 

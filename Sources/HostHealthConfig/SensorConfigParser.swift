@@ -2,29 +2,24 @@ internal import YAML
 internal import HostHealthModel
 
 extension ConfigParser {
-    /// `sensors:` { interval, for, recover_after, margin_celsius, margin_ratio, stale_after, ignore,
-    /// apply_sets }.
+    static var sensorKeys: ConfigSection<SensorConfig> {
+        ConfigSection([
+            .field("interval", \.intervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("for", \.forSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
+            .field("margin_celsius", \.marginCelsius) { (parser, node, path) throws(ConfigError) in try parser.number(node, path: path, range: 0...100) },
+            .field("margin_ratio", \.marginRatio) { (parser, node, path) throws(ConfigError) in try parser.number(node, path: path, range: 0...1) },
+            .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("ignore", \.ignore) { (parser, node, path) throws(ConfigError) in try parser.sensorPatterns(node, path: path) },
+            .field("apply_sets", \.applySets) { (parser, node, path) throws(ConfigError) in try parser.boolean(node, path: path) },
+        ])
+    }
+
+    /// `sensors:` — every key optional; see `SensorConfig` for the defaults.
     func sensors(_ node: YAMLNode) throws(ConfigError) -> SensorConfig {
         var sensors = SensorConfig()
         if node.isNull { return sensors }
-        let keys = ["interval", "for", "recover_after", "margin_celsius", "margin_ratio", "stale_after", "ignore", "apply_sets"]
-        var staleNode: YAMLNode?
-        for (key, value) in try mapping(node, path: "sensors", allowed: keys) {
-            let path = "sensors.\(key)"
-            switch key {
-            case "interval": sensors.intervalSeconds = try duration(value, path: path)
-            case "for": sensors.forSeconds = try duration(value, path: path, allowZero: true)
-            case "recover_after": sensors.recoverAfterSeconds = try duration(value, path: path, allowZero: true)
-            case "margin_celsius": sensors.marginCelsius = try number(value, path: path, range: 0...100)
-            case "margin_ratio": sensors.marginRatio = try number(value, path: path, range: 0...1)
-            case "stale_after":
-                sensors.staleAfterSeconds = try duration(value, path: path)
-                staleNode = value
-            case "ignore": sensors.ignore = try sensorPatterns(value, path: path)
-            case "apply_sets": sensors.applySets = try boolean(value, path: path)
-            default: break
-            }
-        }
+        let staleNode = try Self.sensorKeys.apply(node, path: "sensors", to: &sensors, with: self)["stale_after"]
         if staleNode == nil {
             sensors.staleAfterSeconds = max(sensors.staleAfterSeconds, 3 * sensors.intervalSeconds)
         }

@@ -20,64 +20,70 @@ package struct WebConfigParser: Sendable {
         }
         var config = WebConfig()
         guard let root, !root.isNull else { return config }
-        let fields = ConfigParser(file: file)
-        for (key, value) in try fields.mapping(root, path: nil, allowed: ["tls_server_config", "basic_auth_users", "http_server_config"]) {
-            switch key {
-            case "tls_server_config":
-                config.tls = try tls(value, fields)
-            case "basic_auth_users":
-                config.basicAuthUsers = try users(value, fields)
-            default:
-                if !value.isNull {
-                    throw fields.error(value, key, "not supported by hosthealthd (HTTP/1.1 only, no custom headers); remove it")
-                }
-            }
-        }
+        try Self.keys.apply(root, path: nil, to: &config, with: ConfigParser(file: file))
         return config
     }
 
-    func tls(_ node: YAMLNode, _ fields: ConfigParser) throws(ConfigError) -> WebConfig.TLSSettings? {
-        if node.isNull { return nil }
-        let path = "tls_server_config"
-        let supported = ["cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version"]
+    static var keys: ConfigSection<WebConfig> {
+        ConfigSection([
+            .field("tls_server_config", \.tls) { (parser, node, path) throws(ConfigError) -> WebConfig.TLSSettings? in
+                try tls(node, path, parser)
+            },
+            .field("basic_auth_users", \.basicAuthUsers) { (parser, node, _) throws(ConfigError) in try users(node, parser) },
+            ConfigKey("http_server_config") { (parser, node, path, _) throws(ConfigError) in
+                if !node.isNull {
+                    throw parser.error(node, path, "not supported by hosthealthd (HTTP/1.1 only, no custom headers); remove it")
+                }
+            },
+        ])
+    }
+
+    /// `tls_server_config`: the settings this agent honours, and by name those it refuses.
+    static var tlsKeys: ConfigSection<WebConfig.TLSSettings> {
         let refused = ["cipher_suites", "curve_preferences", "prefer_server_cipher_suites", "client_allowed_sans", "cert", "key"]
-        var certFile: String?
-        var keyFile: String?
-        var settings = WebConfig.TLSSettings(certFile: "", keyFile: "")
-        for (key, value) in try fields.mapping(node, path: path, allowed: supported + refused) {
-            let keyPath = "\(path).\(key)"
-            if refused.contains(key) {
-                throw fields.error(value, keyPath, "not supported by hosthealthd; remove it (BoringSSL's defaults apply)")
-            }
-            let text = try scalar(value, keyPath, fields)
-            switch key {
-            case "cert_file": certFile = text
-            case "key_file": keyFile = text
-            case "client_ca_file": settings.clientCAFile = text
-            case "client_auth_type":
+        return ConfigSection([
+            .field("cert_file", \.certFile) { (parser, node, path) throws(ConfigError) in try scalar(node, path, parser) },
+            .field("key_file", \.keyFile) { (parser, node, path) throws(ConfigError) in try scalar(node, path, parser) },
+            .field("client_auth_type", \.clientAuth) { (parser, node, path) throws(ConfigError) in
+                let text = try scalar(node, path, parser)
                 guard let mode = WebConfig.ClientAuth(rawValue: text) else {
-                    throw fields.error(value, keyPath, "'\(text)' is not supported; use one of \(WebConfig.ClientAuth.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw parser.error(node, path, "'\(text)' is not supported; use one of \(WebConfig.ClientAuth.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                settings.clientAuth = mode
-            default:
-                guard let version = WebConfig.TLSVersion(rawValue: text) else {
-                    throw fields.error(value, keyPath, "expected one of \(WebConfig.TLSVersion.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                if key == "min_version" { settings.minVersion = version } else { settings.maxVersion = version }
+                return mode
+            },
+            .field("client_ca_file", \.clientCAFile) { (parser, node, path) throws(ConfigError) -> String in try scalar(node, path, parser) },
+            .field("min_version", \.minVersion) { (parser, node, path) throws(ConfigError) in try version(node, path, parser) },
+            .field("max_version", \.maxVersion) { (parser, node, path) throws(ConfigError) in try version(node, path, parser) },
+        ] + refused.map { name in
+            ConfigKey(name) { (parser, node, path, _) throws(ConfigError) in
+                throw parser.error(node, path, "not supported by hosthealthd; remove it (BoringSSL's defaults apply)")
             }
-        }
-        guard let certFile, let keyFile else {
+        })
+    }
+
+    static func tls(_ node: YAMLNode, _ path: String, _ fields: ConfigParser) throws(ConfigError) -> WebConfig.TLSSettings? {
+        if node.isNull { return nil }
+        // `scalar` refuses empty values, so an empty file name here means the key was absent.
+        var settings = WebConfig.TLSSettings(certFile: "", keyFile: "")
+        try tlsKeys.apply(node, path: path, to: &settings, with: fields)
+        guard !settings.certFile.isEmpty, !settings.keyFile.isEmpty else {
             throw fields.error(node, path, "needs both cert_file and key_file")
         }
         if settings.clientAuth != .none && settings.clientCAFile == nil {
             throw fields.error(node, "\(path).client_ca_file", "client_auth_type \(settings.clientAuth.rawValue) needs client_ca_file")
         }
-        settings.certFile = certFile
-        settings.keyFile = keyFile
         return settings
     }
 
-    func users(_ node: YAMLNode, _ fields: ConfigParser) throws(ConfigError) -> [String: String] {
+    static func version(_ node: YAMLNode, _ path: String, _ fields: ConfigParser) throws(ConfigError) -> WebConfig.TLSVersion {
+        let text = try scalar(node, path, fields)
+        guard let version = WebConfig.TLSVersion(rawValue: text) else {
+            throw fields.error(node, path, "expected one of \(WebConfig.TLSVersion.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return version
+    }
+
+    static func users(_ node: YAMLNode, _ fields: ConfigParser) throws(ConfigError) -> [String: String] {
         if node.isNull { return [:] }
         guard case .mapping(let pairs) = node.value else {
             throw fields.error(node, "basic_auth_users", "expected a mapping of user names to bcrypt hashes")
@@ -96,7 +102,7 @@ package struct WebConfigParser: Sendable {
         return users
     }
 
-    func scalar(_ node: YAMLNode, _ path: String, _ fields: ConfigParser) throws(ConfigError) -> String {
+    static func scalar(_ node: YAMLNode, _ path: String, _ fields: ConfigParser) throws(ConfigError) -> String {
         guard let text = node.scalar, !node.isNull, !text.isEmpty else {
             throw fields.error(node, path, "expected a value")
         }

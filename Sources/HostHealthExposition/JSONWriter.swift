@@ -2,9 +2,11 @@ internal import HostHealthModel
 internal import HostHealthPolicy
 internal import HostHealthConfig
 
-/// A small JSON writer for the agent's two documents. The agent links no Foundation, whose
-/// JSONEncoder alone would add ~10 MB to the binary and its resident memory; decoding (in
-/// `hostctl`) uses the documents' `Codable` conformance.
+/// The one JSON writer: every document the agent writes (status, health, events, journal
+/// records, the maintenance record, JSON log lines) is encoded with it, each in one place in
+/// this module. The agent links no Foundation, whose JSONEncoder alone would add ~10 MB to the
+/// binary and its resident memory; decoding (in `hostctl`) uses the documents' `Codable`
+/// conformance.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
@@ -79,20 +81,12 @@ struct JSONWriter {
     }
 
     private mutating func appendString(_ value: String) {
-        JSONString.append(value, to: &bytes)
-    }
-}
-
-/// A JSON string literal: the one escaper for the documents and the JSON log lines.
-package enum JSONString {
-    /// `value` quoted and escaped.
-    package static func quoted(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        append(value, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        Self.appendQuoted(value, to: &bytes)
     }
 
-    static func append(_ value: String, to bytes: inout [UInt8]) {
+    /// `value` as a JSON string literal, quoted and escaped: the one escaper, also for logfmt's
+    /// quoted values.
+    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

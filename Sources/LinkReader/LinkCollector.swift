@@ -1,7 +1,8 @@
 internal import HostHealthModel
-internal import CHostHealthShims
+internal import CSystemShims
 internal import CMnl
 internal import Synchronization
+package import HostSystem
 
 /// A batch of link news for the engine.
 package struct LinkUpdate: Sendable {
@@ -48,7 +49,7 @@ package final class LinkCollector: Sendable {
     private let sysfs: SysfsLinkProperties?
     /// Opens a socket subscribed to these RTMGRP_* groups (0: a dump socket): the kernel's,
     /// or in the tests one that replays recorded replies.
-    private let openSocket: @Sendable (_ groups: UInt32) throws(NetlinkError) -> any NetlinkTransport
+    private let openSocket: @Sendable (_ groups: UInt32) throws(HostHealthError) -> any NetlinkTransport
     private let dumpSocket = Mutex<DumpSocket?>(nil)
     /// Seconds between full re-reads; a configuration reload may change it while running.
     private let resyncInterval = Mutex<Double>(60)
@@ -62,7 +63,7 @@ package final class LinkCollector: Sendable {
     package convenience init(netns: String? = nil, resyncIntervalSeconds: Double = 60, eventBufferBytes: Int32 = 4 * 1024 * 1024) {
         self.init(
             netns: netns, sysfs: netns == nil ? SysfsLinkProperties() : nil, resyncIntervalSeconds: resyncIntervalSeconds
-        ) { groups throws(NetlinkError) in
+        ) { groups throws(HostHealthError) in
             try NetlinkSocket(netns: netns, groups: groups, eventBufferBytes: eventBufferBytes)
         }
     }
@@ -70,7 +71,7 @@ package final class LinkCollector: Sendable {
     /// Reads through the sockets `open` returns: in the tests, ones that replay recorded replies.
     init(
         netns: String? = nil, sysfs: SysfsLinkProperties? = nil, resyncIntervalSeconds: Double = 60,
-        open: @escaping @Sendable (_ groups: UInt32) throws(NetlinkError) -> any NetlinkTransport
+        open: @escaping @Sendable (_ groups: UInt32) throws(HostHealthError) -> any NetlinkTransport
     ) {
         self.netns = netns
         self.openSocket = open
@@ -84,23 +85,23 @@ package final class LinkCollector: Sendable {
     }
 
     /// Reads every link once (blocking, a few milliseconds for a thousand links).
-    package func dump(cause: String) throws(NetlinkError) -> LinkUpdate {
-        let started = MonotonicClock.now()
+    package func dump(cause: String) throws(HostHealthError) -> LinkUpdate {
+        let started = SystemClock.monotonic.seconds()
         var result = try dump(.links)
         enrich(&result.messages)
         return LinkUpdate(
             scope: .all, messages: result.messages, skipped: result.skipped, events: 0,
-            durationSeconds: MonotonicClock.now() - started, cause: cause)
+            durationSeconds: SystemClock.monotonic.seconds() - started, cause: cause)
     }
 
     /// Reads every link's 64-bit counters (RTM_GETSTATS), for a scrape: the messages are all
     /// `.statistics`.
-    package func dumpStatistics() throws(NetlinkError) -> LinkUpdate {
-        let started = MonotonicClock.now()
+    package func dumpStatistics() throws(HostHealthError) -> LinkUpdate {
+        let started = SystemClock.monotonic.seconds()
         let result = try dump(.statistics)
         return LinkUpdate(
             scope: .statistics, messages: result.messages, skipped: result.skipped, events: 0,
-            durationSeconds: MonotonicClock.now() - started, cause: "scrape")
+            durationSeconds: SystemClock.monotonic.seconds() - started, cause: "scrape")
     }
 
     /// The socket dumps are asked on, and the sequence number of its last request.
@@ -109,10 +110,10 @@ package final class LinkCollector: Sendable {
         var sequence: UInt32 = 1
     }
 
-    private func dump(_ request: DumpRequest) throws(NetlinkError) -> NetlinkParseResult {
-        try dumpSocket.withLock { (socket) throws(NetlinkError) -> NetlinkParseResult in
+    private func dump(_ request: DumpRequest) throws(HostHealthError) -> NetlinkParseResult {
+        try dumpSocket.withLock { (socket) throws(HostHealthError) -> NetlinkParseResult in
             if socket == nil { socket = DumpSocket(transport: try openSocket(0)) }
-            do throws(NetlinkError) {
+            do throws(HostHealthError) {
                 return try Self.dump(request, on: &socket!)
             } catch {
                 // Start over with a fresh socket: leftovers of a broken dump must not leak
@@ -123,7 +124,7 @@ package final class LinkCollector: Sendable {
         }
     }
 
-    private static func dump(_ request: DumpRequest, on socket: inout DumpSocket) throws(NetlinkError) -> NetlinkParseResult {
+    private static func dump(_ request: DumpRequest, on socket: inout DumpSocket) throws(HostHealthError) -> NetlinkParseResult {
         var attempts = 0
         while true {
             attempts += 1
@@ -136,7 +137,7 @@ package final class LinkCollector: Sendable {
                 total.done = part.done
                 total.interrupted = total.interrupted || part.interrupted
                 for (reason, count) in part.skipped { total.skipped[reason, default: 0] += count }
-                if let code = part.error { throw NetlinkError(operation: "dump", errno: -code) }
+                if let code = part.error { throw HostHealthError.netlink("dump", Errno(rawValue: -code)) }
             }
             // Links changed during the dump: the kernel says the result may be inconsistent.
             if !total.interrupted || attempts >= 3 { return total }
@@ -145,20 +146,20 @@ package final class LinkCollector: Sendable {
 
     /// Runs until `stop()`: an initial dump, then events. Calls `deliver` with each batch, on
     /// this thread. Returns when stopped; throws when the event socket cannot be opened.
-    package func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(resyncIntervalSeconds: Double, deliver: (LinkUpdate) -> Void) throws(HostHealthError) {
         setResyncInterval(resyncIntervalSeconds)
         try runEventLoop(deliver: deliver)
     }
 
     /// Runs the event loop with the interval given at `init` or by `setResyncInterval`.
-    package func runEventLoop(deliver: (LinkUpdate) -> Void) throws(NetlinkError) {
+    package func runEventLoop(deliver: (LinkUpdate) -> Void) throws(HostHealthError) {
         // Without its wake-up descriptor the loop could not be stopped (24: EMFILE).
-        guard wakeDescriptor >= 0 else { throw NetlinkError(operation: "eventfd", errno: 24) }
+        guard wakeDescriptor >= 0 else { throw HostHealthError.netlink("eventfd", Errno(rawValue: 24)) }
         // Subscribe before the first dump so nothing falls between the two.
         let events = try openSocket(UInt32(RTMGRP_LINK))
         deliver(try dump(cause: "start"))
         var resyncIntervalSeconds = resyncInterval.withLock { $0 }
-        var nextResync = MonotonicClock.now() + resyncIntervalSeconds
+        var nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
         while !stopped.load(ordering: .relaxed) {
             let interval = resyncInterval.withLock { $0 }
             if interval != resyncIntervalSeconds {
@@ -166,7 +167,7 @@ package final class LinkCollector: Sendable {
                 resyncIntervalSeconds = interval
             }
             // Wake at least hourly, so a very long interval never overflows poll's timeout.
-            let milliseconds = min(3_600_000, max(0, ((nextResync - MonotonicClock.now()) * 1000).rounded(.up)))
+            let milliseconds = min(3_600_000, max(0, ((nextResync - SystemClock.monotonic.seconds()) * 1000).rounded(.up)))
             let ready = hh_wait_readable(events.fileDescriptor, wakeDescriptor, Int32(milliseconds))
             if stopped.load(ordering: .relaxed) { return }
             if ready == 2 {
@@ -174,11 +175,11 @@ package final class LinkCollector: Sendable {
                 hh_eventfd_drain(wakeDescriptor)
                 continue
             }
-            if ready < 0 { throw NetlinkError(operation: "poll", errno: -ready) }
-            if ready == 0 && MonotonicClock.now() < nextResync { continue }
+            if ready < 0 { throw HostHealthError.netlink("poll", Errno(rawValue: -ready)) }
+            if ready == 0 && SystemClock.monotonic.seconds() < nextResync { continue }
             if ready == 0 {
                 deliver(deliverableDump(cause: "interval"))
-                nextResync = MonotonicClock.now() + resyncIntervalSeconds
+                nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
                 continue
             }
             var batch = LinkUpdate(scope: .changes, messages: [], skipped: [:], events: 0)
@@ -190,7 +191,7 @@ package final class LinkCollector: Sendable {
                     batch.messages += part.messages
                     batch.events += part.messages.count
                     for (reason, count) in part.skipped { batch.skipped[reason, default: 0] += count }
-                } catch where error.errno == NetlinkError.ENOBUFS {
+                } catch where error.errno == .noBufferSpace {
                     overflowed = true
                 } catch {
                     throw error
@@ -200,7 +201,7 @@ package final class LinkCollector: Sendable {
             if !batch.messages.isEmpty || !batch.skipped.isEmpty { deliver(batch) }
             if overflowed {
                 deliver(deliverableDump(cause: "overflow"))
-                nextResync = MonotonicClock.now() + resyncIntervalSeconds
+                nextResync = SystemClock.monotonic.seconds() + resyncIntervalSeconds
             }
         }
     }

@@ -100,7 +100,7 @@ struct MDArrayParser {
         case .text(let text): return text.trimmingSpaces
         case .absent, nil: return nil
         case .failed(let code):
-            problems.append("cannot read \(key): \(SysfsFiles.describe(code))")
+            problems.append("cannot read \(key): \(code)")
             return nil
         }
     }

@@ -1,7 +1,8 @@
 internal import Glibc
 internal import HostHealthModel
 internal import Synchronization
-package import Udev
+internal import Udev
+package import HostSystem
 
 /// Watches md arrays: all of them read at start and after lost uevents, one array again on its
 /// uevent, and all again every second while a sync runs (progress moves without uevents) or
@@ -24,7 +25,7 @@ package final class MDArrayWatcher: Sendable {
     }
 
     /// Blocks until `stop()`, handing every update to `deliver` on this thread.
-    package func run(_ deliver: (ArrayUpdate) -> Void) throws(UdevError) {
+    package func run(_ deliver: (ArrayUpdate) -> Void) throws(HostHealthError) {
         var refresh = ArrayRefresh(reader: reader)
         try watcher.run { wakeup in
             if let update = refresh.update(for: wakeup) { deliver(update) }
@@ -51,7 +52,7 @@ struct ArrayRefresh {
     }
 
     mutating func update(for wakeup: UdevWakeup) -> ArrayUpdate? {
-        let start = Self.now()
+        let start = SystemClock.monotonic.seconds()
         var update: ArrayUpdate
         switch wakeup {
         case .started(let devices):
@@ -90,7 +91,7 @@ struct ArrayRefresh {
         for index in update.arrays.indices {
             update.arrays[index].declared = declared[update.arrays[index].name]
         }
-        update.durationSeconds = Self.now() - start
+        update.durationSeconds = SystemClock.monotonic.seconds() - start
         return update
     }
 
@@ -99,11 +100,5 @@ struct ArrayRefresh {
         for device in devices where MDArrayReader.isArrayName(device.sysname) {
             declared[device.sysname] = device.action == "remove" ? nil : ComponentRule(udevProperties: device.properties)
         }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

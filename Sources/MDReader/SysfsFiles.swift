@@ -1,40 +1,24 @@
 internal import Glibc
+internal import HostSystem
 
-/// Plain reads of sysfs files and folders. Under umockdev the preload redirects these paths to
+/// Plain reads of sysfs attributes and folders. Under umockdev the preload redirects these paths to
 /// the testbed, so the readers need no seam of their own.
 enum SysfsFiles {
-    /// What reading one attribute gave: its text without the trailing newline, nothing (the
-    /// file is not there, which partial trees and older kernels do), or an errno.
+    /// What reading one attribute gave: its text as `SysfsAttribute` reads it, nothing (the
+    /// file is not there, which partial trees and older kernels do, or the device vanished
+    /// mid-read), or an errno.
     enum Value: Equatable {
         case text(String)
         case absent
-        case failed(Int32)
+        case failed(Errno)
     }
 
     static func read(_ path: String) -> Value {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            return code == ENOENT || code == ENOTDIR ? .absent : .failed(code)
+        switch SysfsAttribute.read(path) {
+        case .success(let text): .text(text)
+        case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.noSuchDevice): .absent
+        case .failure(let code): .failed(code)
         }
-        defer { close(fd) }
-        // sysfs attributes are at most a page.
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        var count = 0
-        while count < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                // A device that vanished mid-read.
-                return code == ENODEV || code == ENOENT ? .absent : .failed(code)
-            }
-            if got == 0 { break }
-            count += got
-        }
-        var text = bytes[..<count]
-        while let last = text.last, last == UInt8(ascii: "\n") || last == 0 { text = text.dropLast() }
-        return .text(String(decoding: text, as: UTF8.self))
     }
 
     /// Entry names of a folder, without `.` and `..`; empty when it cannot be listed.
@@ -62,9 +46,5 @@ enum SysfsFiles {
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-    }
-
-    static func describe(_ code: Int32) -> String {
-        String(cString: strerror(code))
     }
 }

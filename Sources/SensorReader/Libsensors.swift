@@ -1,5 +1,6 @@
 internal import CSensors
 internal import Glibc
+package import HostSystem
 package import HostHealthModel
 internal import Synchronization
 
@@ -20,9 +21,9 @@ package final class Libsensors {
     private var initialised = false
     private static let inUse = Atomic<Bool>(false)
 
-    package init(configuration: SensorsConfiguration = .system) throws(SensorReaderError) {
+    package init(configuration: SensorsConfiguration = .system) throws(HostHealthError) {
         guard Self.inUse.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-            throw SensorReaderError(.busy, "libsensors is already in use in this process; it has one global state")
+            throw HostHealthError(.sensorsBusy, "libsensors is already in use in this process; it has one global state")
         }
         self.configuration = configuration
         LibsensorsHandlers.install()
@@ -51,7 +52,7 @@ package final class Libsensors {
     }
 
     /// Throws away what libsensors knows and reads the chips and the configuration again.
-    package func reinitialise() throws(SensorReaderError) {
+    package func reinitialise() throws(HostHealthError) {
         confined()
         if initialised {
             sensors_cleanup()
@@ -60,7 +61,7 @@ package final class Libsensors {
         try start()
     }
 
-    private func start() throws(SensorReaderError) {
+    private func start() throws(HostHealthError) {
         let text = try configuration.load()
         LibsensorsHandlers.parseErrors.withLock { $0.removeAll() }
         // An empty configuration still needs a stream (one blank line): NULL would make
@@ -74,12 +75,12 @@ package final class Libsensors {
         guard result == 0 else {
             let errors = LibsensorsHandlers.parseErrors.withLock { $0 }
             if result == -SENSORS_ERR_KERNEL {
-                throw SensorReaderError(.kernel, "libsensors cannot read hwmon devices from /sys (\(String(cString: sensors_strerror(result)))); is sysfs mounted?")
+                throw HostHealthError(.sensorsUnreadable, "libsensors cannot read hwmon devices from /sys (\(String(cString: sensors_strerror(result)))); is sysfs mounted?")
             }
             let detail = errors.isEmpty
                 ? String(cString: sensors_strerror(result))
                 : errors.map { "\(text.location(ofLine: $0.line)): \($0.message)" }.joined(separator: "; ")
-            throw SensorReaderError(.configuration, "libsensors refused its configuration: \(detail); fix the file and reload (`sensors` shows the same error)")
+            throw HostHealthError(.sensorsConfiguration, "libsensors refused its configuration: \(detail); fix the file and reload (`sensors` shows the same error)")
         }
         initialised = true
         if configuration.applySets {

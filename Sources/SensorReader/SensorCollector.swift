@@ -1,4 +1,5 @@
 internal import Glibc
+internal import HostSystem
 
 /// Reads the sensors for the agent: libsensors is set up on the first read, set up afresh when
 /// hwmon devices came or went, and set up again after a failure (a sensors.conf being fixed).
@@ -15,7 +16,7 @@ package final class SensorCollector {
     /// One read. `devicesChanged`: hwmon devices were added or removed since the last read
     /// (`events` uevents), so libsensors must enumerate the chips again.
     package func collect(cause: String, devicesChanged: Bool = false, events: Int = 0) -> SensorUpdate {
-        let start = Self.monotonicSeconds()
+        let start = SystemClock.monotonic.seconds()
         var reinitialised = false
         do {
             if let library {
@@ -31,7 +32,7 @@ package final class SensorCollector {
             // A library whose re-initialisation failed holds nothing: start over next time.
             library = nil
             return SensorUpdate(
-                reading: nil, error: error.message, durationSeconds: Self.monotonicSeconds() - start,
+                reading: nil, error: error.message, durationSeconds: SystemClock.monotonic.seconds() - start,
                 cause: cause, events: events, reinitialised: false)
         }
         var reading = library?.read()
@@ -44,19 +45,13 @@ package final class SensorCollector {
             } catch {
                 self.library = nil
                 return SensorUpdate(
-                    reading: nil, error: error.message, durationSeconds: Self.monotonicSeconds() - start,
+                    reading: nil, error: error.message, durationSeconds: SystemClock.monotonic.seconds() - start,
                     cause: cause, events: events, reinitialised: false)
             }
         }
         return SensorUpdate(
-            reading: reading, durationSeconds: Self.monotonicSeconds() - start, cause: cause, events: events,
+            reading: reading, durationSeconds: SystemClock.monotonic.seconds() - start, cause: cause, events: events,
             reinitialised: reinitialised,
             configurationProblems: reinitialised ? library?.configurationProblems ?? [] : [])
-    }
-
-    static func monotonicSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

@@ -1,4 +1,5 @@
 internal import Glibc
+internal import HostSystem
 
 /// Where libsensors' configuration is read from: the main file and the drop-in directory, as
 /// `sensors` reads them (`/etc/sensors3.conf`, else `/etc/sensors.conf`, then every file in
@@ -25,7 +26,7 @@ package struct SensorsConfiguration: Sendable, Equatable {
     /// The configuration as one text for `sensors_init`, with where each line came from.
     /// A missing main file or directory is no configuration, as for libsensors; an unreadable
     /// one is an error.
-    func load() throws(SensorReaderError) -> SensorsConfigurationText {
+    func load() throws(HostHealthError) -> SensorsConfigurationText {
         var text = SensorsConfigurationText()
         if let file {
             try text.append(file: file)
@@ -42,10 +43,10 @@ package struct SensorsConfiguration: Sendable, Equatable {
 
     /// The directory's visible entries in byte order (libsensors: scandir with alphasort,
     /// hidden files skipped).
-    static func entries(of directory: String) throws(SensorReaderError) -> [String] {
+    static func entries(of directory: String) throws(HostHealthError) -> [String] {
         guard let handle = opendir(directory) else {
             if errno == ENOENT { return [] }
-            throw SensorReaderError(.configuration, "cannot read the sensors configuration directory \(directory): \(String(cString: strerror(errno)))")
+            throw HostHealthError(.sensorsConfiguration, "cannot read the sensors configuration directory \(directory): \(Errno.current)")
         }
         defer { closedir(handle) }
         var names: [String] = []
@@ -70,29 +71,21 @@ struct SensorsConfigurationText {
     /// Appends a file; returns false when it does not exist (a missing file is no
     /// configuration) or is not a regular file and `regularOnly` says to skip such.
     @discardableResult
-    mutating func append(file path: String, regularOnly: Bool = false) throws(SensorReaderError) -> Bool {
+    mutating func append(file path: String, regularOnly: Bool = false) throws(HostHealthError) -> Bool {
         var status = stat()
         if stat(path, &status) != 0 {
             if errno == ENOENT { return false }
-            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): \(String(cString: strerror(errno)))")
+            throw HostHealthError(.sensorsConfiguration, "cannot read sensors configuration \(path): \(Errno.current)")
         }
         if status.st_mode & S_IFMT != S_IFREG {
             if regularOnly { return false }
-            throw SensorReaderError(.configuration, "sensors configuration \(path) is not a regular file")
+            throw HostHealthError(.sensorsConfiguration, "sensors configuration \(path) is not a regular file")
         }
-        guard let stream = fopen(path, "r") else {
-            throw SensorReaderError(.configuration, "cannot open sensors configuration \(path): \(String(cString: strerror(errno))); check its permissions")
-        }
-        defer { fclose(stream) }
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, stream) }
-            content += chunk[..<count]
-            if count < chunk.count { break }
-        }
-        if ferror(stream) != 0 {
-            throw SensorReaderError(.configuration, "cannot read sensors configuration \(path): read error")
+        var content: [UInt8]
+        switch FileContents.read(path, limit: 1 << 20) {
+        case .success(let bytes): content = bytes
+        case .failure(let code):
+            throw HostHealthError(.sensorsConfiguration, "cannot read sensors configuration \(path): \(code); check its permissions", cause: code)
         }
         if let last = content.last, last != UInt8(ascii: "\n") { content.append(UInt8(ascii: "\n")) }
         files.append((lines + 1, path))

@@ -1,6 +1,7 @@
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+package import HostSystem
 
 /// A program run to completion with a deadline: hooks, smartctl, anything else the agent must
 /// start and must never wait for without bound. It runs in a process group of its own, with
@@ -44,14 +45,11 @@ package struct ChildProcess: Sendable {
         package var succeeded: Bool { termination == .exited(0) }
     }
 
-    /// The program could not be started at all.
-    package struct Failure: Error, Sendable, CustomStringConvertible {
-        package var path: String
-        package var errno: Int32
-
-        package var description: String {
-            "cannot run \(path): \(String(cString: strerror(errno)))" + (errno == ENOENT ? " (no such file)" : "")
-        }
+    /// The program could not be started at all: `.cannotRun` with the errno as its cause.
+    static func cannotRun(_ path: String, _ code: Errno, file: String = #fileID, line: Int = #line) -> HostHealthError {
+        HostHealthError(
+            .cannotRun, "cannot run \(path): \(code)" + (code == .noSuchFileOrDirectory ? " (no such file)" : ""),
+            cause: code, file: file, line: line)
     }
 
     /// How long a killed child may take to die before it is left to a later run to reap.
@@ -59,17 +57,17 @@ package struct ChildProcess: Sendable {
     /// Children killed at their deadline that had not died yet.
     static let abandoned = Mutex<[Int32]>([])
 
-    package func run() throws(Failure) -> Result {
+    package func run() throws(HostHealthError) -> Result {
         Self.reapAbandoned()
-        let started = Self.monotonicSeconds()
+        let started = SystemClock.monotonic.seconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         let outOpened = hh_pipe(&outPipe)
-        guard outOpened == 0 else { throw Failure(path: path, errno: -outOpened) }
+        guard outOpened == 0 else { throw Self.cannotRun(path, Errno(rawValue: -outOpened)) }
         let errOpened = hh_pipe(&errPipe)
         guard errOpened == 0 else {
             close(outPipe[0]); close(outPipe[1])
-            throw Failure(path: path, errno: -errOpened)
+            throw Self.cannotRun(path, Errno(rawValue: -errOpened))
         }
         var pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
         // ETXTBSY: the program was just written and some other fork of this process still
@@ -83,7 +81,7 @@ package struct ChildProcess: Sendable {
         close(errPipe[1])
         guard pid > 0 else {
             close(outPipe[0]); close(errPipe[0])
-            throw Failure(path: path, errno: -pid)
+            throw Self.cannotRun(path, Errno(rawValue: -pid))
         }
         var output = Capture(fd: outPipe[0], limit: outputLimit)
         var errorOutput = Capture(fd: errPipe[0], limit: outputLimit)
@@ -93,7 +91,7 @@ package struct ChildProcess: Sendable {
         var status: Int32 = 0
         var reaped = false
         while true {
-            let remaining = deadline - Self.monotonicSeconds()
+            let remaining = deadline - SystemClock.monotonic.seconds()
             if remaining <= 0 {
                 // The whole group: whatever the program started dies with it.
                 kill(-pid, SIGKILL)
@@ -140,7 +138,7 @@ package struct ChildProcess: Sendable {
         }
         return Result(
             termination: termination, output: output.bytes, errorOutput: errorOutput.bytes,
-            seconds: Self.monotonicSeconds() - started)
+            seconds: SystemClock.monotonic.seconds() - started)
     }
 
     private func spawn(stdout: Int32, stderr: Int32) -> Int32 {
@@ -155,11 +153,11 @@ package struct ChildProcess: Sendable {
 
     /// Whether `pid` exits within `seconds`.
     private static func exits(_ pid: Int32, exitFD: Int32, within seconds: Double) -> Bool {
-        let deadline = monotonicSeconds() + seconds
+        let deadline = SystemClock.monotonic.seconds() + seconds
         while true {
             if exitFD >= 0 {
                 var exit = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
-                let left = max(0, deadline - monotonicSeconds())
+                let left = max(0, deadline - SystemClock.monotonic.seconds())
                 if poll(&exit, 1, Int32((left * 1000).rounded(.up))) > 0 { return true }
             } else {
                 // No pidfd (an old kernel): reaping it here is fine, its status no longer counts.
@@ -167,7 +165,7 @@ package struct ChildProcess: Sendable {
                 if waitpid(pid, &status, WNOHANG) == pid { return true }
                 usleep(10_000)
             }
-            if monotonicSeconds() >= deadline { return false }
+            if SystemClock.monotonic.seconds() >= deadline { return false }
         }
     }
 
@@ -176,12 +174,6 @@ package struct ChildProcess: Sendable {
             var status: Int32 = 0
             pids.removeAll { waitpid($0, &status, WNOHANG) == $0 }
         }
-    }
-
-    static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// One pipe's output, kept up to a limit.

@@ -1,5 +1,6 @@
 internal import CUdev
 internal import Glibc
+internal import HostSystem
 
 /// A libudev context with its monitor. libudev objects must stay on the thread that made them,
 /// so this class is never shared: `UdevWatcher.run` makes, uses and frees it on one thread.
@@ -7,8 +8,11 @@ final class UdevContext {
     private let udev: OpaquePointer
     private var monitor: OpaquePointer?
 
-    init() throws(UdevError) {
-        guard let udev = udev_new() else { throw UdevError("cannot create a udev context: \(String(cString: strerror(errno)))", errno: errno) }
+    init() throws(HostHealthError) {
+        guard let udev = udev_new() else {
+            let code = Errno.current
+            throw HostHealthError(.udev, "cannot create a udev context: \(code)", cause: code)
+        }
         self.udev = udev
     }
 
@@ -19,9 +23,10 @@ final class UdevContext {
 
     /// Starts listening to the events udev sends once its rules have run, for `matches`.
     /// Returns the socket to poll.
-    func listen(_ matches: [UdevMatch], receiveBufferBytes: Int32) throws(UdevError) -> Int32 {
+    func listen(_ matches: [UdevMatch], receiveBufferBytes: Int32) throws(HostHealthError) -> Int32 {
         guard let monitor = udev_monitor_new_from_netlink(udev, "udev") else {
-            throw UdevError("cannot open the udev event socket: \(String(cString: strerror(errno)))", errno: errno)
+            let code = Errno.current
+            throw HostHealthError(.udev, "cannot open the udev event socket: \(code)", cause: code)
         }
         self.monitor = monitor
         for match in matches {
@@ -31,7 +36,8 @@ final class UdevContext {
         _ = udev_monitor_set_receive_buffer_size(monitor, receiveBufferBytes)
         let status = udev_monitor_enable_receiving(monitor)
         guard status >= 0 else {
-            throw UdevError("cannot listen to udev events: \(String(cString: strerror(-status)))", errno: -status)
+            let code = Errno(rawValue: -status)
+            throw HostHealthError(.udev, "cannot listen to udev events: \(code)", cause: code)
         }
         return udev_monitor_get_fd(monitor)
     }

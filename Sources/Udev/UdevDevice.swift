@@ -62,16 +62,3 @@ package enum UdevWakeup: Sendable, Equatable {
     /// The time the handler last asked for passed without anything else happening.
     case timeout
 }
-
-/// A libudev call failed.
-package struct UdevError: Error, CustomStringConvertible {
-    package var message: String
-    package var errno: Int32
-
-    init(_ message: String, errno: Int32) {
-        self.message = message
-        self.errno = errno
-    }
-
-    package var description: String { message }
-}

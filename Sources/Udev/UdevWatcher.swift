@@ -1,6 +1,7 @@
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import Synchronization
+package import HostSystem
 
 /// Enumerates devices and then listens to their uevents, all on the one thread that calls
 /// `run`: libudev objects must stay on the thread that made them, so the context is created,
@@ -28,8 +29,8 @@ package final class UdevWatcher: Sendable {
     /// the two is lost. Each handler call returns the seconds, from then, until a `.timeout`
     /// wakeup (nil: none; wait for events only): an md reader polls while a sync runs and
     /// stops when idle, a sensor reader returns its interval.
-    package func run(_ handle: (UdevWakeup) -> Double?) throws(UdevError) {
-        guard wakeDescriptor >= 0 else { throw UdevError("cannot create an eventfd", errno: EMFILE) }
+    package func run(_ handle: (UdevWakeup) -> Double?) throws(HostHealthError) {
+        guard wakeDescriptor >= 0 else { throw HostHealthError(.udev, "cannot create an eventfd", cause: Errno.tooManyOpenFiles) }
         let context = try UdevContext()
         let socket = try context.listen(matches, receiveBufferBytes: receiveBufferBytes)
         var deadline = Self.deadline(after: handle(.started(context.enumerate(matches))))
@@ -49,7 +50,8 @@ package final class UdevWatcher: Sendable {
             case -EINTR:
                 continue
             default:
-                throw UdevError("waiting for udev events failed: \(String(cString: strerror(-status)))", errno: -status)
+                let code = Errno(rawValue: -status)
+                throw HostHealthError(.udev, "waiting for udev events failed: \(code)", cause: code)
             }
         }
     }
@@ -61,18 +63,12 @@ package final class UdevWatcher: Sendable {
     }
 
     private static func deadline(after seconds: Double?) -> Double? {
-        seconds.map { now() + max(0, $0) }
+        seconds.map { SystemClock.monotonic.seconds() + max(0, $0) }
     }
 
     private static func milliseconds(until deadline: Double?) -> Int32 {
         guard let deadline else { return -1 }
-        let left = (deadline - now()) * 1000
+        let left = (deadline - SystemClock.monotonic.seconds()) * 1000
         return Int32(max(0, min(left.rounded(.up), Double(Int32.max))))
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

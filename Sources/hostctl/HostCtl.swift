@@ -1,9 +1,11 @@
 import ArgumentParser
 import FoundationEssentials
 import HostHealthAgent
+import HostHealthModel
+import HostHealthPolicy
 import HostHealthConfig
 import HostHealthExposition
-import HostHealthModel
+internal import HostSystem
 
 /// `hostctl`: the operator's view of the local agent.
 @main
@@ -74,34 +76,33 @@ struct StatusSource: ParsableArguments {
         valueName: "path"))
     var configFile: String?
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// The document and, from the agent, its exact bytes.
-    func fetch() async throws(Failure) -> (StatusDocument, [UInt8]) {
+    /// The document and, from the agent, its exact bytes. Every failure is `.agentUnreachable`
+    /// but a bad configuration for `--direct` (`.badConfig`, the `ConfigError` its cause).
+    func fetch() async throws(HostHealthError) -> (StatusDocument, [UInt8]) {
         if direct {
             let config: AgentConfig
             do {
                 config = try ConfigLoader(path: configFile).load()
             } catch {
-                throw Failure(description: "\(error)")
+                throw HostHealthError(.badConfig, "\(error)", cause: error)
             }
             let document = DirectCollection.statusDocument(config: config)
             return (document, document.json())
         }
+        let status: Int
+        let body: [UInt8]
         do {
-            let (status, body) = try ControlClient(socketPath: socket).get("/status")
-            guard status == 200 else {
-                throw Failure(description: "the agent answered \(status): \(String(decoding: body, as: UTF8.self))")
-            }
-            return (try JSONDecoder().decode(StatusDocument.self, from: Data(body)), body)
-        } catch let failure as Failure {
-            throw failure
-        } catch let failure as ControlClient.Failure {
-            throw Failure(description: "cannot reach the hosthealth agent at \(socket): \(failure) (try --direct)")
+            (status, body) = try ControlClient(socketPath: socket).get("/status")
         } catch {
-            throw Failure(description: "the agent's status document is not readable: \(error)")
+            throw HostHealthError(.agentUnreachable, "cannot reach the hosthealth agent at \(socket): \(error) (try --direct)", cause: error)
+        }
+        guard status == 200 else {
+            throw HostHealthError(.agentUnreachable, "the agent answered \(status): \(String(decoding: body, as: UTF8.self))")
+        }
+        do {
+            return (try JSONDecoder().decode(StatusDocument.self, from: Data(body)), body)
+        } catch {
+            throw HostHealthError(.agentUnreachable, "the agent's status document is not readable: \(error)")
         }
     }
 }
@@ -167,7 +168,7 @@ struct Events: AsyncParsableCommand {
             }
             document = try JSONDecoder().decode(EventsDocument.self, from: Data(body))
             raw = body
-        } catch let failure as ControlClient.Failure {
+        } catch let failure as HostHealthError {
             Terminal.writeError("hostctl: cannot reach the hosthealth agent at \(socket): \(failure)\n")
             throw ExitCode(StatusExitCode.unreachable)
         }

@@ -4,6 +4,7 @@ import Glibc
 import HostHealthModel
 import Synchronization
 import Testing
+import HostSystem
 
 /// Through the real kernel: records written to /dev/kmsg (root only) come back through the
 /// reader, recognised and attributed.
@@ -46,7 +47,7 @@ struct KernelLogReaderTests {
 
     @Test func missingLogIsAnErrorThatSaysWhatToDo() {
         let reader = KernelLogReader(path: "/nonexistent/kmsg")
-        #expect(throws: KernelLogReader.Failure.self) { try reader.run { _ in } }
+        #expect(throws: HostHealthError.self) { try reader.run { _ in } }
     }
 }
 

@@ -3,6 +3,7 @@ import HostHealthAgent
 import HostHealthConfig
 import HostHealthModel
 import Testing
+import HostSystem
 
 @Suite struct ConfigLoaderTests {
     func temporaryFile(_ text: String) throws -> String {
@@ -51,8 +52,8 @@ import Testing
     }
 
     @Test func badPortIsRefused() {
-        #expect(throws: AgentError.self) { try ListenAddress(parsing: "localhost:http") }
-        #expect(throws: AgentError.self) { try ListenAddress(parsing: "localhost") }
-        #expect(throws: AgentError.self) { try ListenAddress(parsing: ":70000") }
+        #expect(throws: HostHealthError.self) { try ListenAddress(parsing: "localhost:http") }
+        #expect(throws: HostHealthError.self) { try ListenAddress(parsing: "localhost") }
+        #expect(throws: HostHealthError.self) { try ListenAddress(parsing: ":70000") }
     }
 }

@@ -1,6 +1,7 @@
 import HostHealthAgent
 import HostHealthModel
 import Testing
+import HostSystem
 
 @Suite struct DaemonFlagsTests {
     func options(_ arguments: String...) throws -> AgentOptions {
@@ -41,29 +42,60 @@ import Testing
 
     @Test func logLevelAndFormatAreChecked() throws {
         #expect(try options("--log.level=debug", "--log.format=json").logFormat == .json)
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--log.level=loud"]) }
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--log.format=xml"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--log.level=loud"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--log.format=xml"]) }
     }
 
     @Test func aMisspeltFlagSuggestsTheRightOne() {
-        let error = #expect(throws: AgentError.self) { try DaemonFlags.parse(["--web.listen-adress=:1"]) }
+        let error = #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--web.listen-adress=:1"]) }
         #expect(error?.message.contains("did you mean --web.listen-address?") == true)
     }
 
     @Test func aMissingValueIsAnError() {
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--config.file"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--config.file"]) }
         // The next flag is not a value: `--state.dir --control.socket=` must not make a folder
         // named "--control.socket=".
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--state.dir", "--control.socket="]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--state.dir", "--control.socket="]) }
     }
 
     @Test func agentCheckMustBeTCP() {
-        #expect(throws: AgentError.self) { try DaemonFlags.parse(["--agent-check.listen-address=/run/x.sock"]) }
+        #expect(throws: HostHealthError.self) { try DaemonFlags.parse(["--agent-check.listen-address=/run/x.sock"]) }
     }
 
     @Test func helpAndVersionAreActions() throws {
         #expect(try DaemonFlags.parse(["--web.listen-address=:1", "--help"]) == .help)
         #expect(try DaemonFlags.parse(["--version"]) == .version)
         #expect(DaemonFlags.helpText.contains("--[no-]collector.links"))
+    }
+}
+
+/// `--help` and the parser read one table: every valued flag `--help` shows is parsed, and
+/// some ordinary value of it changes the options.
+@Suite struct DaemonFlagTableTests {
+    static let samples = ["/tmp/hosthealth-flag", "127.0.0.1:19099", "debug", "json", ""]
+
+    static var documentedFlags: [String] {
+        DaemonFlags.helpText.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("  --"), let end = line.firstIndex(of: "=") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 4)..<end])
+        }
+    }
+
+    @Test func everyFlagInTheHelpIsParsedAndApplied() throws {
+        let defaults = try DaemonFlags.parse([])
+        let flags = Self.documentedFlags
+        #expect(flags.count >= 8, "\(flags)")
+        let ignored = flags.filter { flag in
+            !Self.samples.contains { value in (try? DaemonFlags.parse(["--\(flag)=\(value)"])).map { $0 != defaults } ?? false }
+        }
+        #expect(ignored.isEmpty, "shown in --help but no value changes the options: \(ignored)")
+    }
+
+    @Test func everyCollectorInTheHelpCanBeTurnedOff() throws {
+        let defaults = try DaemonFlags.parse([])
+        for collector in Collector.allCases {
+            #expect(DaemonFlags.helpText.contains("--[no-]collector.\(collector.rawValue)"))
+            #expect(try DaemonFlags.parse(["--no-collector.\(collector.rawValue)"]) != defaults)
+        }
     }
 }

@@ -7,6 +7,7 @@ import HostHealthConfig
 import Logging
 import NIOPosix
 import Testing
+import HostSystem
 
 /// Writes an executable shell script into a fresh directory.
 func script(_ body: String) throws -> (path: String, directory: String) {
@@ -49,7 +50,7 @@ func processExists(_ pid: Int32) -> Bool {
         #expect {
             try ChildProcess(path: "/nonexistent/hook", timeoutSeconds: 1).run()
         } throws: { error in
-            (error as? ChildProcess.Failure)?.description.contains("no such file") == true
+            (error as? HostHealthError).map { $0.code == .cannotRun && $0.description.contains("no such file") } == true
         }
     }
 

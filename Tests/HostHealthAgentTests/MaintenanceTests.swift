@@ -10,6 +10,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import Testing
+import HostSystem
 
 /// `POST /maintenance` on the control socket: who may, what it changes, and what persists.
 @Suite struct MaintenanceRouteTests {
@@ -214,6 +215,6 @@ final class TransitionRecorder: Sendable {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "{\"reason\":".write(toFile: directory + "/maintenance.json", atomically: false, encoding: .utf8)
-        #expect(throws: MaintenanceStore.Failure.self) { try MaintenanceStore(directory: directory, threads: nil).load() }
+        #expect(throws: HostHealthError.self) { try MaintenanceStore(directory: directory, threads: nil).load() }
     }
 }

@@ -82,4 +82,30 @@ import Testing
         let live = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }
         #expect(live.isEmpty, "settings outside comments change the defaults: \(live)")
     }
+
+    /// Values of every shape the sections take; each key accepts at least one of them.
+    static let candidates = [
+        "7s", "7d", "7", "0.25", "true", "false", "[eth9]", "[\"chip-*/temp9\"]", "/usr/bin/true", "product",
+        "{max_changes: 7}", "{max_errors: 7}", "{degraded: 429}", "{link: {ignore: true}}",
+        "{\"link:eth1\": {ignore: true}}",
+    ]
+
+    /// Each section's keys come from one table: every key the parser accepts must also be
+    /// applied, so some ordinary value of it changes the parsed configuration. A key accepted
+    /// and then ignored fails here.
+    @Test func everyAcceptedKeyChangesTheConfiguration() {
+        let sections = Self.acceptedKeys(in: nil)
+        #expect(sections.count >= 9, "sections: \(sections)")
+        var ignored: [String] = []
+        for section in sections {
+            let keys = Self.acceptedKeys(in: section)
+            #expect(!keys.isEmpty, "\(section) lists no keys")
+            ignored += keys.filter { key in
+                !Self.candidates.contains { value in
+                    (try? ConfigParser(file: "probe").parse("\(section):\n  \(key): \(value)\n")).map { $0 != AgentConfig() } ?? false
+                }
+            }.map { "\(section).\($0)" }
+        }
+        #expect(ignored.isEmpty, "accepted but no value changes the configuration: \(ignored)")
+    }
 }

@@ -3,6 +3,7 @@ import HostHealthModel
 import LinkReader
 import Synchronization
 import Testing
+internal import HostSystem
 
 /// The collector against the real kernel: each test makes a network namespace of its own with
 /// iproute2, puts veth pairs in it and reads them with `LinkCollector(netns:)`. Needs root.
@@ -85,7 +86,7 @@ struct LinkCollectorNamespaceTests {
         #expect {
             _ = try collector.dump(cause: "scrape")
         } throws: { error in
-            (error as? NetlinkError)?.operation == "open" && (error as? NetlinkError)?.errno == ENOENT
+            (error as? HostHealthError).map { $0.message.hasPrefix("netlink open failed") && $0.errno == .noSuchFileOrDirectory } == true
         }
     }
 
@@ -373,7 +374,7 @@ private final class EventLoopRecorder: Sendable {
         var updates: [LinkUpdate] = []
         /// Links by name: the last `.all` update with the `.changes` since applied on top.
         var links: [String: Link] = [:]
-        var failure: NetlinkError?
+        var failure: HostHealthError?
         var finished = false
         /// The loop is held inside a delivery (`stall()`).
         var held = false
@@ -396,7 +397,7 @@ private final class EventLoopRecorder: Sendable {
     static func start(_ collector: LinkCollector, resyncIntervalSeconds: Double) -> EventLoopRecorder {
         let recorder = EventLoopRecorder(collector: collector)
         let thread = Thread {
-            do throws(NetlinkError) {
+            do throws(HostHealthError) {
                 try collector.runEventLoop(resyncIntervalSeconds: resyncIntervalSeconds) { recorder.append($0) }
             } catch {
                 recorder.change { $0.failure = error }

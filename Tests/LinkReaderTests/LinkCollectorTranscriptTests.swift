@@ -1,4 +1,5 @@
 import Glibc
+import HostSystem
 @testable import LinkReader
 import Testing
 
@@ -70,7 +71,7 @@ struct LinkCollectorTranscriptTests {
         #expect {
             _ = try kernel.collector.dump(cause: "scrape")
         } throws: { error in
-            (error as? NetlinkError)?.operation == "dump" && (error as? NetlinkError)?.errno == 90
+            (error as? HostHealthError)?.message.hasPrefix("netlink dump failed") == true && (error as? HostHealthError)?.errno == Errno(rawValue: 90)
         }
         let update = try kernel.collector.dump(cause: "scrape")
         #expect(update.messages == [.link(loopbackLink), .link(htaLink)])
@@ -84,7 +85,7 @@ struct LinkCollectorTranscriptTests {
         #expect {
             _ = try kernel.collector.dump(cause: "scrape")
         } throws: { error in
-            (error as? NetlinkError)?.operation == "receive (no answer within 2 s)" && (error as? NetlinkError)?.errno == EAGAIN
+            (error as? HostHealthError)?.message.hasPrefix("netlink receive (no answer within 2 s) failed") == true && (error as? HostHealthError)?.errno == .wouldBlock
         }
     }
 
@@ -93,7 +94,7 @@ struct LinkCollectorTranscriptTests {
     @Test(.timeLimit(.minutes(1)))
     func enobufsDuringEventsTriggersAFullDump() throws {
         let kernel = ReplayedKernel(
-            events: [.reply(htaEvent(carrier: false)), .failure(NetlinkError.ENOBUFS)],
+            events: [.reply(htaEvent(carrier: false)), .failure(ENOBUFS)],
             dumps: [linkDump(sequence: 2) + linkDump(sequence: 3)])
         var updates: [LinkUpdate] = []
         try kernel.collector.runEventLoop { update in
@@ -133,7 +134,7 @@ struct LinkCollectorTranscriptTests {
     func aFailedOverflowDumpIsCountedAndTheLoopGoesOn() throws {
         // The re-dump after the loss gets no answer: the loop reports it and keeps running.
         let kernel = ReplayedKernel(
-            events: [.failure(NetlinkError.ENOBUFS)],
+            events: [.failure(ENOBUFS)],
             dumps: [linkDump(sequence: 2) + [.request(getlinkRequest(sequence: 3))]])
         var updates: [LinkUpdate] = []
         try kernel.collector.runEventLoop { update in

@@ -1,4 +1,5 @@
 import Glibc
+import HostSystem
 @testable import LinkReader
 import Synchronization
 
@@ -51,7 +52,7 @@ final class ReplayedNetlinkSocket: NetlinkTransport, Sendable {
         state.withLock { $0.steps }
     }
 
-    func send(_ request: [UInt8]) throws(NetlinkError) {
+    func send(_ request: [UInt8]) throws(HostHealthError) {
         state.withLock { state in
             state.sent.append(request)
             if case .request = state.steps.first { state.steps.removeFirst() }
@@ -59,7 +60,7 @@ final class ReplayedNetlinkSocket: NetlinkTransport, Sendable {
         }
     }
 
-    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(NetlinkError) -> Result {
+    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(HostHealthError) -> Result {
         let next = state.withLock { state -> NetlinkExchange? in
             guard let step = state.steps.first, !Self.isRequest(step) else { return nil }
             state.steps.removeFirst()
@@ -70,9 +71,9 @@ final class ReplayedNetlinkSocket: NetlinkTransport, Sendable {
         case .reply(let datagram):
             return datagram.withUnsafeBytes(body)
         case .failure(let code):
-            throw NetlinkError(operation: "receive", errno: code)
+            throw HostHealthError.netlink("receive", Errno(rawValue: code))
         case .request, nil:
-            throw NetlinkError(operation: "receive", errno: EAGAIN)
+            throw HostHealthError.netlink("receive", .wouldBlock)
         }
     }
 
@@ -102,10 +103,10 @@ struct ReplayedKernel {
         let dumps = InOrder(dumps.map(ReplayedNetlinkSocket.init))
         self.events = events
         self.dumps = dumps.sockets
-        collector = LinkCollector(resyncIntervalSeconds: 3600) { groups throws(NetlinkError) in
+        collector = LinkCollector(resyncIntervalSeconds: 3600) { groups throws(HostHealthError) in
             if groups != 0 { return events }
             // EMFILE (24): the test gave no transcript for another socket.
-            guard let socket = dumps.next() else { throw NetlinkError(operation: "open", errno: 24) }
+            guard let socket = dumps.next() else { throw HostHealthError.netlink("open", Errno(rawValue: 24)) }
             return socket
         }
     }

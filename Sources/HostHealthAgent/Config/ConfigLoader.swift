@@ -1,5 +1,6 @@
 internal import Glibc
 package import HostHealthConfig
+internal import HostSystem
 
 /// Reads the configuration file from disk. The default path may be absent (built-in defaults);
 /// a path the operator named must exist.
@@ -15,11 +16,11 @@ package struct ConfigLoader: Sendable {
     }
 
     package func load() throws(ConfigError) -> AgentConfig {
-        switch WholeFile.read(path, limit: 1 << 20) {
+        switch FileContents.read(path, limit: 1 << 20) {
         case .success(let bytes):
             return try ConfigParser(file: path).parse(String(decoding: bytes, as: UTF8.self))
         case .failure(let failure):
-            if failure.code == ENOENT && !explicit { return AgentConfig() }
+            if failure == .noSuchFileOrDirectory && !explicit { return AgentConfig() }
             throw ConfigError(file: path, reason: "cannot read the configuration file: \(failure)")
         }
     }

@@ -1,6 +1,7 @@
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import NIOCore
+internal import HostSystem
 
 /// Who is at the other end of a control-socket connection, as the kernel vouches for it: the
 /// uid, gid and pid recorded at connect (SO_PEERCRED) and the supplementary groups of that
@@ -33,7 +34,7 @@ package struct PeerCredentials: Sendable, Equatable {
         }
         var peer = PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
         // The process is still connected and waiting for the answer, so its pid is its own.
-        if case .success(let status) = WholeFile.read("/proc/\(credentials.pid)/status", limit: 64 * 1024) {
+        if case .success(let status) = FileContents.read("/proc/\(credentials.pid)/status", limit: 64 * 1024) {
             peer.groups = Self.groups(inProcessStatus: String(decoding: status, as: UTF8.self))
         } else {
             // Another user's processes are hidden from the agent under the packaged unit's

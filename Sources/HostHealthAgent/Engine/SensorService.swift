@@ -5,6 +5,7 @@ internal import SensorReader
 internal import ServiceLifecycle
 internal import Synchronization
 internal import Udev
+internal import HostSystem
 
 /// Reads the hardware sensors on a thread of its own, every `sensors.interval`, and feeds the
 /// engine: libsensors reads sysfs file by file and has global state, so it stays off the
@@ -88,7 +89,7 @@ final class SensorService: Service {
         }
     }
 
-    private func watch(_ udev: UdevWatcher, _ deliver: (SensorUpdate) -> Void) throws(UdevError) {
+    private func watch(_ udev: UdevWatcher, _ deliver: (SensorUpdate) -> Void) throws(HostHealthError) {
         let collector = SensorCollector(configuration: configuration)
         try udev.run { wakeup in
             let update = switch wakeup {

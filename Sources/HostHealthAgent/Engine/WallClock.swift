@@ -1,16 +1,10 @@
-internal import Glibc
+internal import HostSystem
 package import HostHealthModel
 
 /// The one place the agent reads the wall clock; the core is handed its readings.
 package enum WallClock {
     package static func now() -> Timestamp {
-        Timestamp(secondsSinceEpoch: read(CLOCK_REALTIME))
-    }
-
-    static func read(_ clock: clockid_t) -> Double {
-        var spec = timespec()
-        clock_gettime(clock, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())
     }
 }
 
@@ -18,6 +12,6 @@ package enum WallClock {
 /// NTP stepping the wall clock at boot must not make a reader look stale or cut a hold short.
 package enum BootClock {
     package static func now() -> Timestamp {
-        Timestamp(secondsSinceEpoch: WallClock.read(CLOCK_BOOTTIME))
+        Timestamp(secondsSinceEpoch: SystemClock.boot.seconds())
     }
 }

@@ -2,6 +2,7 @@ internal import HostHealthConfig
 internal import NIOPosix
 internal import NIOSSL
 internal import Synchronization
+internal import HostSystem
 
 /// TLS and basic auth for the HTTP port, from `--web.config.file`. Held behind a lock so a
 /// SIGHUP can swap in a new file's settings; a bad file leaves the running ones in place.
@@ -39,7 +40,7 @@ final class WebSecurity: Sendable {
 
     static func load(_ path: String, threads: NIOThreadPool) throws -> Settings {
         let text: String
-        switch WholeFile.read(path, limit: 1 << 20) {
+        switch FileContents.read(path, limit: 1 << 20) {
         case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
         case .failure(let failure):
             throw ConfigError(file: path, reason: "cannot read the web configuration: \(failure)")

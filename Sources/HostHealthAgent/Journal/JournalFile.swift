@@ -1,5 +1,6 @@
 internal import Glibc
 internal import HostHealthExposition
+internal import HostSystem
 
 /// The transition journal on disk: `journal.jsonl` in the state directory, one JSON record per
 /// line (`JournalRecord`), appended and fdatasync'ed per batch, rotated to `journal.jsonl.1`
@@ -12,17 +13,13 @@ struct JournalFile: Sendable {
     var path: String { directory + "/journal.jsonl" }
     var previousPath: String { path + ".1" }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Creates the directory when missing (mode 0750).
-    func prepare() throws(Failure) {
+    func prepare() throws(HostHealthError) {
         var built = ""
         for part in directory.split(separator: "/", omittingEmptySubsequences: true) {
             built += "/" + part
             if mkdir(built, 0o750) != 0 && errno != EEXIST {
-                throw Failure(description: "cannot create \(built): \(Self.errorText())")
+                throw HostHealthError(.stateFile, "cannot create \(built)", errno: .current)
             }
         }
     }
@@ -40,7 +37,7 @@ struct JournalFile: Sendable {
     func load(limit: Int) -> Loaded {
         var loaded = Loaded()
         for file in [previousPath, path] {
-            guard case .success(var bytes) = WholeFile.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
+            guard case .success(var bytes) = FileContents.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
             if bytes.last != UInt8(ascii: "\n") {
                 // A record torn by a crash after the last complete one: drop it so appends
                 // start clean.
@@ -62,16 +59,16 @@ struct JournalFile: Sendable {
     }
 
     /// Appends the lines and syncs them to disk; rotates first when the file is full.
-    func append(_ bytes: [UInt8]) throws(Failure) {
+    func append(_ bytes: [UInt8]) throws(HostHealthError) {
         var status = stat()
         let exists = stat(path, &status) == 0
         if exists, Int(status.st_size) >= maxBytes {
             if rename(path, previousPath) != 0 {
-                throw Failure(description: "cannot rotate \(path): \(Self.errorText())")
+                throw HostHealthError(.stateFile, "cannot rotate \(path)", errno: .current)
             }
         }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(Self.errorText())") }
+        guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot open \(path)", errno: .current) }
         defer { close(fd) }
         var bytes = bytes
         var offset = 0
@@ -79,16 +76,16 @@ struct JournalFile: Sendable {
             let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                let why = Self.errorText()
+                let why = Errno.current
                 // Leave no partial record behind: cut back to where this batch began.
                 var after = stat()
                 if fstat(fd, &after) == 0 { _ = ftruncate(fd, after.st_size - off_t(offset)) }
-                throw Failure(description: "cannot write \(path): \(why)")
+                throw HostHealthError(.stateFile, "cannot write \(path)", errno: why)
             }
             offset += written
         }
         if fdatasync(fd) != 0 {
-            throw Failure(description: "cannot sync \(path): \(Self.errorText())")
+            throw HostHealthError(.stateFile, "cannot sync \(path)", errno: .current)
         }
         if !exists || Int(status.st_size) >= maxBytes {
             // A new file or a rename: its directory entry must reach the disk too.
@@ -101,9 +98,5 @@ struct JournalFile: Sendable {
         guard fd >= 0 else { return }
         _ = fsync(fd)
         close(fd)
-    }
-
-    static func errorText() -> String {
-        String(cString: strerror(errno))
     }
 }

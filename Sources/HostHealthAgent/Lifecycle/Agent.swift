@@ -1,4 +1,4 @@
-internal import CHostHealthShims
+internal import CSystemShims
 internal import Glibc
 internal import HostHealthModel
 internal import HostHealthConfig
@@ -9,6 +9,7 @@ package import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
 internal import UnixSignals
+internal import HostSystem
 
 /// `hosthealthd` put together: config, engine, readers and servers in one service group with
 /// graceful shutdown on SIGTERM/SIGINT and reload on SIGHUP.
@@ -189,7 +190,7 @@ package struct Agent: Sendable {
         do {
             return try await bind()
         } catch {
-            throw AgentError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
+            throw HostHealthError(.cannotListen, "cannot listen on \(address) (\(what)): \(error)")
         }
     }
 
@@ -207,7 +208,7 @@ package struct Agent: Sendable {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         let directory = String(path[..<slash])
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            throw AgentError(.cannotListen, "cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw HostHealthError(.cannotListen, "cannot create \(directory): \(Errno.current)")
         }
     }
 }

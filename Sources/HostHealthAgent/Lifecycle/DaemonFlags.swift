@@ -1,4 +1,5 @@
 internal import Logging
+package import HostSystem
 
 /// `hosthealthd`'s command line, node_exporter style: `--name=value` or `--name value`,
 /// repeatable `--web.listen-address`, `--collector.NAME` / `--no-collector.NAME`, and an empty
@@ -15,43 +16,74 @@ package struct DaemonFlags: Sendable {
         case version
     }
 
-    struct Flag {
+    /// What parsing has gathered so far: the options, and the web addresses, which replace
+    /// the default only when at least one is given.
+    struct Parsed {
+        var options = AgentOptions()
+        var webAddresses: [ListenAddress] = []
+    }
+
+    /// A flag that takes a value: its name, the value's name and help for `--help`, and how
+    /// the value is applied. `flags` is the one table both the parser and `--help` read.
+    struct Flag: Sendable {
         let name: String
-        let value: String?
+        let value: String
         let help: String
+        let apply: @Sendable (_ value: String, _ parsed: inout Parsed) throws(HostHealthError) -> Void
     }
 
     static let flags: [Flag] = [
-        Flag(name: "config.file", value: "path", help: "Configuration file. A missing default file means built-in defaults; a file named here must exist. (default: \(ConfigLoader.defaultPath))"),
-        Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))"),
-        Flag(name: "web.config.file", value: "path", help: "TLS and basic auth for the web listeners, in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users). Not applied to the control socket, which is local and permission-checked. (default: none)"),
-        Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))"),
-        Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))"),
-        Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.jsonl, bounded, fsynced) and a maintenance in force (maintenance.json); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))"),
-        Flag(name: "log.level", value: "level", help: "Only log messages of this level or above: debug, info, warn, error. (default: info)"),
-        Flag(name: "log.format", value: "format", help: "Log line format: logfmt or json. (default: logfmt)"),
-    ] + Collector.allCases.map {
-        Flag(name: "collector.\($0.rawValue)", value: nil, help: "\($0.help) Disable with --no-collector.\($0.rawValue). (default: enabled)")
-    }
-
-    package static func parse(_ arguments: [String]) throws(AgentError) -> Action {
-        var options = AgentOptions()
-        var webAddresses: [ListenAddress] = []
-        var index = 0
-        func value(for name: String, inline: String?) throws(AgentError) -> String {
-            if let inline { return inline }
-            index += 1
-            guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                throw AgentError(.badFlag, "--\(name) needs a value (write --\(name)= for an empty one); see --help")
+        Flag(name: "config.file", value: "path", help: "Configuration file. A missing default file means built-in defaults; a file named here must exist. (default: \(ConfigLoader.defaultPath))") { (path, parsed) throws(HostHealthError) in
+            guard !path.isEmpty else { throw HostHealthError(.badFlag, "--config.file needs a path") }
+            parsed.options.configFile = path
+        },
+        Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status, /events; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))") { (text, parsed) throws(HostHealthError) in
+            guard !text.isEmpty else { throw HostHealthError(.badFlag, "--web.listen-address cannot be empty") }
+            parsed.webAddresses.append(try ListenAddress(parsing: text))
+        },
+        Flag(name: "web.config.file", value: "path", help: "TLS and basic auth for the web listeners, in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users). Not applied to the control socket, which is local and permission-checked. (default: none)") { (path, parsed) throws(HostHealthError) in
+            parsed.options.webConfigFile = path.isEmpty ? nil : path
+        },
+        Flag(name: "agent-check.listen-address", value: "host:port", help: "TCP address for the HAProxy agent-check protocol; empty disables it. (default: :\(AgentOptions.defaultAgentCheckPort))") { (text, parsed) throws(HostHealthError) in
+            if text.isEmpty {
+                parsed.options.agentCheckAddress = nil
+                return
             }
-            return arguments[index]
-        }
+            let address = try ListenAddress(parsing: text)
+            guard case .tcp = address else {
+                throw HostHealthError(.badFlag, "--agent-check.listen-address must be a TCP address (HAProxy connects over TCP)")
+            }
+            parsed.options.agentCheckAddress = address
+        },
+        Flag(name: "control.socket", value: "path", help: "Unix socket for hostctl (HTTP, mode 0660, group hosthealth); empty disables it. (default: \(AgentOptions.defaultControlSocket))") { (path, parsed) throws(HostHealthError) in
+            parsed.options.controlSocket = path.isEmpty ? nil : path
+        },
+        Flag(name: "state.dir", value: "path", help: "Directory for the transition journal (journal.jsonl, bounded, fsynced) and a maintenance in force (maintenance.json); empty keeps it in memory only. (default: \(AgentOptions.defaultStateDirectory))") { (path, parsed) throws(HostHealthError) in
+            parsed.options.stateDirectory = path.isEmpty ? nil : path
+        },
+        Flag(name: "log.level", value: "level", help: "Only log messages of this level or above: debug, info, warn, error. (default: info)") { (text, parsed) throws(HostHealthError) in
+            guard let level = level(text) else {
+                throw HostHealthError(.badFlag, "--log.level must be one of debug, info, warn, error (got '\(text)')")
+            }
+            parsed.options.logLevel = level
+        },
+        Flag(name: "log.format", value: "format", help: "Log line format: logfmt or json. (default: logfmt)") { (text, parsed) throws(HostHealthError) in
+            guard let format = LogFormat(rawValue: text) else {
+                throw HostHealthError(.badFlag, "--log.format must be logfmt or json (got '\(text)')")
+            }
+            parsed.options.logFormat = format
+        },
+    ]
+
+    package static func parse(_ arguments: [String]) throws(HostHealthError) -> Action {
+        var parsed = Parsed()
+        var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "-h" || argument == "--help" { return .help }
             if argument == "--version" { return .version }
             guard argument.hasPrefix("--") else {
-                throw AgentError(.badFlag, "unexpected argument '\(argument)'; hosthealthd takes only --flags (see --help)")
+                throw HostHealthError(.badFlag, "unexpected argument '\(argument)'; hosthealthd takes only --flags (see --help)")
             }
             let body = argument.dropFirst(2)
             let name: String
@@ -66,68 +98,36 @@ package struct DaemonFlags: Sendable {
             if let collector = Self.collector(named: name) {
                 var enabled = !name.hasPrefix("no-")
                 if let inline {
-                    guard let flag = Bool(inline) else { throw AgentError(.badFlag, "--\(name) takes no value, or true/false") }
+                    guard let flag = Bool(inline) else { throw HostHealthError(.badFlag, "--\(name) takes no value, or true/false") }
                     enabled = flag == enabled
                 }
                 if enabled {
-                    options.collectors.insert(collector)
+                    parsed.options.collectors.insert(collector)
                 } else {
-                    options.collectors.remove(collector)
+                    parsed.options.collectors.remove(collector)
                 }
-                index += 1
-                continue
-            }
-            switch name {
-            case "config.file":
-                let path = try value(for: name, inline: inline)
-                guard !path.isEmpty else { throw AgentError(.badFlag, "--config.file needs a path") }
-                options.configFile = path
-            case "web.listen-address":
-                let text = try value(for: name, inline: inline)
-                guard !text.isEmpty else { throw AgentError(.badFlag, "--web.listen-address cannot be empty") }
-                webAddresses.append(try ListenAddress(parsing: text))
-            case "web.config.file":
-                let path = try value(for: name, inline: inline)
-                options.webConfigFile = path.isEmpty ? nil : path
-            case "agent-check.listen-address":
-                let text = try value(for: name, inline: inline)
-                if text.isEmpty {
-                    options.agentCheckAddress = nil
+            } else if let flag = flags.first(where: { $0.name == name }) {
+                let value: String
+                if let inline {
+                    value = inline
                 } else {
-                    let address = try ListenAddress(parsing: text)
-                    guard case .tcp = address else {
-                        throw AgentError(.badFlag, "--agent-check.listen-address must be a TCP address (HAProxy connects over TCP)")
+                    index += 1
+                    guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                        throw HostHealthError(.badFlag, "--\(name) needs a value (write --\(name)= for an empty one); see --help")
                     }
-                    options.agentCheckAddress = address
+                    value = arguments[index]
                 }
-            case "control.socket":
-                let path = try value(for: name, inline: inline)
-                options.controlSocket = path.isEmpty ? nil : path
-            case "state.dir":
-                let path = try value(for: name, inline: inline)
-                options.stateDirectory = path.isEmpty ? nil : path
-            case "log.level":
-                let text = try value(for: name, inline: inline)
-                guard let level = Self.level(text) else {
-                    throw AgentError(.badFlag, "--log.level must be one of debug, info, warn, error (got '\(text)')")
-                }
-                options.logLevel = level
-            case "log.format":
-                let text = try value(for: name, inline: inline)
-                guard let format = LogFormat(rawValue: text) else {
-                    throw AgentError(.badFlag, "--log.format must be logfmt or json (got '\(text)')")
-                }
-                options.logFormat = format
-            default:
-                let known = flags.map(\.name) + Collector.allCases.map { "no-collector.\($0.rawValue)" }
+                try flag.apply(value, &parsed)
+            } else {
+                let known = flags.map(\.name) + Collector.allCases.flatMap { ["collector.\($0.rawValue)", "no-collector.\($0.rawValue)"] }
                 let near = known.min { distance($0, name) < distance($1, name) }
                 let hint = near.map { distance($0, name) <= 3 ? "; did you mean --\($0)?" : "" } ?? ""
-                throw AgentError(.badFlag, "unknown flag --\(name)\(hint) (see --help)")
+                throw HostHealthError(.badFlag, "unknown flag --\(name)\(hint) (see --help)")
             }
             index += 1
         }
-        if !webAddresses.isEmpty { options.webListenAddresses = webAddresses }
-        return .run(options)
+        if !parsed.webAddresses.isEmpty { parsed.options.webListenAddresses = parsed.webAddresses }
+        return .run(parsed.options)
     }
 
     /// The collector a `--collector.NAME` or `--no-collector.NAME` flag names.
@@ -166,20 +166,33 @@ package struct DaemonFlags: Sendable {
         var text = """
             hosthealthd \(Agent.version) — per-host hardware and host health agent
 
-            Watches network links (rtnetlink events, no polling) and judges the host: ok,
-            converging, degraded, failed or unknown. Serves the verdict as a Prometheus scrape
-            (/metrics), a load-balancer health check (/health, /livez), the status document
-            (/status), the HAProxy agent-check protocol, and a local control socket for hostctl.
+            Reads md RAID arrays, disks (with SMART and kernel-log errors), hardware sensors
+            and network links, each in its own reader off the request path, and judges every
+            component and the host: ok, converging, degraded, failed or unknown (a source
+            that cannot be read is never silently ok). Every collector is on by default.
 
-            With no configuration file every link is informational and the host is ok while the
-            agent can read its links. Declare the links the host cannot do without in
-            \(ConfigLoader.defaultPath):
+            ENDPOINTS (HTTP on --web.listen-address, default port \(AgentOptions.defaultWebPort)):
+              /metrics   Prometheus text format, OpenMetrics when asked
+              /health    host state as JSON; by default 200 for ok and converging, else 503
+              /livez     200 while the agent itself is alive
+              /status    the status document, the same as `hostctl status --json`
+              /events    the transition journal (?since=1h)
+            The HAProxy agent-check protocol listens on TCP port \(AgentOptions.defaultAgentCheckPort); the control
+            socket (\(AgentOptions.defaultControlSocket)) serves the same endpoints to hostctl,
+            plus /maintenance.
+
+            CONFIGURATION: \(ConfigLoader.defaultPath), every key optional; without the
+            file, built-in defaults (every link informational). Declare what the host cannot
+            do without, e.g.
 
               links:
                 required: [eth0, "bond*"]
 
-            Signals: SIGTERM/SIGINT shut down gracefully; SIGHUP reloads the configuration (a bad
-            file is logged and the running configuration kept).
+            SIGNALS: SIGTERM/SIGINT shut down gracefully; SIGHUP reloads the configuration
+            (a bad file is logged and the running configuration kept).
+
+            EXIT STATUS: 0 after a clean shutdown, 2 for a bad flag, 78 (EX_CONFIG) for a
+            bad configuration file, 1 when the agent cannot start otherwise.
 
             USAGE: hosthealthd [--flag=value ...]
 
@@ -187,8 +200,11 @@ package struct DaemonFlags: Sendable {
 
             """
         for flag in flags {
-            let head = "  --" + (flag.value == nil ? "[no-]\(flag.name)" : "\(flag.name)=<\(flag.value!)>")
-            text += head + "\n" + wrap(flag.help, indent: 6) + "\n"
+            text += "  --\(flag.name)=<\(flag.value)>\n" + wrap(flag.help, indent: 6) + "\n"
+        }
+        for collector in Collector.allCases {
+            let help = "\(collector.help) Disable with --no-collector.\(collector.rawValue). (default: enabled)"
+            text += "  --[no-]collector.\(collector.rawValue)\n" + wrap(help, indent: 6) + "\n"
         }
         text += "  -h, --help\n      Show this help.\n  --version\n      Show the version.\n"
         return text

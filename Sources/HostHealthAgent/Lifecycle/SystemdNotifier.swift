@@ -1,4 +1,4 @@
-internal import CHostHealthShims
+internal import CSystemShims
 
 /// The sd_notify protocol, written directly: a datagram to `$NOTIFY_SOCKET`. Without the
 /// variable (not started by systemd) every call does nothing; that is not an error.

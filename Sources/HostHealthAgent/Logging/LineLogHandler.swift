@@ -29,7 +29,7 @@ package struct LineLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var fields: [(String, String)] = [
+        var fields: [(key: String, value: String)] = [
             ("ts", WallClock.now().rfc3339), ("level", event.level.rawValue), ("msg", event.message.description),
         ]
         var merged = metadata
@@ -37,21 +37,8 @@ package struct LineLogHandler: LogHandler {
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             fields.append((key, value.description))
         }
-        var line = ""
-        switch format {
-        case .logfmt:
-            line = fields.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
-        case .json:
-            line = "{" + fields.map { "\(JSONString.quoted($0.0)):\(JSONString.quoted($0.1))" }.joined(separator: ",") + "}"
-        }
-        line += "\n"
-        var bytes = Array(line.utf8)
+        let line = LogLine(fields: fields)
+        var bytes = format == .json ? line.json() : line.logfmt()
         bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
-    }
-
-    static func logfmtValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }
-        guard needsQuotes else { return value }
-        return JSONString.quoted(value)
     }
 }

@@ -2,6 +2,7 @@ internal import Glibc
 internal import HostHealthModel
 internal import NIOPosix
 internal import HostHealthExposition
+internal import HostSystem
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the
@@ -23,22 +24,18 @@ package final class MaintenanceStore: Sendable {
         self.init(directory: nil, threads: nil)
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// The maintenance that held when the agent stopped; nil when none did. A file that cannot
     /// be read is an error: the operator's drain must not be silently lost.
-    func load() throws(Failure) -> Maintenance? {
+    func load() throws(HostHealthError) -> Maintenance? {
         guard let path else { return nil }
-        switch WholeFile.read(path, limit: 64 * 1024) {
-        case .failure(let failure) where failure.code == ENOENT:
+        switch FileContents.read(path, limit: 64 * 1024) {
+        case .failure(.noSuchFileOrDirectory):
             return nil
-        case .failure(let failure):
-            throw Failure(description: "cannot read \(path): \(failure)")
+        case .failure(let code):
+            throw HostHealthError(.stateFile, "cannot read \(path)", errno: code)
         case .success(let bytes):
             guard let maintenance = Maintenance(json: bytes) else {
-                throw Failure(description: "\(path) is not a maintenance record; remove it or run hostctl maintenance on/off again")
+                throw HostHealthError(.stateFile, "\(path) is not a maintenance record; remove it or run hostctl maintenance on/off again")
             }
             return maintenance
         }
@@ -51,33 +48,33 @@ package final class MaintenanceStore: Sendable {
             if let maintenance {
                 try Self.replace(path, with: maintenance.json(), directory: directory)
             } else if unlink(path) != 0 && errno != ENOENT {
-                throw Failure(description: "cannot remove \(path): \(String(cString: strerror(errno)))")
+                throw HostHealthError(.stateFile, "cannot remove \(path)", errno: .current)
             }
         }
     }
 
-    private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(Failure) {
+    private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(HostHealthError) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot create \(temporary)", errno: .current) }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                let why = String(cString: strerror(errno))
+                let why = Errno.current
                 close(fd)
                 unlink(temporary)
-                throw Failure(description: "cannot write \(temporary): \(why)")
+                throw HostHealthError(.stateFile, "cannot write \(temporary)", errno: why)
             }
             written += count
         }
         let synced = fsync(fd) == 0
-        let why = String(cString: strerror(errno))
+        let why = Errno.current
         close(fd)
         guard synced, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw Failure(description: "cannot save \(path): \(synced ? String(cString: strerror(errno)) : why)")
+            throw HostHealthError(.stateFile, "cannot save \(path)", errno: synced ? .current : why)
         }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {

@@ -1,29 +1,13 @@
 internal import CMnl
-internal import CHostHealthShims
+internal import CNetlinkShims
+internal import CSystemShims
 internal import Glibc
+internal import HostSystem
 
-/// Why a netlink operation failed: an errno and what was being done.
-package struct NetlinkError: Error, Sendable, CustomStringConvertible {
-    package var operation: String
-    package var errno: Int32
-
-    package static let ENOBUFS: Int32 = 105
-
-    package var description: String {
-        "netlink \(operation) failed: \(Self.name(errno)) (errno \(errno))"
-    }
-
-    static func name(_ code: Int32) -> String {
-        switch code {
-        case 1: "operation not permitted"
-        case 2: "no such file or directory"
-        case 13: "permission denied"
-        case 22: "invalid argument"
-        case 93: "protocol not supported"
-        case 97: "address family not supported"
-        case 105: "no buffer space (events were lost)"
-        default: "error"
-        }
+extension HostHealthError {
+    /// A netlink operation that failed with `errno`; the message names the operation.
+    static func netlink(_ operation: String, _ errno: Errno, file: String = #fileID, line: Int = #line) -> HostHealthError {
+        HostHealthError(.netlink, "netlink \(operation) failed: \(errno) (errno \(errno.rawValue))", cause: errno, file: file, line: line)
     }
 }
 
@@ -35,17 +19,17 @@ final class NetlinkSocket: NetlinkTransport, @unchecked Sendable {
 
     /// Opens a NETLINK_ROUTE socket in `netns` (a path such as /run/netns/NAME; nil: ours),
     /// subscribed to `groups` (RTMGRP_* bits; 0: none).
-    init(netns: String?, groups: UInt32, eventBufferBytes: Int32 = 4 * 1024 * 1024) throws(NetlinkError) {
+    init(netns: String?, groups: UInt32, eventBufferBytes: Int32 = 4 * 1024 * 1024) throws(HostHealthError) {
         let opened: OpaquePointer? = if let netns {
             netns.withCString { hh_mnl_socket_open_in_netns($0, NETLINK_ROUTE) }
         } else {
             hh_mnl_socket_open_in_netns(nil, NETLINK_ROUTE)
         }
-        guard let opened else { throw NetlinkError(operation: "open", errno: Self.lastErrno()) }
+        guard let opened else { throw HostHealthError.netlink("open", Errno(rawValue: Self.lastErrno())) }
         guard mnl_socket_bind(opened, groups, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let code = Self.lastErrno()
             mnl_socket_close(opened)
-            throw NetlinkError(operation: "bind", errno: code)
+            throw HostHealthError.netlink("bind", Errno(rawValue: code))
         }
         socket = opened
         // Large enough for any dump chunk the kernel builds (it caps them near 32 KiB).
@@ -71,15 +55,15 @@ final class NetlinkSocket: NetlinkTransport, @unchecked Sendable {
     var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
 
     /// Sends one request datagram to the kernel.
-    func send(_ request: [UInt8]) throws(NetlinkError) {
+    func send(_ request: [UInt8]) throws(HostHealthError) {
         let sent = request.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
-        if sent < 0 { throw NetlinkError(operation: "send", errno: Self.lastErrno()) }
+        if sent < 0 { throw HostHealthError.netlink("send", Errno(rawValue: Self.lastErrno())) }
     }
 
     /// Receives one datagram into the socket's buffer and hands it to `body`.
-    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(NetlinkError) -> Result {
+    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(HostHealthError) -> Result {
         let received = hh_recv(fileDescriptor, buffer.baseAddress, buffer.count, wait ? 0 : 1)
-        if received < 0 { throw NetlinkError(operation: "receive", errno: Int32(-received)) }
+        if received < 0 { throw HostHealthError.netlink("receive", Errno(rawValue: Int32(-received))) }
         return body(UnsafeRawBufferPointer(rebasing: buffer[..<Int(received)]))
     }
 

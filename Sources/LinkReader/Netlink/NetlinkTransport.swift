@@ -1,4 +1,5 @@
 internal import Glibc
+internal import HostSystem
 
 /// What the link collector needs of a netlink socket: send a request, receive one datagram.
 /// `NetlinkSocket` is the kernel's; the tests replay recorded kernel replies through a fake, so
@@ -9,22 +10,22 @@ protocol NetlinkTransport: AnyObject {
     var fileDescriptor: Int32 { get }
 
     /// Sends one request datagram.
-    func send(_ request: [UInt8]) throws(NetlinkError)
+    func send(_ request: [UInt8]) throws(HostHealthError)
 
     /// Receives one datagram and hands its bytes to `body`, which must not keep them. Throws
     /// the receive's errno: EAGAIN when nothing is queued (or, waiting, nothing came within the
     /// receive timeout), ENOBUFS when the kernel dropped messages for this socket.
-    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(NetlinkError) -> Result
+    func receive<Result>(wait: Bool, _ body: (UnsafeRawBufferPointer) -> Result) throws(HostHealthError) -> Result
 }
 
 extension NetlinkTransport {
     /// Receives one datagram and parses it. With `wait` false, returns nil when nothing is
     /// queued.
-    func receiveMessages(wait: Bool) throws(NetlinkError) -> NetlinkParseResult? {
+    func receiveMessages(wait: Bool) throws(HostHealthError) -> NetlinkParseResult? {
         do {
             return try receive(wait: wait) { RTNetlinkParser.parse($0) }
-        } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
-            if wait { throw NetlinkError(operation: "receive (no answer within 2 s)", errno: error.errno) }
+        } catch where error.errno == .wouldBlock {
+            if wait { throw HostHealthError.netlink("receive (no answer within 2 s)", .wouldBlock) }
             return nil
         }
     }

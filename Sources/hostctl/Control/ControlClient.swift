@@ -1,5 +1,6 @@
 internal import Glibc
 internal import HostHealthModel
+internal import HostSystem
 
 /// `hostctl`'s side of the control socket: one HTTP/1.1 request over the agent's Unix socket,
 /// the whole answer back. Plain blocking system calls with a deadline: a command-line client
@@ -15,18 +16,13 @@ struct ControlClient: Sendable {
         self.socketPath = socketPath
     }
 
-    /// Why the agent could not be asked.
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var description: String
-    }
-
     /// Returns the status code and body of `GET path`.
-    func get(_ path: String) throws(Failure) -> (status: Int, body: [UInt8]) {
+    func get(_ path: String) throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         try send("GET", path)
     }
 
     /// `POST path` with form fields (`application/x-www-form-urlencoded`).
-    func post(_ path: String, form: [(String, String)]) throws(Failure) -> (status: Int, body: [UInt8]) {
+    func post(_ path: String, form: [(String, String)]) throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         let body = form.map { Self.formEncoded($0.0) + "=" + Self.formEncoded($0.1) }.joined(separator: "&")
         return try send("POST", path, body: Array(body.utf8))
     }
@@ -40,7 +36,7 @@ struct ControlClient: Sendable {
         }.joined()
     }
 
-    private func send(_ method: String, _ path: String, body: [UInt8] = []) throws(Failure) -> (status: Int, body: [UInt8]) {
+    private func send(_ method: String, _ path: String, body: [UInt8] = []) throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: hosthealth\r\nConnection: close\r\n"
         if method != "GET" {
             request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.count)\r\n"
@@ -50,16 +46,16 @@ struct ControlClient: Sendable {
     }
 
     /// Connects, writes the request, reads until the agent closes; all within the deadline.
-    private func exchange(_ request: [UInt8]) throws(Failure) -> [UInt8] {
+    private func exchange(_ request: [UInt8]) throws(HostHealthError) -> [UInt8] {
         let deadline = Self.monotonicSeconds() + timeoutSeconds
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "cannot create a socket: \(Self.text(errno))") }
+        guard fd >= 0 else { throw HostHealthError(.agentUnreachable, "cannot create a socket: \(Self.text(errno))") }
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(socketPath.utf8)
         guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw Failure(description: "socket path too long: \(socketPath)")
+            throw HostHealthError(.agentUnreachable, "socket path too long: \(socketPath)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: pathBytes)
@@ -71,7 +67,7 @@ struct ControlClient: Sendable {
         if connected != 0 {
             let code = errno
             // A full listen backlog: wait for the agent to accept, within the deadline.
-            guard code == EAGAIN || code == EINPROGRESS else { throw Failure(description: Self.explain(code)) }
+            guard code == EAGAIN || code == EINPROGRESS else { throw HostHealthError(.agentUnreachable, Self.explain(code)) }
             try wait(fd, for: Int16(POLLOUT), until: deadline)
         }
         var sent = 0
@@ -82,7 +78,7 @@ struct ControlClient: Sendable {
             } else if n < 0, errno == EAGAIN || errno == EINTR {
                 try wait(fd, for: Int16(POLLOUT), until: deadline)
             } else {
-                throw Failure(description: Self.explain(errno))
+                throw HostHealthError(.agentUnreachable, Self.explain(errno))
             }
         }
         var answer: [UInt8] = []
@@ -96,34 +92,34 @@ struct ControlClient: Sendable {
             } else if errno == EAGAIN || errno == EINTR {
                 try wait(fd, for: Int16(POLLIN), until: deadline)
             } else {
-                throw Failure(description: Self.explain(errno))
+                throw HostHealthError(.agentUnreachable, Self.explain(errno))
             }
         }
     }
 
-    private func wait(_ fd: Int32, for events: Int16, until deadline: Double) throws(Failure) {
+    private func wait(_ fd: Int32, for events: Int16, until deadline: Double) throws(HostHealthError) {
         while true {
             let left = deadline - Self.monotonicSeconds()
             guard left > 0 else {
-                throw Failure(description: "the agent did not answer within \(TextFormat.duration(timeoutSeconds)); it may be hung")
+                throw HostHealthError(.agentUnreachable, "the agent did not answer within \(TextFormat.duration(timeoutSeconds)); it may be hung")
             }
             var entry = pollfd(fd: fd, events: events, revents: 0)
             let ready = poll(&entry, 1, Int32(min(left * 1000, 60_000).rounded(.up)))
             if ready > 0 { return }
-            if ready < 0, errno != EINTR { throw Failure(description: Self.explain(errno)) }
+            if ready < 0, errno != EINTR { throw HostHealthError(.agentUnreachable, Self.explain(errno)) }
         }
     }
 
-    static func parse(_ raw: [UInt8]) throws(Failure) -> (status: Int, body: [UInt8]) {
+    static func parse(_ raw: [UInt8]) throws(HostHealthError) -> (status: Int, body: [UInt8]) {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         guard let end = raw.indices.first(where: { raw[$0...].starts(with: separator) }) else {
-            throw Failure(description: "the agent sent an incomplete HTTP response")
+            throw HostHealthError(.agentUnreachable, "the agent sent an incomplete HTTP response")
         }
         let head = String(decoding: raw[..<end], as: UTF8.self)
         let statusLine = head.split(separator: "\r\n").first ?? ""
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else {
-            throw Failure(description: "the agent sent a malformed status line: \(statusLine)")
+            throw HostHealthError(.agentUnreachable, "the agent sent a malformed status line: \(statusLine)")
         }
         return (status, Array(raw[(end + 4)...]))
     }
@@ -139,12 +135,10 @@ struct ControlClient: Sendable {
     }
 
     static func text(_ code: Int32) -> String {
-        String(cString: strerror(code))
+        Errno(rawValue: code).description
     }
 
     static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        SystemClock.monotonic.seconds()
     }
 }

@@ -1,18 +1,12 @@
-#ifndef CHOSTHEALTH_SHIMS_H
-#define CHOSTHEALTH_SHIMS_H
+#ifndef CSYSTEM_SHIMS_H
+#define CSYSTEM_SHIMS_H
+
+/// System calls Swift cannot make directly (macros, variadic calls, structs behind
+/// _GNU_SOURCE) as plain prefixed functions: eventfd and poll, sockets, sd_notify, spawn,
+/// pidfd, pipes, SO_PEERCRED and malloc tuning. No C library beyond libc.
 
 #include <stddef.h>
 #include <stdint.h>
-#include <libmnl/libmnl.h>
-
-/// MNL_SOCKET_BUFFER_SIZE calls sysconf(): a macro Swift cannot import.
-size_t hh_mnl_socket_buffer_size(void);
-
-/// Opens a netlink socket of `bus` inside the network namespace at `netns_path`
-/// (e.g. /run/netns/NAME), or in the caller's namespace when `netns_path` is NULL.
-/// The namespace switch is confined to the calling thread and undone before returning:
-/// a socket keeps the namespace it was created in. Returns NULL with errno set.
-struct mnl_socket *hh_mnl_socket_open_in_netns(const char *netns_path, int bus);
 
 /// Sends `message` as one datagram to the sd_notify socket `socket_path`
 /// ("@name" means the abstract namespace). Returns 0 or -errno.

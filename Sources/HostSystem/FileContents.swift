@@ -1,0 +1,32 @@
+internal import Glibc
+
+/// Reads a file whole: configuration files, the journal, `/proc` and sysfs attributes. The one
+/// rule for all of them: only regular files (a path that points at a device such as
+/// `/dev/zero` is refused with EINVAL, a folder with EISDIR), reads are retried on EINTR and
+/// continue until end of file, and more than `limit` bytes is refused with EFBIG, so neither a
+/// device nor a runaway file can make the agent read forever.
+package enum FileContents {
+    package static func read(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.current) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .failure(.current) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(status.st_mode & S_IFMT == S_IFDIR ? .isDirectory : .invalidArgument)
+        }
+        var bytes: [UInt8] = []
+        // sysfs and /proc files report size 0: read until end of file, whatever fstat says.
+        var chunk = [UInt8](repeating: 0, count: min(64 * 1024, limit + 1))
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(.current)
+            }
+            if count == 0 { return .success(bytes) }
+            bytes += chunk[..<count]
+            if bytes.count > limit { return .failure(.fileTooLarge) }
+        }
+    }
+}
