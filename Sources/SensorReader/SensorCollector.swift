@@ -1,3 +1,4 @@
+package import HostHealthModel
 internal import Glibc
 
 /// Reads the sensors for the agent: libsensors is set up on the first read, set up afresh when

@@ -1,4 +1,5 @@
 import HostHealthAgent
+import HostHealthModel
 import Testing
 
 @Suite struct DaemonFlagsTests {

@@ -1,3 +1,4 @@
+internal import HostHealthModel
 internal import Logging
 
 /// `hosthealthd`'s command line, node_exporter style: `--name=value` or `--name value`,
