@@ -34,7 +34,7 @@ struct DiskEngineTests {
         #expect(await engine.awaitingFirstReads)
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
         #expect(await !engine.awaitingFirstReads)
-        await engine.apply(smart: .cannotRun("smartctl not found at /x"), disk: "vda", durationSeconds: 0.01)
+        await engine.apply(SmartUpdate(disk: "vda", attempt: .cannotRun("smartctl not found at /x"), durationSeconds: 0.01))
         await engine.apply(KernelLogUpdate())
         let component = try await status(engine)
         #expect(component["state"] as? String == "ok")
@@ -57,9 +57,35 @@ struct DiskEngineTests {
     @Test func diskThatGoesForgetsItsSmart() async throws {
         let engine = engine()
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
-        await engine.apply(smart: .timedOut(seconds: 30), disk: "vda", durationSeconds: 30)
+        await engine.apply(SmartUpdate(disk: "vda", attempt: .timedOut(seconds: 30), durationSeconds: 30))
         await engine.apply(DiskUpdate(disks: [:], cause: "uevent", events: 1))
         #expect(await engine.snapshot.smart?.isEmpty == true)
         #expect(await engine.report.components.isEmpty)
+    }
+
+    @Test func kmsgReaderFailureIsJudgedAtOnce() async {
+        let engine = engine()
+        await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
+        clock.advance(10)
+        await engine.readerFailed(.kmsg, "cannot open /dev/kmsg")
+        #expect(await engine.report.evaluatedAt == clock.now)
+        #expect(await engine.snapshot.reader("kmsg")?.lastError == "cannot open /dev/kmsg")
+    }
+
+    /// The disk reader's staleness is a deadline the policy names: the tick takes it when it
+    /// passes, not at the periodic full evaluation.
+    @Test func staleDiskReaderTurnsUnknownAtItsDeadlineNotAtTheFallback() async {
+        let engine = engine()
+        await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
+        clock.advance(115)
+        await engine.readerFailed(.kmsg, "cannot open /dev/kmsg")
+        #expect(await engine.report.host.state == .ok)
+        clock.advance(4.9)
+        await engine.tick()
+        #expect(await engine.report.host.state == .ok)
+        clock.advance(0.2)
+        await engine.tick()
+        #expect(await engine.report.host.state == .unknown)
+        #expect(await engine.report.host.reasons.first == "disks reader stale: no good read for over 2m")
     }
 }
