@@ -244,9 +244,10 @@ package actor HealthEngine {
                 ByteBuffer(bytes: HealthDocument(report: report).json())
             }
         case .status:
-            let details = DiskSummary.details(fold.snapshot, now: clock())
+            let snapshot = fold.snapshot
+            let now = clock()
             return rendered.value(.document(kind), from: inputs(showing: Self.stateDomains)) {
-                ByteBuffer(bytes: StatusDocument(report: report, details: details).json())
+                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now)).json())
             }
         }
     }
