@@ -4,21 +4,6 @@ internal import Glibc
 internal import Synchronization
 package import HostSystem
 
-/// What the kernel log reader found since its last batch.
-package struct KernelLogUpdate: Sendable, Equatable {
-    package var troubles: [DiskTrouble]
-    /// Records read, disk trouble or not.
-    package var records: Int
-    /// Times the reader fell behind and the kernel overwrote records before they were read.
-    package var overwritten: Int
-
-    package init(troubles: [DiskTrouble] = [], records: Int = 0, overwritten: Int = 0) {
-        self.troubles = troubles
-        self.records = records
-        self.overwritten = overwritten
-    }
-}
-
 /// Reads `/dev/kmsg` from its end at start (old boot messages are not news) on the thread that
 /// calls `run`, without ever blocking on it: the descriptor is non-blocking and waited on with
 /// poll, next to an eventfd that `stop()` signals. Records overwritten before they were read

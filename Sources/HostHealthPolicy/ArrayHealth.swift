@@ -194,6 +194,20 @@ package struct ArrayHealth: Sendable {
         return verdict(.ok, array.arrayState == .readonly ? "read-only" : "")
     }
 
+    /// When time alone changes this array's verdict: a rebuild that has not advanced stalls, a
+    /// rebuild left waiting is overdue, a member's rising errors leave their window.
+    func deadlines(of memory: ArrayMemory, into next: inout NextChange) {
+        if memory.syncAction != nil, let advanced = memory.progressAdvancedAt {
+            next.at(advanced + config.stallAfterSeconds)
+        }
+        if let waiting = memory.waitingSince {
+            next.at(waiting + config.pendingAfterSeconds)
+        }
+        for rose in memory.errorsRoseAt.values {
+            next.at(rose + config.errorsWindowSeconds)
+        }
+    }
+
     /// raid1 and raid10 count mismatches in blocks no one reads (swap, aborted writes): noise.
     static func mismatchesMatter(_ level: String?) -> Bool {
         level == "raid4" || level == "raid5" || level == "raid6"
@@ -251,12 +265,13 @@ extension HealthPolicy {
     /// md arrays: each array's verdict, with what happened to it as mdadm-named events.
     func judgeArrays(
         _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String],
-        events: inout [NamedEvent]
+        events: inout [NamedEvent], next: inout NextChange
     ) -> [Verdict] {
         guard let arrays = snapshot.arrays else {
             memory.arrays = nil
             return []
         }
+        next.staleness(of: snapshot.reader("arrays"), limit: config.arrays.staleAfterSeconds)
         let stale = staleness(of: snapshot.reader("arrays"), limit: config.arrays.staleAfterSeconds, now: now)
         if let stale { readerProblems.append(stale) }
         // Another reader may be judged before this one first read: the arrays that read then
@@ -266,6 +281,7 @@ extension HealthPolicy {
         }
         let judgement = ArrayHealth(config: config.arrays).judge(arrays, previous: memory.arrays, now: now, stale: stale)
         memory.arrays = judgement.memory
+        for remembered in judgement.memory.values { ArrayHealth(config: config.arrays).deadlines(of: remembered, into: &next) }
         events += judgement.events
         return judgement.verdicts
     }

@@ -83,12 +83,13 @@ extension HealthPolicy {
     /// rises and `DeviceDisappeared` when a disk goes.
     func judgeDisks(
         _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String],
-        events: inout [NamedEvent]
+        events: inout [NamedEvent], next deadlines: inout NextChange
     ) -> [Verdict] {
         guard let disks = snapshot.disks else {
             memory.disks = DiskMemory()
             return []
         }
+        deadlines.staleness(of: snapshot.reader("disks"), limit: config.disks.staleAfterSeconds)
         let stale = staleness(of: snapshot.reader("disks"), limit: config.disks.staleAfterSeconds, now: now)
         if let stale { readerProblems.append(stale) }
         let ids = DiskHealth.componentIDs(disks)
@@ -105,9 +106,12 @@ extension HealthPolicy {
                 var history = memory.disks.kernelErrors[id] ?? CarrierHistory()
                 history.record(UInt32(clamping: total), at: now, window: config.kmsg.burstWindowSeconds)
                 next.kernelErrors[id] = history
+                deadlines.window(of: history, seconds: config.kmsg.burstWindowSeconds)
                 recent = history.changesInWindow
             }
             let observation = snapshot.smart?[name]
+            // Its SMART report is shown stale once it is older than smart.stale_after.
+            deadlines.after(observation?.readAt.map { $0 + config.smart.staleAfterSeconds })
             let smartHealth = observation?.report.map(SmartHealth.init)
             var verdict = judge.verdict(
                 disk, id: id, smart: observation, smartHealth: smartHealth, recentErrors: recent,

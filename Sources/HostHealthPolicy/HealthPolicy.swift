@@ -23,6 +23,9 @@ package struct HealthEvaluation: Sendable {
     package var report: HealthReport
     package var memory: HealthMemory
     package var transitions: [Transition]
+    /// The earliest instant at which time alone could change a verdict, nil when only new
+    /// data can: evaluating earlier would give the same result.
+    package var nextChange: Timestamp?
 }
 
 /// The judgement step of the pipeline: a pure function of (previous memory, snapshot, config,
@@ -39,18 +42,24 @@ package struct HealthPolicy: Sendable {
         var verdicts: [Verdict] = []
         var readerProblems: [String] = []
         var namedEvents: [NamedEvent] = []
+        var next = NextChange(now: now)
 
-        // Each domain judges its own components; one line per domain.
-        verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
-        verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
-        verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents)
-        verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems)
+        // Each domain judges its own components and says when time alone changes them; one
+        // line per domain.
+        verdicts += judgeLinks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
+        verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
+        verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
-        return evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+        var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+        next.at(evaluation.nextChange)
+        evaluation.nextChange = next.earliest
+        return evaluation
     }
 
     /// The host policy over the domains' verdicts, generic over kinds: the operator's policy
     /// (ignore, intent, converging capacity), hysteresis, then the host verdict.
+    /// Its `nextChange` is the earliest pending hysteresis hold running out.
     /// - Parameters:
     ///   - readerProblems: readers that cannot vouch for their domain (the host fails closed).
     ///   - events: what the domains named themselves (mdadm's events), attached to transitions.
@@ -116,14 +125,26 @@ package struct HealthPolicy: Sendable {
                 reason: host.reasons.first ?? "", at: now))
         }
         memory.host = host
+        var holds = NextChange(now: now)
+        for remembered in next.values {
+            holds.at(Self.pendingTaken(remembered, hysteresis: config.hysteresis(for: remembered.current.id)))
+        }
         return HealthEvaluation(
             report: HealthReport(host: host, components: components, evaluatedAt: now),
-            memory: memory, transitions: transitions)
+            memory: memory, transitions: transitions, nextChange: holds.earliest)
+    }
+
+    /// When a pending state is taken if it keeps holding: its hold after it was first seen.
+    static func pendingTaken(_ memory: HysteresisMemory, hysteresis: Hysteresis) -> Timestamp? {
+        guard let pending = memory.pendingState, let since = memory.pendingSince else { return nil }
+        let hold = pending > memory.current.state ? hysteresis.worsenAfterSeconds : hysteresis.recoverAfterSeconds
+        return since + hold
     }
 
     /// Links: carrier history for flap detection, then each link's verdict.
     func judgeLinks(
-        _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String]
+        _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String],
+        next: inout NextChange
     ) -> [Verdict] {
         guard let links = snapshot.links else {
             memory.carrierHistory = [:]
@@ -137,8 +158,10 @@ package struct HealthPolicy: Sendable {
             var samples = memory.carrierHistory[name] ?? CarrierHistory()
             samples.record(changes, at: now, window: linkConfig.flapWindowSeconds)
             history[name] = samples
+            next.window(of: samples, seconds: linkConfig.flapWindowSeconds)
         }
         memory.carrierHistory = history
+        next.staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds)
         let stale = staleness(of: snapshot.reader("links"), limit: linkConfig.staleAfterSeconds, now: now)
         if let stale { readerProblems.append(stale) }
         return LinkHealth(config: linkConfig).verdicts(links: links, history: history, now: now, stale: stale)

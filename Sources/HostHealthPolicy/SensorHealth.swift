@@ -156,12 +156,14 @@ package struct SensorHealth: Sendable {
 extension HealthPolicy {
     /// Sensors: limits with value hysteresis remembered per sensor, then each sensor's verdict.
     func judgeSensors(
-        _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String]
+        _ snapshot: HostSnapshot, memory: inout HealthMemory, now: Timestamp, readerProblems: inout [String],
+        next: inout NextChange
     ) -> [Verdict] {
         guard let sensors = snapshot.sensors else {
             memory.sensorLimitsCrossed = [:]
             return []
         }
+        next.staleness(of: snapshot.reader("sensors"), limit: config.sensors.staleAfterSeconds)
         let stale = staleness(of: snapshot.reader("sensors"), limit: config.sensors.staleAfterSeconds, now: now)
         if let stale { readerProblems.append(stale) }
         return SensorHealth(config: config.sensors).verdicts(sensors, crossed: &memory.sensorLimitsCrossed, stale: stale)

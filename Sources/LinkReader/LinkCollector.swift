@@ -1,42 +1,8 @@
-internal import HostHealthModel
+package import HostHealthModel
 internal import CSystemShims
 internal import CMnl
 internal import Synchronization
 package import HostSystem
-
-/// A batch of link news for the engine.
-package struct LinkUpdate: Sendable {
-    package enum Scope: Sendable, Equatable {
-        /// A complete dump: these are all the links there are.
-        case all
-        /// Events: apply on top of what is known.
-        case changes
-        /// Fresh counters for known links; nothing else changed.
-        case statistics
-    }
-
-    package var scope: Scope
-    package var messages: [LinkMessage]
-    package var skipped: [String: UInt64]
-    /// Kernel event messages in this batch (zero for a dump).
-    package var events: Int
-    /// Wall time a dump took.
-    package var durationSeconds: Double?
-    /// Why a dump was made: `start`, `interval`, `overflow`, `scrape`, `direct`.
-    package var cause: String?
-
-    package init(
-        scope: Scope, messages: [LinkMessage], skipped: [String: UInt64], events: Int,
-        durationSeconds: Double? = nil, cause: String? = nil
-    ) {
-        self.scope = scope
-        self.messages = messages
-        self.skipped = skipped
-        self.events = events
-        self.durationSeconds = durationSeconds
-        self.cause = cause
-    }
-}
 
 /// Reads network links over rtnetlink: a dump on demand, and an event loop that subscribes to
 /// RTNLGRP_LINK, re-dumps after ENOBUFS (events were lost) and at a fixed interval.

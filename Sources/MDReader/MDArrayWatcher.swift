@@ -1,5 +1,5 @@
 internal import Glibc
-internal import HostHealthModel
+package import HostHealthModel
 internal import Synchronization
 internal import Udev
 package import HostSystem

@@ -190,15 +190,3 @@ package final class Libsensors {
         precondition(pthread_equal(owner, pthread_self()) != 0, "libsensors used from a thread other than the one that initialised it")
     }
 }
-
-/// One pass over every chip.
-package struct SensorReading: Sendable, Equatable {
-    package var sensors: [Sensor] = []
-    package var chips = 0
-    /// Subfeatures that could not be read (each makes its sensor unknown).
-    package var unreadableSubfeatures = 0
-    /// Chips libsensors knows whose hwmon directory is gone: it must be set up afresh.
-    package var vanishedChips = 0
-
-    package init() {}
-}

@@ -1,3 +1,4 @@
+package import HostHealthModel
 internal import Glibc
 internal import HostSystem
 

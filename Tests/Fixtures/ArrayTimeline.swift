@@ -10,6 +10,8 @@ package struct ArrayTimeline {
     /// Every transition so far, oldest first.
     package var transitions: [Transition] = []
     package var report: HealthReport?
+    /// When the last evaluation said time alone could next change a verdict.
+    package var nextChange: Timestamp?
 
     package init(_ config: ArrayConfig = ArrayConfig(recoverAfterSeconds: 30)) {
         policy = HealthPolicy(config: AgentConfig(arrays: config))
@@ -24,6 +26,7 @@ package struct ArrayTimeline {
         memory = evaluation.memory
         transitions += evaluation.transitions
         report = evaluation.report
+        nextChange = evaluation.nextChange
         return evaluation.report.components.first
     }
 

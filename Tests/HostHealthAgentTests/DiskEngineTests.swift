@@ -33,7 +33,7 @@ struct DiskEngineTests {
         #expect(await engine.awaitingFirstReads)
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
         #expect(await !engine.awaitingFirstReads)
-        await engine.apply(smart: .cannotRun("smartctl not found at /x"), disk: "vda", durationSeconds: 0.01)
+        await engine.apply(SmartUpdate(disk: "vda", attempt: .cannotRun("smartctl not found at /x"), durationSeconds: 0.01))
         await engine.apply(KernelLogUpdate())
         let component = try await status(engine)
         #expect(component["state"] as? String == "ok")
@@ -47,7 +47,7 @@ struct DiskEngineTests {
         let engine = engine()
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
         for _ in 0..<3 {
-            await engine.apply(smart: .notInstalled("smartctl not found at /usr/sbin/smartctl"), disk: "vda", durationSeconds: 0.001)
+            await engine.apply(SmartUpdate(disk: "vda", attempt: .notInstalled("smartctl not found at /usr/sbin/smartctl"), durationSeconds: 0.001))
         }
         let reader = try #require(await engine.snapshot.reader("smart"))
         #expect(reader.errors == 0)
@@ -59,7 +59,7 @@ struct DiskEngineTests {
         #expect(metrics.contains(#"hosthealth_reader_available{reader="smart"} 0"#))
         #expect(metrics.contains(#"hosthealth_reader_errors_total{reader="smart"} 0"#))
         // Installed later: available again with the first run.
-        await engine.apply(smart: .unreadable("smartctl printed no valid JSON"), disk: "vda", durationSeconds: 0.001)
+        await engine.apply(SmartUpdate(disk: "vda", attempt: .unreadable("smartctl printed no valid JSON"), durationSeconds: 0.001))
         #expect(try #require(await engine.snapshot.reader("smart")).unavailable == nil)
     }
 
@@ -76,9 +76,35 @@ struct DiskEngineTests {
     @Test func diskThatGoesForgetsItsSmart() async throws {
         let engine = engine()
         await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
-        await engine.apply(smart: .timedOut(seconds: 30), disk: "vda", durationSeconds: 30)
+        await engine.apply(SmartUpdate(disk: "vda", attempt: .timedOut(seconds: 30), durationSeconds: 30))
         await engine.apply(DiskUpdate(disks: [:], cause: "uevent", events: 1))
         #expect(await engine.snapshot.smart?.isEmpty == true)
         #expect(await engine.report.components.isEmpty)
+    }
+
+    @Test func kmsgReaderFailureIsJudgedAtOnce() async {
+        let engine = engine()
+        await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
+        clock.advance(10)
+        await engine.readerFailed(.kmsg, "cannot open /dev/kmsg")
+        #expect(await engine.report.evaluatedAt == clock.now)
+        #expect(await engine.snapshot.reader("kmsg")?.lastError == "cannot open /dev/kmsg")
+    }
+
+    /// The disk reader's staleness is a deadline the policy names: the tick takes it when it
+    /// passes, not at the periodic full evaluation.
+    @Test func staleDiskReaderTurnsUnknownAtItsDeadlineNotAtTheFallback() async {
+        let engine = engine()
+        await engine.apply(DiskUpdate(disks: ["vda": vda], cause: "start"))
+        clock.advance(115)
+        await engine.readerFailed(.kmsg, "cannot open /dev/kmsg")
+        #expect(await engine.report.host.state == .ok)
+        clock.advance(4.9)
+        await engine.tick()
+        #expect(await engine.report.host.state == .ok)
+        clock.advance(0.2)
+        await engine.tick()
+        #expect(await engine.report.host.state == .unknown)
+        #expect(await engine.report.host.reasons.first == "disks reader stale: no good read for over 2m")
     }
 }

@@ -2,6 +2,7 @@ import Glibc
 import HostSystem
 @testable import LinkReader
 import Testing
+import HostHealthModel
 
 /// The collector's conversations with the kernel, replayed from annotated transcripts through
 /// fake sockets: the requests it sends are checked byte by byte, and the recovery paths

@@ -1,48 +1,38 @@
-internal import DiskReader
 package import HostHealthModel
 package import HostHealthPolicy
 package import HostHealthConfig
 package import HostHealthExposition
-package import LinkReader
-package import MDReader
 package import Logging
 package import NIOCore
-package import SensorReader
 
-/// The agent's shared state: the latest snapshot from every reader, the policy's memory and the
-/// verdict every output serves. Readers push into it; servers read from it.
+/// The agent's shared state: the readers' updates folded into one snapshot, the policy's
+/// memory and the verdict every output serves. Readers push into it; servers read from it.
+/// It knows no domain: each update folds itself (`ReaderUpdate`), the policy says when time
+/// alone could change a verdict, and rendered output is kept with the inputs it came from.
 package actor HealthEngine {
     package private(set) var config: AgentConfig
     package let agent: AgentInfo
     private var memory = HealthMemory()
+    /// Every domain's latest data and its reader's status.
+    private var fold: SnapshotFold
     /// The readers that run: their data is expected, and missing data fails closed.
-    package let collectors: Set<Collector>
-    private var linksEnabled: Bool { collectors.contains(.links) }
-    private var links: [String: Link] = [:]
-    /// Link name by ifindex: counters arrive by index, and a rename is a new name on a known
-    /// index.
-    private var linkNames: [Int32: String] = [:]
-    private var linkReader: ReaderStatus
-    private var arraysEnabled: Bool { collectors.contains(.arrays) }
-    /// md arrays by kernel name, and the same sorted by name for the snapshot.
-    private var arrays: [String: MDArray] = [:]
-    private var arrayList: [MDArray] = []
-    private var arrayReader = ReaderStatus(name: "arrays")
-    private var sensorsEnabled: Bool { collectors.contains(.sensors) }
-    /// The latest sensor reading; shown by the volatile part of the scrape, so a new reading
-    /// does not invalidate the cached state part unless a verdict changes.
-    private var sensors: [Sensor] = []
-    private var sensorReader = ReaderStatus(name: "sensors")
-    /// Bumped with every reading: keys the rendered sensor families, so scrapes between two
-    /// readings reuse them and a scrape after a reading shows it.
-    private var sensorVersion: UInt64 = 0
-    private var sensorCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
-    package private(set) var report: HealthReport
+    package var collectors: Set<Collector> { fold.collectors }
+    package private(set) var report: HealthReport {
+        didSet {
+            if report.host != oldValue.host || report.components != oldValue.components { verdictGeneration &+= 1 }
+        }
+    }
+    /// Grows whenever a verdict changes (see `report`): a key for what is rendered from it.
+    private var verdictGeneration: UInt64 = 0
+    /// The wall-clock offset cached output shows its times with; follows the system clock
+    /// when it is stepped, not its every drift.
+    private var shownOffset: Double
+    /// When time alone could next change a verdict, from the last evaluation.
+    private var nextChange: Timestamp?
     /// When the engine last evaluated: `/livez` and the watchdog ask whether this keeps moving.
     package private(set) var lastEvaluation: Timestamp
     private var lastFullEvaluation: Timestamp
     private let startedAt: Timestamp
-    private var previousOffset: Double = 0
     /// Monotonic time for every judgement; `wallClock` only to show times.
     let clock: @Sendable () -> Timestamp
     private let wallClock: @Sendable () -> Timestamp
@@ -50,19 +40,8 @@ package actor HealthEngine {
     private var refreshInFlight: Task<Void, Never>?
     let logger: Logger
     private let onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)?
-    /// Bumped whenever anything but traffic counters changes; keys the cached state part of
-    /// the scrape, so a scrape re-renders only what moves between scrapes.
-    var stateVersion: UInt64 = 0
-    private var stateCache: [ExpositionFormat: (version: UInt64, bytes: ByteBuffer)] = [:]
-    private var documentCache: [DocumentKind: (version: UInt64, bytes: ByteBuffer)] = [:]
-    private var linkOrderCache: (version: UInt64, order: LinkOrder)?
-    // Disks, SMART and the kernel log: see HealthEngine+Disks.swift.
-    var disks: [String: Disk] = [:]
-    var diskReader = ReaderStatus(name: "disks")
-    var smart: [String: SmartObservation] = [:]
-    var smartReader = ReaderStatus(name: "smart")
-    var kernelDiskErrors = KernelDiskErrors()
-    var kmsgReader = ReaderStatus(name: "kmsg")
+    private var rendered = RenderCache<RenderedPart, ByteBuffer>()
+    private var linkOrder = RenderCache<Collector, LinkOrder>()
 
     /// The JSON documents the engine serves; cached like the scrape, since load balancers ask
     /// for `/health` every second or two.
@@ -70,6 +49,22 @@ package actor HealthEngine {
         case health
         case status
     }
+
+    /// The parts of the output kept between requests.
+    private enum RenderedPart: Hashable {
+        /// Build info, host and component states and the domains' non-counter families.
+        case state(ExpositionFormat)
+        /// The sensor families, once per reading.
+        case sensors(ExpositionFormat)
+        case document(DocumentKind)
+    }
+
+    /// Domains whose data the state part of the scrape and the status document show; sensor
+    /// families are rendered apart, once per reading.
+    private static let stateDomains = Collector.allCases.filter { $0 != .sensors }
+
+    /// Even when the policy names no deadline, judge this often: a safety net.
+    static let fullEvaluationSeconds = 30.0
 
     /// - Parameters:
     ///   - collectors: the readers that run (their data is then expected).
@@ -90,16 +85,16 @@ package actor HealthEngine {
         self.wallClock = wallClock
         self.logger = logger
         self.refreshStatistics = refreshStatistics
-        self.collectors = collectors
-        self.linkReader = ReaderStatus(name: "links")
+        fold = SnapshotFold(collectors: collectors)
         let now = clock()
         lastEvaluation = now
         lastFullEvaluation = now
         startedAt = now
+        shownOffset = wallClock() - now
         // Unknown until the first evaluation (the first reader update or heartbeat).
         report = HealthReport(
             host: HostHealth(state: .unknown, capacity: 0, since: now, reasons: ["starting"]), components: [],
-            evaluatedAt: now, wallClockOffset: wallClock() - now)
+            evaluatedAt: now, wallClockOffset: shownOffset)
     }
 
     /// How long the first verdict waits for the readers' first reads before it judges anyway.
@@ -111,8 +106,7 @@ package actor HealthEngine {
     /// `NewArray`. The first verdict and READY=1 wait for it.
     package var awaitingFirstReads: Bool {
         guard memory.host == nil, clock() - startedAt < Self.startGraceSeconds else { return false }
-        let waitedFor = Set(collectors.filter(\.readsAtStart).map(\.rawValue))
-        return snapshot.readers.contains { waitedFor.contains($0.name) && $0.lastSuccess == nil && $0.errors == 0 }
+        return fold.readers.contains { $0.key.readsAtStart && $0.value.lastSuccess == nil && $0.value.errors == 0 }
     }
 
     /// Seconds since the last evaluation, on the engine's own clock.
@@ -121,173 +115,53 @@ package actor HealthEngine {
     }
 
     package var snapshot: HostSnapshot {
-        var snapshot = HostSnapshot()
-        if linksEnabled {
-            snapshot.links = links
-            snapshot.readers.append(linkReader)
-        }
-        if arraysEnabled {
-            snapshot.arrays = arrayList
-            snapshot.readers.append(arrayReader)
-        }
-        if sensorsEnabled {
-            snapshot.sensors = sensors
-            snapshot.readers.append(sensorReader)
-        }
-        addDisks(to: &snapshot)
-        return snapshot
+        fold.snapshot
     }
 
-    /// Applies a batch from the link reader; judges again unless only counters moved.
-    package func apply(_ update: LinkUpdate) {
-        guard linksEnabled else { return }
+    /// The kernel names of the disks now present: what the SMART runner reads.
+    package var diskNames: [String] {
+        fold.disks.keys.sorted()
+    }
+
+    /// Folds one reader's update in and judges again when it changed anything a verdict reads.
+    package func apply(_ update: some ReaderUpdate) {
         let now = clock()
-        switch update.scope {
-        case .all:
-            links.removeAll(keepingCapacity: true)
-            linkNames.removeAll(keepingCapacity: true)
-            for case .link(let link) in update.messages {
-                links[link.name] = link
-                linkNames[link.index] = link.name
-            }
-            linkReader.resyncs += 1
-            logger.debug("links read", metadata: [
-                "cause": "\(update.cause ?? "?")", "links": "\(links.count)",
-                "seconds": "\(update.durationSeconds ?? 0)",
-            ])
-        case .changes:
-            for message in update.messages {
-                switch message {
-                case .link(let link):
-                    if let old = linkNames[link.index], old != link.name {
-                        links[old] = nil
-                    }
-                    linkNames[link.index] = link.name
-                    links[link.name] = link
-                case .removed(let index, let name):
-                    // By index: the name in the message may already be a new one's.
-                    links[linkNames[index] ?? name] = nil
-                    linkNames[index] = nil
-                case .statistics:
-                    break
-                }
-            }
-        case .statistics:
-            for case .statistics(let index, let statistics) in update.messages {
-                if let name = linkNames[index] { links[name]?.statistics = statistics }
-            }
-        }
-        linkReader.events += UInt64(update.events)
-        for (reason, count) in update.skipped { linkReader.skipped[reason, default: 0] += count }
-        if update.skipped["dump_failed"] != nil {
-            linkReader.errors += 1
-        } else if update.scope == .all || update.events > 0 {
-            linkReader.lastSuccess = now
-            linkReader.lastError = nil
-        }
-        if update.scope == .statistics { return }
-        if let duration = update.durationSeconds { linkReader.lastDurationSeconds = duration }
-        stateVersion &+= 1
-        evaluate(now: now)
+        let collector = type(of: update).collector
+        let before = fold.readers[collector]
+        let change = fold.apply(update, at: now)
+        if let status = fold.readers[collector], let before { log(status, before: before) }
+        if change >= .status { evaluate(now: now) }
     }
 
-    /// Applies what the array reader read: all arrays, or the ones a uevent named.
-    package func apply(_ update: ArrayUpdate) {
-        guard arraysEnabled else { return }
-        let now = clock()
-        if update.scope == .all {
-            arrays.removeAll(keepingCapacity: true)
-            arrayReader.resyncs += 1
-        }
-        for name in update.removed { arrays[name] = nil }
-        for array in update.arrays { arrays[array.name] = array }
-        let sorted = arrays.values.sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
-        arrayReader.events += UInt64(update.events)
-        arrayReader.lastSuccess = now
-        arrayReader.lastError = nil
-        if let duration = update.durationSeconds { arrayReader.lastDurationSeconds = duration }
-        // An idle re-read that finds nothing new leaves the cached scrape as it is.
-        if sorted != arrayList {
-            arrayList = sorted
-            stateVersion &+= 1
-        }
-        evaluate(now: now)
+    /// Records that a reader could not run or read (no socket, a failed dump), and judges
+    /// again: its domain ages towards unknown and shows the error.
+    package func readerFailed(_ collector: Collector, _ message: String) {
+        if fold.readerFailed(collector, message) >= .status { evaluate() }
     }
 
-    /// Applies a sensor reading, or records why there was none (the old reading then ages
-    /// towards stale), and judges again.
-    package func apply(_ update: SensorUpdate) {
-        guard sensorsEnabled else { return }
-        let now = clock()
-        sensorReader.events += UInt64(update.events)
-        if update.reinitialised { sensorReader.resyncs += 1 }
-        if !update.configurationProblems.isEmpty {
-            sensorReader.skipped["configuration_line", default: 0] += UInt64(update.configurationProblems.count)
+    /// What operators want in the log about a reader: a whole re-read (debug), and a source
+    /// that is not on this host (once).
+    private func log(_ status: ReaderStatus, before: ReaderStatus) {
+        if status.resyncs != before.resyncs {
+            logger.debug("\(status.name) read", metadata: ["seconds": "\(status.lastDurationSeconds ?? 0)"])
         }
-        sensorReader.lastDurationSeconds = update.durationSeconds
-        if let reading = update.reading {
-            sensors = reading.sensors
-            sensorVersion &+= 1
-            sensorReader.lastSuccess = now
-            sensorReader.lastError = nil
-            if reading.unreadableSubfeatures > 0 {
-                sensorReader.skipped["unreadable_subfeature", default: 0] += UInt64(reading.unreadableSubfeatures)
-            }
-        } else {
-            sensorReader.errors += 1
-            sensorReader.lastError = update.error
+        if let why = status.unavailable, before.unavailable == nil {
+            logger.notice("\(status.name) unavailable; its domain is judged without it", metadata: ["why": "\(why)"])
         }
-        evaluate(now: now)
     }
 
-    /// Records that the array reader could not run (no udev monitor socket).
-    package func arrayReaderFailed(_ message: String) {
-        arrayReader.errors += 1
-        arrayReader.lastError = message
-        evaluate()
-    }
-
-    /// Records that the link reader could not run at all (e.g. no netlink socket).
-    package func linkReaderFailed(_ message: String) {
-        linkReader.errors += 1
-        linkReader.lastError = message
-        evaluate()
-    }
-
-    /// Re-judges with the clock moved on: hysteresis hold times, flap windows and staleness
-    /// advance even when nothing else happens. When none of them can change the verdict, the
-    /// tick only proves the engine alive: an idle host with a thousand links costs next to
-    /// nothing.
+    /// Re-judges with the clock moved on when the last evaluation said time alone could
+    /// change a verdict by now (a hold running out, a window moving, data turning stale). Else
+    /// the tick only proves the engine alive: an idle host with a thousand links costs next
+    /// to nothing. A full evaluation every `fullEvaluationSeconds` is the safety net.
     package func tick() {
         let now = clock()
-        if verdictMayChange(by: now) || now - lastFullEvaluation >= 30 {
+        let due = memory.host == nil || nextChange.map { now >= $0 } ?? false
+        if due || now - lastFullEvaluation >= Self.fullEvaluationSeconds {
             evaluate(now: now)
         } else {
             lastEvaluation = now
         }
-    }
-
-    /// Whether time alone could change the verdict at `now`.
-    private func verdictMayChange(by now: Timestamp) -> Bool {
-        if memory.host == nil { return true }  // never judged yet
-        if memory.components.values.contains(where: { $0.pendingState != nil }) { return true }
-        if memory.carrierHistory.values.contains(where: { $0.samples.count > 1 }) { return true }
-        if arraysEnabled {
-            // A stall, a delayed rebuild and an error window all run out with time.
-            if memory.arrays?.values.contains(where: { $0.syncAction != nil || $0.waitingSince != nil || !$0.errorsRoseAt.isEmpty }) ?? false {
-                return true
-            }
-            guard let lastSuccess = arrayReader.lastSuccess else { return true }
-            if now - lastSuccess >= config.arrays.staleAfterSeconds - 2 { return true }
-        }
-        if sensorsEnabled {
-            guard let lastSuccess = sensorReader.lastSuccess else { return true }
-            if now - lastSuccess >= config.sensors.staleAfterSeconds - 2 { return true }
-        }
-        if memory.disks.kernelErrors.values.contains(where: { $0.samples.count > 1 }) { return true }
-        guard linksEnabled else { return false }
-        guard let lastSuccess = linkReader.lastSuccess else { return true }
-        return now - lastSuccess >= config.links.staleAfterSeconds - 2
     }
 
     /// The operator's drain, when one holds.
@@ -300,7 +174,6 @@ package actor HealthEngine {
         let previous = memory.maintenance
         guard previous != maintenance else { return }
         memory.maintenance = maintenance
-        stateVersion &+= 1
         evaluate()
         let reason = if let maintenance {
             "maintenance on by \(who): \(maintenance.reason)"
@@ -320,7 +193,6 @@ package actor HealthEngine {
     package func restoreMaintenance(_ maintenance: Maintenance) {
         memory.maintenance = maintenance
         report.host.maintenance = maintenance.reason
-        stateVersion &+= 1
     }
 
     /// Takes a new configuration (SIGHUP); the policy's memory is kept.
@@ -330,36 +202,25 @@ package actor HealthEngine {
     }
 
     /// The `/metrics` body, with link counters refreshed by one dump shared by concurrent
-    /// scrapes. Families that only change with a verdict or a link event come from a cache.
+    /// scrapes. Families that only change with a verdict or a domain's data come from a cache.
     /// - Parameter outputs: the journal's and the hook's own health, for the volatile part.
     package func metrics(format: ExpositionFormat, outputs: OutputStatus? = nil) async -> [ByteBuffer] {
         await refreshForScrape()
         let now = clock()
-        let snapshot = self.snapshot
-        let state: ByteBuffer
-        if let cached = stateCache[format], cached.version == stateVersion {
-            state = cached.bytes
-        } else {
-            state = ByteBuffer(bytes: MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format))
-            stateCache[format] = (stateVersion, state)
+        let snapshot = fold.snapshot
+        let report = self.report
+        let agent = self.agent
+        let state = rendered.value(.state(format), from: inputs(showing: Self.stateDomains)) {
+            ByteBuffer(bytes: MetricsExposition.renderState(report: report, snapshot: snapshot, agent: agent, format: format))
         }
-        let order: LinkOrder
-        if let cached = linkOrderCache, cached.version == stateVersion {
-            order = cached.order
-        } else {
-            order = LinkOrder(links)
-            linkOrderCache = (stateVersion, order)
-        }
+        let links = fold.links
+        let order = linkOrder.value(.links, from: RenderInputs(data: fold.generation(of: [.links]))) { LinkOrder(links) }
         var parts = [state]
         var volatileSnapshot = snapshot
         if let sensors = snapshot.sensors {
-            if let cached = sensorCache[format], cached.version == sensorVersion {
-                parts.append(cached.bytes)
-            } else {
-                let bytes = ByteBuffer(bytes: MetricsExposition.renderSensors(sensors, format: format))
-                sensorCache[format] = (sensorVersion, bytes)
-                parts.append(bytes)
-            }
+            parts.append(rendered.value(.sensors(format), from: RenderInputs(data: fold.generation(of: [.sensors]))) {
+                ByteBuffer(bytes: MetricsExposition.renderSensors(sensors, format: format))
+            })
             volatileSnapshot.sensors = nil
         }
         let volatile = MetricsExposition.renderVolatile(
@@ -376,17 +237,28 @@ package actor HealthEngine {
 
     /// The `/health` or `/status` JSON for the current verdict.
     package func document(_ kind: DocumentKind) -> ByteBuffer {
-        if let cached = documentCache[kind], cached.version == stateVersion { return cached.bytes }
-        let bytes = switch kind {
-        case .health: ByteBuffer(bytes: HealthDocument(report: report).json())
-        case .status: ByteBuffer(bytes: StatusDocument(report: report, details: diskDetails()).json())
+        let report = self.report
+        switch kind {
+        case .health:
+            return rendered.value(.document(kind), from: inputs(showing: [])) {
+                ByteBuffer(bytes: HealthDocument(report: report).json())
+            }
+        case .status:
+            let snapshot = fold.snapshot
+            let now = clock()
+            return rendered.value(.document(kind), from: inputs(showing: Self.stateDomains)) {
+                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now)).json())
+            }
         }
-        documentCache[kind] = (stateVersion, bytes)
-        return bytes
+    }
+
+    /// The inputs of output that shows the verdict and `domains`' data.
+    private func inputs(showing domains: [Collector]) -> RenderInputs {
+        RenderInputs(verdicts: verdictGeneration, data: fold.generation(of: domains), wallClockOffset: shownOffset)
     }
 
     private func refreshForScrape() async {
-        guard let refreshStatistics, linksEnabled else { return }
+        guard let refreshStatistics, collectors.contains(.links) else { return }
         if let running = refreshInFlight {
             await running.value
             return
@@ -395,7 +267,7 @@ package actor HealthEngine {
             do {
                 self.apply(try await refreshStatistics())
             } catch {
-                self.linkReaderFailed("scrape refresh: \(error)")
+                self.readerFailed(.links, "scrape refresh: \(error)")
             }
         }
         refreshInFlight = task
@@ -405,22 +277,17 @@ package actor HealthEngine {
 
     func evaluate(now: Timestamp? = nil) {
         let now = now ?? clock()
-        if awaitingFirstReads {
-            lastEvaluation = now
-            return
-        }
-        let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: snapshot, now: now)
+        lastEvaluation = now
+        if awaitingFirstReads { return }
+        let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: fold.snapshot, now: now)
         memory = result.memory
-        if result.report.host != report.host || result.report.components != report.components {
-            stateVersion &+= 1
-        }
-        report = result.report
+        nextChange = result.nextChange
         let offset = wallClock() - now
         // The system clock was stepped: the times shown from caches must follow.
-        if abs(offset - previousOffset) > 0.5 { stateVersion &+= 1 }
-        previousOffset = offset
+        if abs(offset - shownOffset) > 0.5 { shownOffset = offset }
+        var report = result.report
         report.wallClockOffset = offset
-        lastEvaluation = now
+        self.report = report
         lastFullEvaluation = now
         if !result.transitions.isEmpty {
             // The journal keeps Unix time.

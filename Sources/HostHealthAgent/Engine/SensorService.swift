@@ -6,6 +6,7 @@ internal import ServiceLifecycle
 internal import Synchronization
 internal import Udev
 internal import HostSystem
+internal import HostHealthModel
 
 /// Reads the hardware sensors on a thread of its own, every `sensors.interval`, and feeds the
 /// engine: libsensors reads sysfs file by file and has global state, so it stays off the

@@ -70,7 +70,7 @@ final class SmartService: Service {
                     if case .timedOut = attempt {
                         self.logger.warning("smartctl timed out and was killed", metadata: ["disk": "\(name)", "timeout": "\(config.timeoutSeconds)"])
                     }
-                    await self.engine.apply(smart: attempt, disk: name, durationSeconds: seconds)
+                    await self.engine.apply(SmartUpdate(disk: name, attempt: attempt, durationSeconds: seconds))
                 }
             }
             for _ in 0..<max(1, config.concurrency) { startNext() }

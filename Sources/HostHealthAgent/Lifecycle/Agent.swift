@@ -109,7 +109,7 @@ package struct Agent: Sendable {
             services.append(BlockingReaderService<LinkUpdate>(
                 name: "link", threads: threads, logger: logger,
                 loop: { deliver in try collector.runEventLoop(deliver: deliver) }, stop: { collector.stop() },
-                apply: { await engine.apply($0) }, failed: { await engine.linkReaderFailed($0) }))
+                apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.links, $0) }))
         }
         let arrayWatcher = options.collectors.contains(.arrays)
             ? MDArrayWatcher(idleIntervalSeconds: config.arrays.resyncIntervalSeconds) : nil
@@ -122,15 +122,13 @@ package struct Agent: Sendable {
             services.append(BlockingReaderService<ArrayUpdate>(
                 name: "array", threads: arrayThread, logger: logger,
                 loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
-                apply: { await engine.apply($0) }, failed: { await engine.arrayReaderFailed($0) }))
+                apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.arrays, $0) }))
         }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
-        var libsensors = SensorsConfiguration.system
-        libsensors.applySets = config.sensors.applySets
         let sensorService = options.collectors.contains(.sensors)
-            ? SensorService(engine: engine, configuration: libsensors, intervalSeconds: config.sensors.intervalSeconds, logger: logger)
+            ? SensorService(engine: engine, configuration: .system(config.sensors), intervalSeconds: config.sensors.intervalSeconds, logger: logger)
             : nil
         if let sensorService { services.append(sensorService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))

@@ -1,3 +1,4 @@
+package import HostHealthModel
 package import Logging
 
 /// What `hosthealthd`'s flags resolved to.

@@ -1,3 +1,4 @@
+internal import HostHealthModel
 internal import Logging
 package import HostSystem
 

@@ -3,6 +3,7 @@ internal import HostHealthConfig
 internal import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
+internal import HostHealthModel
 
 /// The disk, SMART and kernel-log readers as services, with the threads they block on: one
 /// each for the udev and /dev/kmsg loops, `smart.concurrency` for smartctl runs.
@@ -22,7 +23,7 @@ struct DiskServices {
                 services.append(BlockingReaderService<DiskUpdate>(
                     name: "disks", threads: threads, logger: logger,
                     loop: { send in try collector.run(send) }, stop: { collector.stop() },
-                    apply: { await engine.apply($0) }, failed: { await engine.diskReaderFailed($0) },
+                    apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.disks, $0) },
                     retryAfter: .seconds(30)))
                 reload = { collector.setRefreshInterval($0.disks.refreshIntervalSeconds) }
             }
@@ -31,7 +32,7 @@ struct DiskServices {
                 services.append(BlockingReaderService<KernelLogUpdate>(
                     name: "kmsg", threads: threads, logger: logger,
                     loop: { send in try reader.run(send) }, stop: { reader.stop() },
-                    apply: { await engine.apply($0) }, failed: { await engine.kmsgReaderFailed($0) },
+                    apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.kmsg, $0) },
                     retryAfter: .seconds(30)))
             }
         }

@@ -1,14 +1,5 @@
 package import HostHealthModel
 
-/// One link message from rtnetlink: a link as it is now (RTM_NEWLINK, from a dump or an
-/// event), or one that went away (RTM_DELLINK).
-package enum LinkMessage: Sendable, Equatable {
-    case link(Link)
-    case removed(index: Int32, name: String)
-    /// RTM_NEWSTATS: only the 64-bit counters of the link with this index.
-    case statistics(index: Int32, LinkStatistics)
-}
-
 /// What one buffer of netlink messages held.
 package struct NetlinkParseResult: Sendable, Equatable {
     package var messages: [LinkMessage] = []

@@ -1,5 +1,3 @@
-package import HostHealthModel
-
 /// What one wakeup of the array reader found, for the engine.
 package struct ArrayUpdate: Sendable, Equatable {
     package enum Scope: Sendable, Equatable {

@@ -27,3 +27,15 @@ package struct SensorUpdate: Sendable {
         self.reinitialised = reinitialised
     }
 }
+
+/// One pass over every chip.
+package struct SensorReading: Sendable, Equatable {
+    package var sensors: [Sensor] = []
+    package var chips = 0
+    /// Subfeatures that could not be read (each makes its sensor unknown).
+    package var unreadableSubfeatures = 0
+    /// Chips libsensors knows whose hwmon directory is gone: it must be set up afresh.
+    package var vanishedChips = 0
+
+    package init() {}
+}

@@ -1,5 +1,6 @@
-/// The readers `--collector.NAME` and `--no-collector.NAME` turn on and off. A domain reader
-/// adds its case here; the flags and `--help` follow from this list.
+/// The readers `--collector.NAME` and `--no-collector.NAME` turn on and off, by the names their
+/// status carries in the snapshot. A domain reader adds its case here; the daemon's flags and
+/// `--help`, the snapshot's reader list and the fold's bookkeeping follow from this list.
 package enum Collector: String, Sendable, CaseIterable, Comparable {
     case links
     case arrays
@@ -9,7 +10,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case sensors
 
     /// What the collector reads, for `--help`.
-    var help: String {
+    package var help: String {
         switch self {
         case .links: "Network links over rtnetlink: state, carrier, speed, counters."
         case .arrays: "md RAID arrays from sysfs, woken by udev: state, members, rebuild progress."
@@ -23,7 +24,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// The first verdict and READY=1 wait for this collector's first read (a few milliseconds
     /// of enumeration); SMART and the kernel log are not waited for, a smartctl run can take
     /// its whole timeout.
-    var readsAtStart: Bool {
+    package var readsAtStart: Bool {
         switch self {
         case .links, .arrays, .disks, .sensors: true
         case .smart, .kmsg: false
