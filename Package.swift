@@ -43,7 +43,7 @@ let package = Package(
         // The pipeline's pure middle, no I/O: the snapshot model (value types, no dependencies),
         // the configuration (the only user of YAML), the health policy and the exposition.
         .target(name: "HostHealthModel", swiftSettings: swiftSettings),
-        .target(name: "HostHealthConfig", dependencies: ["HostHealthModel", "YAML"], swiftSettings: swiftSettings),
+        .target(name: "HostHealthConfig", dependencies: ["HostHealthModel", "YAML", "HostSystem"], swiftSettings: swiftSettings),
         .target(name: "HostHealthPolicy", dependencies: ["HostHealthModel", "HostHealthConfig"], swiftSettings: swiftSettings),
         .target(
             name: "HostHealthExposition", dependencies: ["HostHealthModel", "HostHealthPolicy", "HostHealthConfig"],
@@ -76,10 +76,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The agent: engine, HTTP and control servers, agent-check, sd_notify, config loading.
+        // The readers wired as the configuration says: once in-process for `hostctl --direct`,
+        // and the reader settings the agent derives from the file. No NIO: hostctl links it.
+        .target(
+            name: "HostHealthCollection",
+            dependencies: [
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
+                "LinkReader", "MDReader", "DiskReader", "SensorReader",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "hosthealthd",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig",
+                "HostHealthAgent", "HostSystem", "HostHealthModel", "HostHealthConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +111,8 @@ let package = Package(
         .executableTarget(
             name: "hostctl",
             dependencies: [
-                "HostHealthAgent", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
+                // Not HostHealthAgent: a control client needs neither NIO, TLS nor the engine.
+                "HostHealthCollection", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
-import HostHealthAgent
+import HostHealthCollection
 import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
@@ -13,7 +13,7 @@ struct HostCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hostctl",
         abstract: "Ask the local hosthealth agent how this host is doing.",
-        version: Agent.version,
+        version: AgentInfo.releaseVersion,
         subcommands: [Status.self, Check.self, Events.self, MaintenanceCommand.self])
 }
 
@@ -69,7 +69,7 @@ struct StatusSource: ParsableArguments {
     var direct = false
 
     @Option(name: .customLong("socket"), help: ArgumentHelp("The agent's control socket.", valueName: "path"))
-    var socket: String = AgentOptions.defaultControlSocket
+    var socket: String = ConfigLoader.defaultControlSocket
 
     @Option(name: .customLong("config.file"), help: ArgumentHelp(
         "With --direct: the configuration to judge by (default: \(ConfigLoader.defaultPath) when present).",
@@ -151,7 +151,7 @@ struct Events: AsyncParsableCommand {
     var json = false
 
     @Option(name: .customLong("socket"), help: ArgumentHelp("The agent's control socket.", valueName: "path"))
-    var socket: String = AgentOptions.defaultControlSocket
+    var socket: String = ConfigLoader.defaultControlSocket
 
     func run() async throws {
         var path = "/events"
@@ -201,7 +201,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
     var reason: String?
 
     @Option(name: .customLong("socket"), help: ArgumentHelp("The agent's control socket.", valueName: "path"))
-    var socket: String = AgentOptions.defaultControlSocket
+    var socket: String = ConfigLoader.defaultControlSocket
 
     func validate() throws {
         if action == .on, (reason ?? "").allSatisfy(\.isWhitespace) {

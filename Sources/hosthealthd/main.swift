@@ -2,6 +2,7 @@ import HostHealthAgent
 import HostHealthConfig
 import Glibc
 import Logging
+import HostSystem
 
 /// `hosthealthd`: the per-host health agent. Exit status: 0 after a clean shutdown, 2 for a bad
 /// flag, 78 (EX_CONFIG) for a bad configuration file, 1 when it cannot start otherwise.

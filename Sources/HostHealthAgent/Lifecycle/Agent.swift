@@ -1,5 +1,6 @@
 internal import CSystemShims
 internal import Glibc
+internal import HostHealthCollection
 internal import HostHealthModel
 internal import HostHealthConfig
 internal import LinkReader
@@ -14,7 +15,7 @@ internal import HostSystem
 /// `hosthealthd` put together: config, engine, readers and servers in one service group with
 /// graceful shutdown on SIGTERM/SIGINT and reload on SIGHUP.
 package struct Agent: Sendable {
-    package static let version = "0.1.0"
+    package static let version = AgentInfo.releaseVersion
 
     package var options: AgentOptions
     package var logger: Logger

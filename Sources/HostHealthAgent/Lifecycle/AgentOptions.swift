@@ -1,12 +1,13 @@
 package import HostHealthModel
 package import Logging
+internal import HostHealthConfig
 
 /// What `hosthealthd`'s flags resolved to.
 package struct AgentOptions: Sendable, Equatable {
     /// Default HTTP port: outside 9100–9999, the fully allocated exporter range.
     package static let defaultWebPort = 9041
     package static let defaultAgentCheckPort = 9777
-    package static let defaultControlSocket = "/run/hosthealth/control.sock"
+    package static let defaultControlSocket = ConfigLoader.defaultControlSocket
     package static let defaultStateDirectory = "/var/lib/hosthealth"
 
     package var configFile: String?

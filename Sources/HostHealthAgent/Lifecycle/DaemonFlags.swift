@@ -1,6 +1,7 @@
 internal import HostHealthModel
 internal import Logging
 package import HostSystem
+internal import HostHealthConfig
 
 /// `hosthealthd`'s command line, node_exporter style: `--name=value` or `--name value`,
 /// repeatable `--web.listen-address`, `--collector.NAME` / `--no-collector.NAME`, and an empty

@@ -1,4 +1,5 @@
 internal import CSystemShims
+internal import HostSystem
 
 /// The sd_notify protocol, written directly: a datagram to `$NOTIFY_SOCKET`. Without the
 /// variable (not started by systemd) every call does nothing; that is not an error.

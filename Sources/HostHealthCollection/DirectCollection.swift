@@ -6,6 +6,7 @@ package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
 internal import SensorReader
+internal import HostSystem
 
 /// `hostctl --direct`: read every enabled source once, in this process, fold what they read
 /// exactly as the agent does (`SnapshotFold`), and judge once. No history, so no hysteresis:
@@ -15,13 +16,13 @@ package enum DirectCollection {
     /// The readers run once; not the kernel log.
     static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors]
 
-    package static func collect(config: AgentConfig, now: Timestamp = WallClock.now()) -> HealthReport {
+    package static func collect(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> HealthReport {
         let snapshot = snapshot(config: config, now: now)
         return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
     }
 
     /// The status document, with each disk's detail line.
-    package static func statusDocument(config: AgentConfig, now: Timestamp = WallClock.now()) -> StatusDocument {
+    package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
         let snapshot = snapshot(config: config, now: now)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
         return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))
@@ -57,9 +58,9 @@ package enum DirectCollection {
         if let first { fold.apply(first, at: now) }
         let smartctl = Smartctl(path: config.smart.smartctl, timeoutSeconds: config.smart.timeoutSeconds)
         for name in fold.disks.keys.sorted() {
-            let started = WallClock.now()
+            let started = SystemClock.monotonic.seconds()
             let attempt = smartctl.run(disk: name)
-            fold.apply(SmartUpdate(disk: name, attempt: attempt, durationSeconds: WallClock.now() - started), at: now)
+            fold.apply(SmartUpdate(disk: name, attempt: attempt, durationSeconds: SystemClock.monotonic.seconds() - started), at: now)
         }
     }
 }

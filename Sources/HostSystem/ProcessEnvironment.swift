@@ -1,8 +1,8 @@
 internal import Glibc
 
 /// Reads the process environment.
-enum ProcessEnvironment {
-    static func value(_ name: String) -> String? {
+package enum ProcessEnvironment {
+    package static func value(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
     }
 }

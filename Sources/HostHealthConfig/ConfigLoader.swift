@@ -6,6 +6,8 @@ internal import HostSystem
 /// a path the operator named must exist.
 package struct ConfigLoader: Sendable {
     package static let defaultPath = "/etc/hosthealth/hosthealth.yaml"
+    /// Where the agent serves hostctl unless `--control.socket` says otherwise.
+    package static let defaultControlSocket = "/run/hosthealth/control.sock"
 
     package var path: String
     package var explicit: Bool
