@@ -1,5 +1,4 @@
 internal import Glibc
-package import HostHealthConfig
 internal import HostSystem
 
 /// Reads the configuration file from disk. The default path may be absent (built-in defaults);
