@@ -126,7 +126,9 @@ let package = Package(
         .testTarget(name: "HostHealthModelTests", dependencies: ["HostHealthModel", "TestFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "HostHealthConfigTests", dependencies: ["HostHealthConfig", "HostHealthModel", "YAML", "TestFixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HostHealthPolicyTests", dependencies: ["HostHealthPolicy", "HostHealthConfig", "HostHealthModel", "TestFixtures"],
+            name: "HostHealthPolicyTests",
+            // Maintenance is judged by the policy and shown by the outputs: its tests read both.
+            dependencies: ["HostHealthPolicy", "HostHealthConfig", "HostHealthModel", "HostHealthExposition", "TestFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
