@@ -1,6 +1,6 @@
 internal import DiskReader
 package import HostHealthModel
-package import HostHealthPolicy
+internal import HostHealthPolicy
 package import HostHealthConfig
 package import HostHealthExposition
 internal import LinkReader
@@ -15,11 +15,6 @@ internal import HostSystem
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
     static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors]
-
-    package static func collect(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> HealthReport {
-        let snapshot = snapshot(config: config, now: now)
-        return HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
-    }
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {

@@ -6,10 +6,6 @@ package enum Terminal {
         isatty(fd) == 1
     }
 
-    package static func environment(_ name: String) -> String? {
-        ProcessEnvironment.value(name)
-    }
-
     package static func writeError(_ text: String) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }

@@ -50,7 +50,7 @@ struct Status: AsyncParsableCommand {
         if json {
             print(String(decoding: raw, as: UTF8.self), terminator: "")
         } else {
-            let useColor = color ?? (Terminal.isTerminal(1) && Terminal.environment("NO_COLOR") == nil)
+            let useColor = color ?? (Terminal.isTerminal(1) && ProcessEnvironment.value("NO_COLOR") == nil)
             print(StatusTable(color: useColor, problemsOnly: problems).render(document), terminator: "")
         }
         let code = StatusExitCode.forState(document.host.state)

@@ -47,9 +47,9 @@ struct ControlClient: Sendable {
 
     /// Connects, writes the request, reads until the agent closes; all within the deadline.
     private func exchange(_ request: [UInt8]) throws(HostHealthError) -> [UInt8] {
-        let deadline = Self.monotonicSeconds() + timeoutSeconds
+        let deadline = SystemClock.monotonic.seconds() + timeoutSeconds
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw HostHealthError(.agentUnreachable, "cannot create a socket: \(Self.text(errno))") }
+        guard fd >= 0 else { throw HostHealthError(.agentUnreachable, "cannot create a socket: \(Errno.current.description)") }
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -99,7 +99,7 @@ struct ControlClient: Sendable {
 
     private func wait(_ fd: Int32, for events: Int16, until deadline: Double) throws(HostHealthError) {
         while true {
-            let left = deadline - Self.monotonicSeconds()
+            let left = deadline - SystemClock.monotonic.seconds()
             guard left > 0 else {
                 throw HostHealthError(.agentUnreachable, "the agent did not answer within \(TextFormat.duration(timeoutSeconds)); it may be hung")
             }
@@ -130,15 +130,7 @@ struct ControlClient: Sendable {
         case ENOENT: "no socket there; is hosthealthd running?"
         case ECONNREFUSED: "connection refused; hosthealthd is not running (stale socket)"
         case EACCES, EPERM: "permission denied; run as root or as a member of the hosthealth group"
-        default: text(code)
+        default: Errno(rawValue: code).description
         }
-    }
-
-    static func text(_ code: Int32) -> String {
-        Errno(rawValue: code).description
-    }
-
-    static func monotonicSeconds() -> Double {
-        SystemClock.monotonic.seconds()
     }
 }
