@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HostHealthModelTests", dependencies: ["HostHealthModel", "TestFixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "HostHealthConfigTests", dependencies: ["HostHealthConfig", "HostHealthModel", "YAML", "TestFixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "HostHealthConfigTests", dependencies: ["HostHealthConfig", "HostHealthModel", "YAML", "HostSystem", "TestFixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HostHealthPolicyTests",
             // Maintenance is judged by the policy and shown by the outputs: its tests read both.

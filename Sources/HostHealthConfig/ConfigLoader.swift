@@ -19,10 +19,31 @@ package struct ConfigLoader: Sendable {
     package func load() throws(ConfigError) -> AgentConfig {
         switch FileContents.read(path, limit: 1 << 20) {
         case .success(let bytes):
+            if let line = Self.firstInvalidUTF8Line(bytes) {
+                throw ConfigError(file: path, line: line, reason: "not valid UTF-8 (the file must be UTF-8 text)")
+            }
             return try ConfigParser(file: path).parse(String(decoding: bytes, as: UTF8.self))
         case .failure(let failure):
             if failure == .noSuchFileOrDirectory && !explicit { return AgentConfig() }
             throw ConfigError(file: path, reason: "cannot read the configuration file: \(failure)")
+        }
+    }
+
+    /// The 1-based line of the first byte that is not UTF-8, or nil when all of it is: decoding
+    /// would silently turn it into U+FFFD and a name would no longer match what was meant.
+    package static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var line = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar):
+                if scalar.count == 1 && scalar.first == UInt8(ascii: "\n") { line += 1 }
+            case .emptyInput:
+                return nil
+            case .error:
+                return line
+            }
         }
     }
 }

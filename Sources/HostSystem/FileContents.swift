@@ -3,11 +3,13 @@ internal import Glibc
 /// Reads a file whole: configuration files, the journal, `/proc` and sysfs attributes. The one
 /// rule for all of them: only regular files (a path that points at a device such as
 /// `/dev/zero` is refused with EINVAL, a folder with EISDIR), reads are retried on EINTR and
-/// continue until end of file, and more than `limit` bytes is refused with EFBIG, so neither a
+/// continue until end of file, a FIFO or device never blocks the open (O_NONBLOCK; it is then
+/// refused as not a regular file, so a FIFO named as the config or a state file cannot hang the
+/// agent), and more than `limit` bytes is refused with EFBIG, so neither a
 /// device nor a runaway file can make the agent read forever.
 package enum FileContents {
     package static func read(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(.current) }
         defer { close(fd) }
         var status = stat()

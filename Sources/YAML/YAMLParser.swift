@@ -26,16 +26,35 @@ package enum YAMLParser {
         }
     }
 
-    /// Folds the flat event stream into a tree with a stack of open collections.
+    /// Deeper nesting is refused: a configuration needs a handful of levels, and a tree tens of
+    /// thousands deep overflows the stack when Swift frees it (a 140 KB file crashed the agent).
+    package static let maxDepth = 64
+    /// More nodes are refused (aliases count what they expand to), so a small file cannot make
+    /// the agent build or walk an unbounded tree.
+    package static let maxNodes = 500_000
+
+    /// Folds the flat event stream into a tree with a stack of open collections. Each node is
+    /// appended in place and mapping keys are checked in a set, so the work is linear in the
+    /// size of the file (the earlier builder copied each collection per item and scanned every
+    /// earlier key: a 40,000-item list took minutes).
     private struct Builder {
-        enum Open {
-            case sequence([YAMLNode], anchor: String?, line: Int, column: Int)
-            case mapping([(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, anchor: String?, line: Int, column: Int)
+        struct Open {
+            var isMapping: Bool
+            var items: [YAMLNode] = []
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var keys: Set<String> = []
+            var pendingKey: YAMLNode?
+            var anchor: String?
+            var line: Int
+            var column: Int
+            /// Nodes inside, for an anchor's weight.
+            var nodes = 0
         }
 
         var stack: [Open] = []
-        var anchors: [String: YAMLNode] = [:]
+        var anchors: [String: (node: YAMLNode, nodes: Int)] = [:]
         var root: YAMLNode?
+        var nodes = 0
 
         /// Returns true when the first document is complete.
         mutating func consume(_ event: inout yaml_event_t) throws(YAMLError) -> Bool {
@@ -48,60 +67,59 @@ package enum YAMLParser {
                 let scalar = event.data.scalar
                 let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
                 let node = YAMLNode(.scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line, column: column)
-                if let anchor = scalar.anchor { anchors[String(cString: anchor)] = node }
-                try add(node)
+                if let anchor = scalar.anchor { anchors[String(cString: anchor)] = (node, 1) }
+                try add(node, weight: 1, fresh: 1, line: line, column: column)
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
-                guard let node = anchors[name] else {
+                guard let anchored = anchors[name] else {
                     throw YAMLError(message: "unknown alias '*\(name)'", line: line, column: column)
                 }
-                try add(node)
-            case YAML_SEQUENCE_START_EVENT:
-                let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-                stack.append(.sequence([], anchor: anchor, line: line, column: column))
-            case YAML_MAPPING_START_EVENT:
-                let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-                stack.append(.mapping([], pendingKey: nil, anchor: anchor, line: line, column: column))
+                try add(anchored.node, weight: anchored.nodes, fresh: anchored.nodes, line: line, column: column)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                guard stack.count < YAMLParser.maxDepth else {
+                    throw YAMLError(message: "nested more than \(YAMLParser.maxDepth) levels deep", line: line, column: column)
+                }
+                let mapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = (mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor).map { String(cString: $0) }
+                stack.append(Open(isMapping: mapping, anchor: anchor, line: line, column: column))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let open = stack.popLast() else { break }
-                let node: YAMLNode
-                let anchor: String?
-                switch open {
-                case let .sequence(items, a, l, c):
-                    node = YAMLNode(.sequence(items), line: l, column: c)
-                    anchor = a
-                case let .mapping(pairs, _, a, l, c):
-                    node = YAMLNode(.mapping(pairs), line: l, column: c)
-                    anchor = a
-                }
-                if let anchor { anchors[anchor] = node }
-                try add(node)
+                let node = YAMLNode(open.isMapping ? .mapping(open.pairs) : .sequence(open.items), line: open.line, column: open.column)
+                if let anchor = open.anchor { anchors[anchor] = (node, open.nodes + 1) }
+                try add(node, weight: open.nodes + 1, fresh: 1, line: line, column: column)
             default:
                 break
             }
             return false
         }
 
-        mutating func add(_ node: YAMLNode) throws(YAMLError) {
-            guard let top = stack.popLast() else {
+        /// Adds a finished node to the innermost open collection. `weight` is how many nodes it
+        /// stands for; `fresh` how many of those are not yet counted against the limit (a closed
+        /// collection's items were counted as they came, an alias's expansion was not).
+        mutating func add(_ node: YAMLNode, weight: Int, fresh: Int, line: Int, column: Int) throws(YAMLError) {
+            nodes += fresh
+            guard nodes <= YAMLParser.maxNodes else {
+                throw YAMLError(message: "more than \(YAMLParser.maxNodes) nodes", line: line, column: column)
+            }
+            let top = stack.count - 1
+            guard top >= 0 else {
                 root = node
                 return
             }
-            switch top {
-            case .sequence(var items, let anchor, let line, let column):
-                items.append(node)
-                stack.append(.sequence(items, anchor: anchor, line: line, column: column))
-            case .mapping(var pairs, let pendingKey, let anchor, let line, let column):
-                if let key = pendingKey {
-                    if pairs.contains(where: { $0.key.scalar != nil && $0.key.scalar == key.scalar }) {
-                        throw YAMLError(message: "duplicate key '\(key.scalar ?? "")'", line: key.line, column: key.column)
-                    }
-                    pairs.append((key, node))
-                    stack.append(.mapping(pairs, pendingKey: nil, anchor: anchor, line: line, column: column))
-                } else {
-                    stack.append(.mapping(pairs, pendingKey: node, anchor: anchor, line: line, column: column))
-                }
+            stack[top].nodes += weight
+            guard stack[top].isMapping else {
+                stack[top].items.append(node)
+                return
             }
+            guard let key = stack[top].pendingKey else {
+                stack[top].pendingKey = node
+                return
+            }
+            if let text = key.scalar, !stack[top].keys.insert(text).inserted {
+                throw YAMLError(message: "duplicate key '\(text)'", line: key.line, column: key.column)
+            }
+            stack[top].pairs.append((key, node))
+            stack[top].pendingKey = nil
         }
     }
 }
