@@ -21,8 +21,10 @@ package struct LogLine: Sendable {
         return writer.bytes + [UInt8(ascii: "\n")]
     }
 
-    /// The line as logfmt, newline-terminated; a value with a space, `=`, `"` or a newline (or
-    /// an empty one) is quoted and escaped as a JSON string, as logfmt readers expect.
+    /// The line as logfmt, newline-terminated; a value with a space, `=`, `"` or any control
+    /// character (or an empty one) is quoted and escaped as a JSON string, as logfmt readers
+    /// expect: a carriage return or escape sequence from a device name or a client never
+    /// reaches a terminal or the journal raw.
     package func logfmt() -> [UInt8] {
         var bytes: [UInt8] = []
         for (index, field) in fields.enumerated() {
@@ -30,12 +32,16 @@ package struct LogLine: Sendable {
             bytes += Array(field.key.utf8)
             bytes.append(UInt8(ascii: "="))
             let value = field.value
-            if value.isEmpty || value.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }) {
+            if value.isEmpty || value.utf8.contains(where: Self.needsQuotes) {
                 JSONWriter.appendQuoted(value, to: &bytes)
             } else {
                 bytes += Array(value.utf8)
             }
         }
         return bytes + [UInt8(ascii: "\n")]
+    }
+
+    private static func needsQuotes(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
     }
 }
