@@ -29,7 +29,11 @@ enum HostHealthDaemon {
         }
         let level = options.logLevel
         let format = options.logFormat
-        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+        // Under systemd with StandardError=journal: lines carry their priority for journald.
+        let toJournal = JournalStream.isConnected(2, variable: ProcessEnvironment.value("JOURNAL_STREAM"))
+        LoggingSystem.bootstrap { label in
+            LineLogHandler(label: label, format: format, level: level, priorityPrefix: toJournal)
+        }
         let logger = Logger(label: "hosthealthd")
         do {
             try await Agent(options: options, logger: logger).run()
