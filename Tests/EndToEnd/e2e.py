@@ -906,6 +906,28 @@ def test_sighup_keeps_old_config_when_new_is_bad(ctx):
           "the log does not mention the reload")
 
 
+def test_sighup_right_after_start_is_a_reload(ctx):
+    # systemd may deliver `systemctl reload` as soon as the unit exists, and a script as soon as
+    # /livez answers, before READY: the agent must be trapping SIGHUP by then, not die of it.
+    for attempt in range(5):
+        agent = Agent(ctx, CONFIG_REQUIRED, name=f"early-hup-{attempt}").start(wait=False)
+
+        def probe():
+            if agent.proc.poll() is not None:
+                raise Fail(f"hosthealthd exited {agent.proc.returncode} before /livez answered")
+            status, _, _ = http_get(agent.web_port, "/livez", timeout=1)
+            return status == 200, status
+        ok, _, _ = wait_until(probe, 10, interval=0.002)
+        check(ok, "/livez did not answer within 10s")
+        agent.proc.send_signal(signal.SIGHUP)
+        reloaded, _, _ = wait_until(lambda: ("configuration reloaded" in agent.log_text(), None), 5)
+        check(agent.alive(), f"attempt {attempt}: hosthealthd exited {agent.proc.returncode} after a SIGHUP "
+              f"as soon as /livez answered: {tail(agent.log_path, 5)}")
+        check(reloaded, f"attempt {attempt}: the early SIGHUP was not handled as a reload: {tail(agent.log_path, 5)}")
+        agent.proc.terminate()
+        agent.proc.wait(timeout=10)
+
+
 # --- systemd notify -----------------------------------------------------------------------------
 
 def test_sd_notify_ready_and_watchdog(ctx):
@@ -1581,6 +1603,7 @@ TESTS = [
     ("hostctl_status_exit_codes", test_hostctl_status_exit_codes),
     ("bad_config_refused_with_file_and_line", test_bad_config_refused_with_file_and_line),
     ("sighup_keeps_old_config_when_new_is_bad", test_sighup_keeps_old_config_when_new_is_bad),
+    ("sighup_right_after_start_is_a_reload", test_sighup_right_after_start_is_a_reload),
     ("sd_notify_ready_and_watchdog", test_sd_notify_ready_and_watchdog),
     ("scrapes_answer_during_link_flood", test_scrapes_answer_during_link_flood),
     ("web_config_tls_and_basic_auth", test_web_config_tls_and_basic_auth),

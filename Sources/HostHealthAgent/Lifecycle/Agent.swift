@@ -29,12 +29,16 @@ package struct Agent: Sendable {
     /// configuration is bad or an address cannot be bound.
     package func run() async throws {
         hh_tune_malloc()
+        // SIGHUP is trapped before anything is bound: systemd or a script may reload as soon as
+        // /livez answers, and until now its default action would kill the agent. One that
+        // arrives during start-up waits in the sequence and is handled once the agent runs.
+        let reloads = await UnixSignalsSequence(trapping: .sighup)
         let loader = ConfigLoader(path: options.configFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()
         do {
-            try await run(config: config, loader: loader, threads: threads)
+            try await run(config: config, loader: loader, threads: threads, reloads: reloads)
         } catch {
             try? await threads.shutdownGracefully()
             throw error
@@ -42,7 +46,7 @@ package struct Agent: Sendable {
         try? await threads.shutdownGracefully()
     }
 
-    private func run(config: AgentConfig, loader: ConfigLoader, threads: NIOThreadPool) async throws {
+    private func run(config: AgentConfig, loader: ConfigLoader, threads: NIOThreadPool, reloads: UnixSignalsSequence) async throws {
         let collector = options.linksEnabled ? LinkCollector(resyncIntervalSeconds: config.links.resyncIntervalSeconds) : nil
         var refresh: (@Sendable () async throws -> LinkUpdate)?
         if let collector {
@@ -150,7 +154,8 @@ package struct Agent: Sendable {
                 } catch {
                     logger.error("web configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
                 }
-            }))
+            },
+            requests: { reloads }))
 
         logger.info("starting", metadata: [
             "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",
