@@ -50,6 +50,10 @@ final class BlockingLoop: Sendable {
     }
 }
 
+struct NoSocket: Error, CustomStringConvertible {
+    var description: String { "no socket" }
+}
+
 /// Runs `body` with a pool thread of its own, as the agent gives each blocking reader.
 func withReaderThread(_ body: (NIOThreadPool) async throws -> Void) async throws {
     let threads = NIOThreadPool(numberOfThreads: 1)
@@ -110,10 +114,32 @@ struct BlockingReaderServiceTests {
         }
     }
 
-    @Test func aFailingLoopReportsFailedAndIsStartedAgain() async throws {
-        struct NoSocket: Error, CustomStringConvertible {
-            var description: String { "no socket" }
+    /// The agent under systemd without /dev/kmsg: every `systemctl stop` waited out the kmsg
+    /// reader's 30 s retry and ended in SIGKILL.
+    @Test func gracefulShutdownEndsTheWaitToRetryAFailedLoop() async throws {
+        try await withReaderThread { threads in
+            let attempts = Calls<Void>()
+            let (failures, failure) = AsyncStream.makeStream(of: String.self)
+            let service = BlockingReaderService<Int>(
+                name: "test", threads: threads, logger: quietLogger,
+                loop: { _ in
+                    attempts.record(())
+                    throw NoSocket()
+                },
+                stop: {}, apply: { _ in }, failed: { failure.yield($0) },
+                retryAfter: .seconds(3600))
+            try await testGracefulShutdown { trigger in
+                let run = Task { try await service.run() }
+                var reported = failures.makeAsyncIterator()
+                #expect(await reported.next() == "no socket")
+                trigger.triggerGracefulShutdown()
+                try await run.value
+            }
+            #expect(attempts.all.count == 1)
         }
+    }
+
+    @Test func aFailingLoopReportsFailedAndIsStartedAgain() async throws {
         try await withReaderThread { threads in
             let attempts = Calls<Void>()
             let applied = Calls<Int>()

@@ -5,7 +5,9 @@ internal import ServiceLifecycle
 /// Runs a reader's blocking loop (rtnetlink, udev, /dev/kmsg) on a pool thread of its own and
 /// feeds each batch to the engine, in order. Graceful shutdown and cancellation both stop the
 /// loop (its thread sees neither). When the loop fails (no socket), the engine is told, so the
-/// domain reads as unknown rather than healthy, and the loop starts again after `retryAfter`.
+/// domain reads as unknown rather than healthy, and the loop starts again after `retryAfter`;
+/// a graceful shutdown ends that wait too (a reader that cannot open its device must not hold a
+/// `systemctl stop` until systemd's SIGKILL).
 final class BlockingReaderService<Update: Sendable>: Service {
     let name: String
     let threads: NIOThreadPool
@@ -55,7 +57,9 @@ final class BlockingReaderService<Update: Sendable>: Service {
             }
             group.addTask {
                 defer { continuation.finish() }
-                while !Task.isCancelled {
+                // The loop is started again only while the agent is not stopping: a graceful
+                // shutdown that comes while it waits to retry has no loop to stop.
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
                     do {
                         try await self.threads.runIfActive { [loop = self.loop] in
                             try loop { continuation.yield($0) }
@@ -64,7 +68,9 @@ final class BlockingReaderService<Update: Sendable>: Service {
                     } catch {
                         self.logger.error("\(self.name) reader failed; retrying in \(self.retryAfter)", metadata: ["error": "\(error)"])
                         await self.failed("\(error)")
-                        try? await Task.sleep(for: self.retryAfter)
+                        try? await cancelWhenGracefulShutdown { [retryAfter = self.retryAfter] in
+                            try await Task.sleep(for: retryAfter)
+                        }
                     }
                 }
             }
