@@ -92,6 +92,10 @@ final class SensorService: Service {
 
     private func watch(_ udev: UdevWatcher, _ deliver: (SensorUpdate) -> Void) throws(HostHealthError) {
         let collector = SensorCollector(configuration: configuration)
+        // A failure is logged when it starts or changes, not at every poll: a host where
+        // libsensors cannot read stays unknown (its reason says why) without a line every few
+        // seconds in the journal.
+        var loggedError: String?
         try udev.run { wakeup in
             let update = switch wakeup {
             case .started:
@@ -106,8 +110,13 @@ final class SensorService: Service {
             case .overflow:
                 collector.collect(cause: "overflow", devicesChanged: true)
             }
-            if let error = update.error {
-                logger.error("sensors not read", metadata: ["error": "\(error)"])
+            if update.error != loggedError {
+                if let error = update.error {
+                    logger.error("sensors not read", metadata: ["error": "\(error)"])
+                } else {
+                    logger.info("sensors read again", metadata: ["chips": "\(update.reading?.chips ?? 0)"])
+                }
+                loggedError = update.error
             }
             for problem in update.configurationProblems {
                 logger.warning("sensors configuration line skipped", metadata: ["problem": "\(problem)"])
