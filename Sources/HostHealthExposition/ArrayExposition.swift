@@ -92,9 +92,9 @@ enum ArrayExposition {
 
     /// Counts in the order of `memberStates`.
     static func memberCounts(_ array: MDArray) -> [Int] {
-        let active = array.members.count { $0.isInSync && $0.slot != nil }
+        let active = array.members.count { $0.isInSync && $0.mayHoldSlot }
         let recovering = array.members.count(where: \.isRecovering)
-        let spare = array.members.count { $0.slot == nil && !$0.isFaulty }
+        let spare = array.members.count { !$0.mayHoldSlot && !$0.isFaulty }
         let faulty = array.members.count(where: \.isFaulty)
         let missing = array.raidDisks.map { max(0, $0 - active - recovering) } ?? 0
         return [active, recovering, spare, faulty, missing]

@@ -8,6 +8,9 @@ package struct MDMember: Sendable, Equatable {
     package var errors: UInt64?
     /// Its role in the array; nil for a spare or a failed member (`none`).
     package var slot: Int?
+    /// The tree said nothing about its role: no `slot` file and no `rdN` link (a partial
+    /// tree). Its `state` is still trusted; the role is unknown, not lost.
+    package var roleUnknown = false
 
     package init(name: String, flags: Set<MemberFlag> = [.inSync], errors: UInt64? = 0, slot: Int? = nil) {
         self.name = name
@@ -19,6 +22,8 @@ package struct MDMember: Sendable, Equatable {
     package var isFaulty: Bool { flags.contains(.faulty) }
     /// Holds a full copy of its slot's data.
     package var isInSync: Bool { flags.contains(.inSync) && !isFaulty }
+    /// Holds a slot, or may: a member whose role the tree did not tell is taken at its `state`.
+    package var mayHoldSlot: Bool { slot != nil || roleUnknown }
     /// Holds a slot but is still being rebuilt: the target of a recovery.
     package var isRecovering: Bool { slot != nil && !isInSync && !isFaulty && !flags.contains(.journal) }
 }

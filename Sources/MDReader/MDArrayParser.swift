@@ -69,6 +69,8 @@ struct MDArrayParser {
         } else if values["slot"] == nil || values["slot"] == .absent {
             // Partial trees: the rdN link still tells the role.
             member.slot = attributes.roles[name]
+            // Neither tells: the role is unknown, which is data, not a lost member.
+            member.roleUnknown = member.slot == nil
         }
         return member
     }

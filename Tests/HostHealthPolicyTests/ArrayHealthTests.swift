@@ -251,6 +251,33 @@ struct ArrayHealthTests {
         #expect(judged?.state == expected, "\(judged?.reason ?? "")")
     }
 
+    /// A partial tree (no `slot` file, no `rdN` link): the members' roles are unknown, and
+    /// their `state` and the array's `degraded` are trusted rather than the array failed.
+    @Test(arguments: [
+        ("raid1", 2, 0, HealthState.ok),
+        ("raid1", 2, nil, .ok),
+        ("raid1", 2, 1, .degraded),
+        ("raid5", 3, 0, .ok),
+        ("raid5", 3, 1, .degraded),
+        ("raid5", 3, 2, .failed),
+        ("raid10", 4, 0, .ok),
+        ("raid10", 4, 1, .degraded),
+        ("raid0", 2, nil, .ok),
+    ] as [(String, Int, Int?, HealthState)])
+    func membersWithoutARoleAreTakenAtTheirState(_ level: String, _ disks: Int, _ degraded: Int?, _ expected: HealthState) {
+        var array = ArrayTimeline.raid(level, disks: disks, layout: level == "raid10" ? 0x102 : nil)
+        for index in array.members.indices {
+            array.members[index].slot = nil
+            array.members[index].roleUnknown = true
+        }
+        // The members a degraded array lacks are gone from the tree.
+        array.members.removeLast(degraded ?? 0)
+        array.degraded = degraded
+        var timeline = ArrayTimeline()
+        let judged = timeline.at(0, array)
+        #expect(judged?.state == expected, "\(judged?.reason ?? "")")
+    }
+
     @Test func raid10FarLayoutFailsClosedWhenAsManyMembersAsCopiesAreLost() {
         var array = ArrayTimeline.raid("raid10", disks: 4, layout: 0x201)
         array.degraded = 2

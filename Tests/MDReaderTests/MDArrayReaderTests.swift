@@ -136,6 +136,18 @@ import Testing
         tree.role("md0", slot: 1, member: "sdb1")
         let array = try read(tree)
         #expect(array.members.first?.slot == 1)
+        #expect(array.members.first?.roleUnknown == false)
+    }
+
+    @Test func memberWithNeitherSlotFileNorRoleLinkHasAnUnknownRole() throws {
+        var values = Self.raid1
+        values["dev-sdb1/slot"] = nil
+        values["dev-sdc1/slot"] = nil
+        let array = try read(SysfsTree().array("md0", values))
+        #expect(array.members.map(\.slot) == [nil, nil])
+        #expect(array.members.allSatisfy { $0.roleUnknown })
+        #expect(array.members.allSatisfy { $0.isInSync })
+        #expect(array.problem == nil)
     }
 
     @Test func memberThatVanishedMidReadIsLeftOut() throws {
