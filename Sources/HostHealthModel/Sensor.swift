@@ -14,6 +14,9 @@ package struct Sensor: Sendable, Equatable {
     package var feature: String
     /// The label from sensors.conf, else the chip's own (`Package id 0`), else the feature name.
     package var label: String
+    /// The label comes from sensors.conf (a `label` statement), not from the chip: the
+    /// operator said what the input is wired to.
+    package var configuredLabel: Bool = false
     package var type: SensorType
     /// The reading (for power, the average where the chip has no instant input; for an
     /// intrusion, its alarm); nil when the chip has none or it could not be read.

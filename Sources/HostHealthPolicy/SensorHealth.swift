@@ -33,6 +33,11 @@ package struct SensorHealth: Sendable {
             var verdict = judge(sensor, crossed: &limits)
             if !limits.isEmpty { next[id] = limits }
             if stale != nil { verdict.stale = true }
+            if let why = SensorStanding.notCounted(sensor, state: verdict.state) {
+                // Shown and exported, not counted; policy.components can say otherwise.
+                verdict.declared = ComponentRule(ignore: true)
+                verdict.reason += (verdict.reason.isEmpty ? "" : "; ") + "not counted: " + why
+            }
             verdicts.append(verdict)
         }
         crossed = next
@@ -42,11 +47,14 @@ package struct SensorHealth: Sendable {
     /// The verdict on one reading. `crossed` comes in as the limits past at the last reading
     /// and goes out as those past now; it is left alone when there is no reading to judge.
     package func judge(_ sensor: Sensor, crossed: inout Set<SensorLimit>) -> Verdict {
+        // A part that cannot be read (a limit, an alarm) leaves the rest to judge; only a
+        // reading that cannot be had makes the sensor unknown.
+        let partly = sensor.problem.map { " (cannot read \($0))" } ?? ""
         func verdict(_ state: HealthState, _ reason: String) -> Verdict {
-            Verdict(id: sensor.id, name: sensor.displayName, state: state, reason: reason)
+            Verdict(id: sensor.id, name: sensor.displayName, state: state, reason: reason + partly)
         }
-        if let problem = sensor.problem {
-            return verdict(.unknown, "cannot read: \(problem)")
+        if sensor.problem != nil, sensor.input == nil {
+            return Verdict(id: sensor.id, name: sensor.displayName, state: .unknown, reason: "cannot read: \(sensor.problem ?? "")")
         }
         if sensor.fault == true {
             return verdict(.unknown, "the chip reports a sensor fault")
@@ -54,6 +62,11 @@ package struct SensorHealth: Sendable {
         if sensor.type == .intrusion {
             return verdict(.ok, sensor.alarms[.alarm] == true ? "chassis intrusion flag raised" : "")
         }
+        if let value = sensor.input, let why = SensorPlausibility.implausible(value, sensor.type) {
+            return verdict(.unknown, "implausible reading: \(why)")
+        }
+        var sensor = sensor
+        sensor.limits = SensorPlausibility.programmedLimits(of: sensor)
         let raised = sensor.alarms.filter { $0.value && counts($0.key, of: sensor) }.keys.sorted()
         guard let value = sensor.input else {
             if !raised.isEmpty { return verdict(.failed, Self.alarmReason(sensor, raised)) }

@@ -19,6 +19,9 @@ package final class Libsensors {
     package private(set) var configurationProblems: [String] = []
     private let owner = pthread_self()
     private var initialised = false
+    /// Whether sensors.conf labelled a feature, by `<chip path>/<feature>`: labels change only
+    /// when libsensors is set up again, so the chip's own label file is read once per set-up.
+    private var configuredLabels: [String: Bool] = [:]
     private static let inUse = Atomic<Bool>(false)
 
     package init(configuration: SensorsConfiguration = .system) throws(HostHealthError) {
@@ -62,6 +65,7 @@ package final class Libsensors {
     }
 
     private func start() throws(HostHealthError) {
+        configuredLabels.removeAll()
         let text = try configuration.load()
         LibsensorsHandlers.parseErrors.withLock { $0.removeAll() }
         // An empty configuration still needs a stream (one blank line): NULL would make
@@ -121,6 +125,13 @@ package final class Libsensors {
                     free(raw)
                 }
                 var sensor = Sensor(chip: name, chipPath: path, device: device, feature: featureName, label: label, type: type)
+                let labelKey = path + "/" + featureName
+                if let known = configuredLabels[labelKey] {
+                    sensor.configuredLabel = known
+                } else {
+                    sensor.configuredLabel = Self.isConfigured(label: label, feature: featureName, chipPath: path)
+                    configuredLabels[labelKey] = sensor.configuredLabel
+                }
                 read(chip, feature, into: &sensor, unreadable: &reading.unreadableSubfeatures)
                 reading.sensors.append(sensor)
             }
@@ -163,6 +174,16 @@ package final class Libsensors {
         if sensor.type == .intrusion { sensor.input = sensor.alarms[.alarm].map { $0 ? 1 : 0 } }
         if sensor.input == nil { sensor.input = average }
         if !problems.isEmpty { sensor.problem = problems.joined(separator: "; ") }
+    }
+
+    /// Whether sensors.conf gave the label: libsensors falls back to the chip's own
+    /// (`temp1_label`) and then to the feature name, so a label that is neither is configured.
+    /// (A configured label equal to the chip's own reads as the chip's; it says nothing new.)
+    static func isConfigured(label: String?, feature: String, chipPath: String) -> Bool {
+        guard let label, label != feature else { return false }
+        guard let own = SysfsAttribute.text(chipPath + "/" + feature + "_label") else { return true }
+        let trimmed = { (text: String) in String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+        return trimmed(own) != trimmed(label)
     }
 
     /// `coretemp-isa-0000`, as `sensors` prints it.

@@ -45,6 +45,18 @@ struct SensorReaderTests {
         #expect(twelve["max"] == "13.2")
         #expect(sensors[key: "nct6779-isa-0290/in2"] == nil)
         #expect(sensors[key: "nct6779-isa-0290/fan2"]?["label"] == "CPU fan")
+        // Labelled in sensors.d: the operator says what they are wired to.
+        #expect(vcore["configured_label"] == "1")
+        #expect(sensors[key: "nct6779-isa-0290/fan1"]?["configured_label"] == "0")
+    }
+
+    @Test func theChipsOwnLabelIsNotAConfiguredOne() throws {
+        let sensors = try read(Beds.coretempTwoPackages, configDirectory: ["50-board.conf": Beds.superIOConfig])
+        #expect(sensors[key: "coretemp-isa-0000/temp1"]?["label"] == "Package id 0")
+        #expect(sensors[key: "coretemp-isa-0000/temp1"]?["configured_label"] == "0")
+        let relabelled = try read(
+            Beds.coretempTwoPackages, configDirectory: ["50-cpu.conf": "chip \"coretemp-*\"\n    label temp1 \"CPU\"\n"])
+        #expect(relabelled[key: "coretemp-isa-0000/temp1"]?["configured_label"] == "1")
     }
 
     @Test func theMainFileIsReadBeforeTheDropIns() throws {
@@ -176,7 +188,12 @@ struct SensorReaderTests {
             return (String(fields[1]), String(fields[2]))
         })
         #expect(states["sensor:coretemp-isa-0000/temp1"] == "ok")
-        #expect(states["sensor:nct6779-isa-0290/fan1"] == "failed")  // its alarm flag is up
+        #expect(states["sensor:nct6779-isa-0290/fan1"] == "failed")  // its alarm flag is up, but
+        // an unlabelled Super I/O input does not count toward the host.
+        let counted = output.split(separator: "\n").filter { $0.hasPrefix("state\t") && $0.hasSuffix("\tcounted") }
+            .map { String($0.split(separator: "\t")[1]) }
+        #expect(!counted.contains("sensor:nct6779-isa-0290/fan1"))
+        #expect(counted.contains("sensor:coretemp-isa-0000/temp1"))
         #expect(states["sensor:it8721-isa-0a30/temp1"] == "unknown")
         #expect(states["sensor:it8721-isa-0a30/temp2"] == "unknown")
         #expect(states["sensor:it8721-isa-0a30/temp3"] == "ok")

@@ -57,6 +57,7 @@ func describe(_ sensor: Sensor) -> String {
     var fields = [
         "key=\(sensor.key)", "chip=\(sensor.chip)", "feature=\(sensor.feature)", "label=\(sensor.label)",
         "type=\(sensor.type.rawValue)", "input=\(field(sensor.input))", "device=\(sensor.device ?? "-")",
+        "configured_label=\(sensor.configuredLabel ? 1 : 0)",
     ]
     for (limit, value) in sensor.limits.all { fields.append("\(limit.rawValue)=\(field(value))") }
     for limit in SensorLimit.allCases {
@@ -116,7 +117,7 @@ while let line = readLine() {
         let result = HealthPolicy(config: agentConfig).evaluate(previous: memory, snapshot: snapshot, now: now)
         memory = result.memory
         for component in result.report.components {
-            print("state\t\(component.id)\t\(component.state.rawValue)\t\(component.reason)")
+            print("state\t\(component.id)\t\(component.state.rawValue)\t\(component.reason)\t\(component.ignored ? "ignored" : "counted")")
         }
         for transition in result.transitions {
             print("transition\t\(transition.component?.description ?? "host")\t\(transition.from?.rawValue ?? "none")\t\(transition.to.rawValue)\t\(transition.reason)")

@@ -1,0 +1,63 @@
+package import HostHealthModel
+
+/// Values no sensor can mean: the sentinels drivers and firmware put where there is no
+/// reading or no limit, and temperatures outside what any part of a running server reaches.
+/// Such a reading makes its sensor unknown (never failed); such a limit is taken as not set.
+///
+/// - 0 K (−273.15 °C) and 0xFFFF K (65261.85 °C): "no value" in drivers that convert from
+///   kelvin (ACPI zones, NVMe composite temperature, power supplies).
+/// - All-ones integers (0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF) in the sysfs unit: a register or an
+///   ACPI method that returned −1 (an ACPI power meter "at" 4294.97 W).
+/// - Temperatures below −60 °C or above 180 °C: electronics in a server are dead or on fire
+///   far inside that range (solder reflows near 220 °C; JEDEC parts are rated −40–125 °C), while
+///   an unwired 8-bit input pins at −128 °C or +127 °C, which are outside the range for a
+///   device-class chip only at the low end: +127 °C on a CPU is a real crit.
+package enum SensorPlausibility {
+    static let lowestCelsius = -60.0
+    static let highestCelsius = 180.0
+    static let allOnes: [Double] = [0xFFFF, 0x7FFF_FFFF, 0xFFFF_FFFF]
+
+    /// Why `value` cannot be a reading of this type, or nil when it can.
+    package static func implausible(_ value: Double, _ type: SensorType) -> String? {
+        if type == .temperature, value < lowestCelsius || value > highestCelsius {
+            return "\(TextFormat.decimal(value)) °C is no temperature a running part reads"
+        }
+        if isAllOnes(value, type) {
+            return "\(TextFormat.decimal(value)) \(type.unit) is an all-ones register (no reading)"
+        }
+        return nil
+    }
+
+    /// The raw sysfs integer behind a libsensors value: milli-units for temperature, voltage
+    /// and current, micro-units for power and energy, whole ones for fans and humidity.
+    static func isAllOnes(_ value: Double, _ type: SensorType) -> Bool {
+        let scale: Double = switch type {
+        case .temperature, .voltage, .current: 1_000
+        case .power, .energy: 1_000_000
+        case .fan, .humidity, .intrusion: 1
+        }
+        // Firmware in milli-units scaled up by the driver (the ACPI power meter: mW × 1000).
+        let raw = (value * scale).rounded()
+        let scaledUp = raw.truncatingRemainder(dividingBy: 1_000) == 0 ? raw / 1_000 : raw
+        return [raw, scaledUp].contains { allOnes.contains($0) || allOnes.contains(-$0) }
+    }
+
+    /// The limits with the ones nobody set taken out (as 0, which the judgement reads as not
+    /// programmed): sentinels, implausible values, and a min above its max (an unprogrammed
+    /// pair the chip still raises alarms against).
+    package static func programmedLimits(of sensor: Sensor) -> SensorLimits {
+        var limits = sensor.limits
+        for (limit, bound) in limits.all where implausible(bound, sensor.type) != nil {
+            limits[limit] = 0
+        }
+        if let min = limits.min, let max = limits.max, min != 0, max != 0, min > max {
+            limits.min = 0
+            limits.max = 0
+        }
+        if let lcrit = limits.lcrit, let crit = limits.crit, lcrit != 0, crit != 0, lcrit > crit {
+            limits.lcrit = 0
+            limits.crit = 0
+        }
+        return limits
+    }
+}

@@ -1,0 +1,66 @@
+package import HostHealthModel
+
+/// Whether a sensor's verdict counts toward the host, and if not, why. A verdict that does not
+/// count is still judged, exported and shown (`hostctl status` marks it ignored and gives the
+/// reason); `policy.components` with `ignore: false` makes any of them count.
+///
+/// The default is what a careful operator signs for a fleet of boards nobody has inspected:
+/// - Chips whose readings mean the same on every board count: CPU (coretemp, k10temp,
+///   zenpower), NVMe and drive temperatures, GPUs, DIMM sensors (jc42, spd5118), PSUs (pmbus).
+/// - A Super I/O or similar board monitor (nct67xx, it87, w83xxx, f71xxx, …) has inputs whose
+///   wiring only the board maker knows: an unwired thermistor reads 108–128 °C or −128 °C and
+///   its alarm is raised against limits nobody set; `sensors` prints ALARM for them and
+///   operators learn to ignore it. Such an input counts once the operator labels it in
+///   sensors.conf (lm-sensors' own way of saying "this one is wired, and means this").
+/// - ACPI thermal zones and power meters (acpitz, power_meter, atk0110) are the firmware's
+///   figures, with trip points that are often nonsense; they count when labelled too.
+/// - A sensor that cannot be read, reports a fault, or reads a sentinel is unknown for itself
+///   but does not make the host unknown: one bad channel must not drain a healthy host. The
+///   reader as a whole failing still does (that is a reader problem, not a sensor's).
+package enum SensorStanding {
+    /// Where a chip's readings come from, by its driver (the chip name's prefix).
+    package enum Source: Sendable, Equatable {
+        case device
+        case boardMonitor
+        case firmware
+    }
+
+    /// Board monitors: Super I/O chips and the older LPC/SMBus monitors with freely wired inputs.
+    static let boardMonitorPrefixes = [
+        "nct6", "nct7", "it8", "w83", "f71", "f81", "f8000", "sch56", "sch311",
+        "pc87", "vt1211", "vt8231", "dme1737", "smsc47", "asb100", "lm78", "lm85", "adt7463", "adt7475",
+        "adt7476", "emc6d", "gigabyte_wmi",
+    ]
+
+    /// Firmware figures: ACPI thermal zones, the ACPI power meter, ASUS' ACPI monitor.
+    static let firmwareDrivers: Set<String> = ["acpitz", "power_meter", "atk0110"]
+
+    /// The driver name in a libsensors chip name: `nct6779` of `nct6779-isa-0290`.
+    static func driver(ofChip chip: String) -> String {
+        String(chip.prefix { $0 != "-" }).lowercased()
+    }
+
+    package static func source(ofChip chip: String) -> Source {
+        let driver = driver(ofChip: chip)
+        if firmwareDrivers.contains(driver) { return .firmware }
+        if boardMonitorPrefixes.contains(where: { driver.hasPrefix($0) }) { return .boardMonitor }
+        return .device
+    }
+
+    /// Why the verdict on this sensor does not count toward the host; nil when it counts.
+    package static func notCounted(_ sensor: Sensor, state: HealthState) -> String? {
+        if state == .unknown {
+            return "an unreadable sensor does not make the host unknown"
+        }
+        if sensor.configuredLabel { return nil }
+        let driver = driver(ofChip: sensor.chip)
+        switch source(ofChip: sensor.chip) {
+        case .device:
+            return nil
+        case .boardMonitor:
+            return "a board monitor input (\(driver)) without a sensors.conf label: its wiring is the board's"
+        case .firmware:
+            return "a firmware figure (\(driver)) without a sensors.conf label"
+        }
+    }
+}
