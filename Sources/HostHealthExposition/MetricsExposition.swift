@@ -42,6 +42,15 @@ package enum MetricsExposition {
                 writer.sample("hosthealth_component_state", ["kind": kind, "id": id, "state": state.rawValue], component.state == state ? 1 : 0)
             }
         }
+        // Shown but not counted toward the host (the policy's ignore, an unlabelled board
+        // monitor input): alerts on component states leave these out.
+        let ignored = report.components.filter(\.ignored)
+        if !ignored.isEmpty {
+            writer.family("hosthealth_component_ignored", .gauge, help: "1 for a component that is shown but not counted in the host's state; absent for the others.")
+            for component in ignored {
+                writer.sample("hosthealth_component_ignored", ["kind": component.id.kind.rawValue, "id": component.id.description], 1)
+            }
+        }
         if let links = snapshot.links {
             LinkExposition.renderState(links, into: &writer)
         }

@@ -148,6 +148,21 @@ struct MetricsExpositionTests {
         #expect(lines.contains("hosthealth_component_state{kind=\"link\",id=\"link:bond0\",state=\"degraded\"} 1"))
     }
 
+    @Test func componentsShownButNotCountedAreMarkedIgnoredAndOnlyThey() throws {
+        var report = Scrape.report
+        let index = try #require(report.components.firstIndex { $0.id.description == "link:bond0" })
+        #expect(!report.components[index].ignored)
+        report.components[index].ignored = true
+        let body = String(decoding: MetricsExposition.render(
+            report: report, snapshot: Scrape.snapshot, agent: AgentInfo(version: "0.1.0"), format: .text, now: Scrape.now), as: UTF8.self)
+        let lines = body.split(separator: "\n").filter { $0.hasPrefix("hosthealth_component_ignored{") }
+        #expect(lines.contains("hosthealth_component_ignored{kind=\"link\",id=\"link:bond0\"} 1"))
+        // One series per ignored component (the fixture's unlabelled board and firmware
+        // sensors among them), none for the counted ones.
+        #expect(lines.count == report.components.count(where: \.ignored))
+        #expect(!lines.contains { $0.contains("link:eth0") })
+    }
+
     @Test func linkSpeedIsExposedInBytesPerSecond() {
         let lines = Scrape.render(.text).sampleLines
         #expect(lines.contains("hosthealth_link_speed_bytes_per_second{link=\"eth0\"} 3125000000"))
