@@ -1236,6 +1236,59 @@ def test_maintenance_drains_and_survives_restart(ctx):
     check(agent_check_line(agent.check_port) == b"up ready 100%\n", "agent-check did not return to up ready 100%")
 
 
+def test_state_disk_with_hung_fsync_never_blocks_maintenance_or_health(ctx):
+    """The state directory on a FUSE file system whose fsync never returns (a failing disk):
+    the journal's first fdatasync hangs, yet /health, /metrics and the verdict go on, and
+    `hostctl maintenance on` takes effect at once and says it is not yet persisted."""
+    base = ctx.tempdir("hungfs")
+    backing = os.path.join(base, "backing")
+    mountpoint = os.path.join(base, "mnt")
+    os.mkdir(backing)
+    os.mkdir(mountpoint)
+    held = os.path.join(base, "syncs-held")
+    fs = ctx.spawn([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "hung_fsync_fs.py"), backing, mountpoint],
+                   os.path.join(base, "fs.log"), label="hung_fsync_fs")
+
+    def mounted():
+        with open("/proc/self/mountinfo") as mounts:
+            return any(f" {mountpoint} " in line for line in mounts), None
+    try:
+        ok, _, _ = wait_until(mounted, 10)
+        check(ok, f"the FUSE file system did not mount: {tail(os.path.join(base, 'fs.log'), 5)}")
+        agent = Agent(ctx, CONFIG_REQUIRED, name="hungfsync",
+                      extra_args=[f"--state.dir={os.path.join(mountpoint, 'state')}"]).start()
+        agent.wait_health(200, "ok", 5)
+        ok, _, _ = wait_until(lambda: (os.path.getsize(held) > 0, None), 5)
+        check(ok, "the journal never reached an fsync on the state directory")
+        latencies = []
+        for _ in range(20):
+            began = time.monotonic()
+            status, _, _ = agent.get("/health", timeout=1)
+            latencies.append(time.monotonic() - began)
+            check(status == 200, f"/health answered {status} while the state disk hangs")
+        set_link(PEER, "down")
+        agent.wait_health(503, "failed", 3)
+        status, _, body = agent.get("/metrics", timeout=2)
+        check(status == 200 and b"hosthealth_host_state" in body, f"/metrics answered {status} while the state disk hangs")
+        began = time.monotonic()
+        on = hostctl(ctx, "maintenance", "on", "--reason", "hung disk", "--socket", agent.socket, timeout=15)
+        took = time.monotonic() - began
+        check(on.returncode == 0, f"hostctl maintenance on exited {on.returncode}: {on.stdout} {on.stderr}")
+        check("not yet persisted" in on.stdout + on.stderr, f"maintenance on did not say it is not persisted: {on.stdout!r}")
+        check(agent_check_line(agent.check_port) == b"maint #hung disk\n", "the maintenance did not reach agent-check")
+        off = hostctl(ctx, "maintenance", "off", "--socket", agent.socket, timeout=15)
+        check(off.returncode == 0, f"hostctl maintenance off exited {off.returncode}: {off.stderr}")
+        latencies.sort()
+        log(f"# hung fsync: /health p50 {latencies[10] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms; "
+            f"maintenance on answered in {took:.2f} s")
+    finally:
+        # The disk "fails": the hung syncs return ENOTCONN and the agent can stop.
+        fs.kill()
+        fs.wait()
+        subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
+    check(stop_process(agent.proc) == 0, f"hosthealthd did not stop cleanly after the disk failed: {tail(agent.log_path, 5)}")
+
+
 def test_hostctl_check_nagios_and_npd(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="check").start()
     agent.wait_health(200, "ok", 3)
@@ -1620,6 +1673,8 @@ TESTS = [
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
+    ("state_disk_with_hung_fsync_never_blocks_maintenance_or_health",
+     test_state_disk_with_hung_fsync_never_blocks_maintenance_or_health),
 ]
 
 

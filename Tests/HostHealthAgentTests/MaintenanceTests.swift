@@ -75,6 +75,16 @@ import HostSystem
         #expect(await routes.respond(to: head, body: body, peer: nil).status == .forbidden)
     }
 
+    @Test(arguments: ["a%1B%5B2K%0Dmaintenance+off+by+root", "nul%00here", "bell%07", "csi%C2%9B"])
+    func aReasonWithControlCharactersIsRefused(_ reason: String) async throws {
+        let routes = await controlRoutes()
+        let (head, body) = post("state=on&reason=\(reason)")
+        let response = await routes.respond(to: head, body: body, peer: root)
+        #expect(response.status == .badRequest)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("without control characters"))
+        #expect(await routes.engine.maintenance == nil)
+    }
+
     @Test func maintenanceOnWithoutAReasonIsRefused() async throws {
         let routes = await controlRoutes()
         let (head, body) = post("state=on&reason=++")
@@ -208,6 +218,33 @@ final class TransitionRecorder: Sendable {
         #expect(try MaintenanceStore(directory: directory, threads: threads).load() == maintenance)
         try await MaintenanceStore(directory: directory, threads: threads).save(nil)
         #expect(try MaintenanceStore(directory: directory, threads: threads).load() == nil)
+        try await threads.shutdownGracefully()
+    }
+
+    /// The state directory's disk hung (a thread stuck in fsync): the caller gets an answer
+    /// in its time, and the write lands once the disk answers.
+    @Test func aSaveTheDiskDoesNotAnswerIsPendingAndLandsLater() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let threads = NIOThreadPool(numberOfThreads: 1)
+        threads.start()
+        let disk = DispatchSemaphore(value: 0)
+        let hung = threads.runIfActive(eventLoop: NIOSingletons.posixEventLoopGroup.next()) { disk.wait() }
+        let store = MaintenanceStore(directory: directory, threads: threads)
+        let maintenance = Maintenance(reason: "psu", since: Timestamp(secondsSinceEpoch: 1_795_816_440), by: "root")
+        guard case .pending = await store.save(maintenance, waitingAtMost: .milliseconds(50)) else {
+            Issue.record("a save behind a hung disk is pending")
+            return
+        }
+        #expect(try store.load() == nil)
+        disk.signal()
+        try await hung.get()
+        // The thread runs its jobs in order: this one waits for the pending save.
+        guard case .saved = await store.save(maintenance, waitingAtMost: .seconds(30)) else {
+            Issue.record("a save on a disk that answers is saved")
+            return
+        }
+        #expect(try store.load() == maintenance)
         try await threads.shutdownGracefully()
     }
 

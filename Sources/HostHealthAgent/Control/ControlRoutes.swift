@@ -10,6 +10,14 @@ package struct ControlRoutes: Sendable {
     package var store: MaintenanceStore
     /// Longer reasons are refused: they travel in HAProxy's logs and a metric label.
     package static let maxReasonBytes = 200
+    /// How long a maintenance change waits for the disk before it answers anyway.
+    static let persistWait = Duration.seconds(2)
+
+    /// Control characters (C0, DEL, C1) in a reason could redraw an operator's terminal or
+    /// forge lines in `hostctl events`; they are refused.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
 
     package init(access: ControlAccess = ControlAccess(), store: MaintenanceStore = MaintenanceStore()) {
         self.access = access
@@ -35,8 +43,10 @@ package struct ControlRoutes: Sendable {
         }
         let form = Routes.parameters(Substring(decoding: body, as: UTF8.self))
         let reason = (form["reason"] ?? "").trimmingSpaces
-        guard reason.utf8.count <= Self.maxReasonBytes, !reason.contains(where: { $0.isNewline }) else {
-            return HTTPResponse(status: .badRequest, text: "reason: one line of at most \(Self.maxReasonBytes) bytes\n")
+        guard reason.utf8.count <= Self.maxReasonBytes, !reason.unicodeScalars.contains(where: Self.isControl) else {
+            return HTTPResponse(
+                status: .badRequest,
+                text: "reason: one line of at most \(Self.maxReasonBytes) bytes, without control characters\n")
         }
         let who = peer?.userName ?? "unknown"
         let next: Maintenance?
@@ -53,14 +63,18 @@ package struct ControlRoutes: Sendable {
         }
         var warning = store.directory == nil && next != nil
             ? "note: no --state.dir, so this will not survive an agent restart\n" : ""
-        do {
-            try await store.save(next)
-        } catch {
-            // Break-glass: the drain still takes effect, but the operator must know it will
-            // not survive a restart.
-            warning = "warning: not persisted, will not survive an agent restart: \(error)\n"
-        }
+        // Break-glass: the drain takes effect first, whatever the disk does; the operator is
+        // told when it is not (yet) persisted.
         await engine.setMaintenance(next, by: who)
+        switch await store.save(next, waitingAtMost: Self.persistWait) {
+        case .saved:
+            break
+        case .failed(let error):
+            warning = "warning: not persisted, will not survive an agent restart: \(error)\n"
+        case .pending:
+            warning = "warning: in effect, but not yet persisted: the state directory's disk has not answered in "
+                + "\(Self.persistWait); it is written when the disk answers\n"
+        }
         let text = next.map { "maintenance on: \($0.reason)\n" } ?? "maintenance off\n"
         return HTTPResponse(status: .ok, text: text + warning)
     }

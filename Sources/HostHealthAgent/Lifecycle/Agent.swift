@@ -71,7 +71,12 @@ package struct Agent: Sendable {
                 transitionSink.yield(JournalService.Batch(transitions: batch, host: host))
             })
         let routes = Routes(engine: engine, journal: journal, hooks: hooks)
-        let maintenanceStore = MaintenanceStore(directory: options.stateDirectory.map(Self.absolute), threads: journalThread)
+        // Maintenance is persisted on a thread of its own: a journal write hung in fdatasync (a
+        // failing disk) must not hold up `hostctl maintenance on`, which is needed just then.
+        let maintenanceThread = NIOThreadPool(numberOfThreads: 1)
+        maintenanceThread.start()
+        defer { maintenanceThread.shutdownGracefully { _ in } }
+        let maintenanceStore = MaintenanceStore(directory: options.stateDirectory.map(Self.absolute), threads: maintenanceThread)
         await restoreMaintenance(from: maintenanceStore, into: engine)
         let notifier = SystemdNotifier()
 

@@ -3,6 +3,7 @@ internal import HostHealthModel
 internal import NIOPosix
 internal import HostHealthExposition
 internal import HostSystem
+internal import Synchronization
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the
@@ -39,6 +40,36 @@ package final class MaintenanceStore: Sendable {
             }
             return maintenance
         }
+    }
+
+    /// How a save ended within the time a caller would wait for it.
+    enum SaveOutcome: Sendable {
+        case saved
+        case failed(any Error)
+        /// Still under way (a disk that does not answer): it completes when the disk does.
+        case pending
+    }
+
+    /// Persists `maintenance`, waiting at most `limit` for it: the write goes on after that,
+    /// in order with the writes before and after it (one thread), so the file ends as the
+    /// last call asked.
+    func save(_ maintenance: Maintenance?, waitingAtMost limit: Duration) async -> SaveOutcome {
+        let outcome = FirstOutcome<SaveOutcome>()
+        Task {
+            do {
+                try await save(maintenance)
+                outcome.offer(.saved)
+            } catch {
+                outcome.offer(.failed(error))
+            }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.offer(.pending)
+        }
+        let result = await outcome.value
+        timer.cancel()
+        return result
     }
 
     /// Persists `maintenance` (nil: removes the record).
@@ -80,6 +111,34 @@ package final class MaintenanceStore: Sendable {
         if directoryFD >= 0 {
             _ = fsync(directoryFD)
             close(directoryFD)
+        }
+    }
+}
+
+/// The first of several values offered from different tasks; later offers are dropped.
+final class FirstOutcome<Value: Sendable>: Sendable {
+    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
+
+    func offer(_ value: Value) {
+        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
+            guard state.value == nil else { return nil }
+            state.value = value
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Value? in
+                    if let value = state.value { return value }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
         }
     }
 }
