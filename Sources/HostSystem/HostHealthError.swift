@@ -14,7 +14,7 @@ package struct HostHealthError: Error, Sendable, CustomStringConvertible, Custom
             case badFlag, badConfig, cannotListen
             case netlink, udev, kernelLog
             case sensorsConfiguration, sensorsUnreadable, sensorsBusy
-            case cannotRun, agentUnreachable, stateFile
+            case cannotRun, agentUnreachable, stateFile, unsafeStateDirectory
         }
 
         private let value: Value
@@ -47,6 +47,8 @@ package struct HostHealthError: Error, Sendable, CustomStringConvertible, Custom
         package static let agentUnreachable = Code(.agentUnreachable)
         /// The journal or the maintenance record in the state directory cannot be read or written.
         package static let stateFile = Code(.stateFile)
+        /// The state directory is writable by someone other than the agent's user or root.
+        package static let unsafeStateDirectory = Code(.unsafeStateDirectory)
 
         package var description: String { "\(value)" }
     }

@@ -5,7 +5,8 @@ import Logging
 import HostSystem
 
 /// `hosthealthd`: the per-host health agent. Exit status: 0 after a clean shutdown, 2 for a bad
-/// flag, 78 (EX_CONFIG) for a bad configuration file, 1 when it cannot start otherwise.
+/// flag, 78 (EX_CONFIG) for a bad configuration file or an unsafe state directory, 1 when it
+/// cannot start otherwise.
 @main
 enum HostHealthDaemon {
     static func main() async {
@@ -39,6 +40,10 @@ enum HostHealthDaemon {
             try await Agent(options: options, logger: logger).run()
         } catch let error as ConfigError {
             logger.critical("refusing to start: bad configuration", metadata: ["error": "\(error)"])
+            exit(78)
+        } catch let error as HostHealthError where error.code == .unsafeStateDirectory {
+            // Set up wrong, as a bad file is: restarting cannot fix it.
+            logger.critical("refusing to start: unsafe state directory", metadata: ["error": "\(error)"])
             exit(78)
         } catch {
             logger.critical("refusing to start", metadata: ["error": "\(error)"])

@@ -341,6 +341,15 @@ class Agent:
             self.wait_livez()
         return self
 
+    def start_refused(self, timeout, what):
+        """Starts an agent that must refuse to start; returns (exit code, its log text)."""
+        self.start(wait=False)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise Fail(f"hosthealthd still runs {timeout}s after being given {what}")
+        return code, self.log_text()
+
     def wait_livez(self, timeout=10):
         def probe():
             if self.proc.poll() is not None:
@@ -1114,12 +1123,8 @@ def test_web_config_refused_with_file_and_reason(ctx):
     web_config = os.path.join(directory, "web.yml")
     with open(web_config, "w") as f:
         f.write("tls_server_config:\n  cert_file: /nonexistent/cert.pem\n")
-    agent = Agent(ctx, CONFIG_REQUIRED, name="badweb", extra_args=[f"--web.config.file={web_config}"]).start(wait=False)
-    try:
-        rc = agent.proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        raise Fail("hosthealthd still runs 5s after being given a web config without key_file")
-    text = agent.log_text()
+    agent = Agent(ctx, CONFIG_REQUIRED, name="badweb", extra_args=[f"--web.config.file={web_config}"])
+    rc, text = agent.start_refused(5, "a web config without key_file")
     check(rc == 78, f"hosthealthd exited {rc}, want 78; output: {text.strip()[:300]}")
     check(web_config in text and "key_file" in text, f"the error does not name the file and key_file: {text.strip()[:300]}")
 
@@ -1287,6 +1292,33 @@ def test_state_disk_with_hung_fsync_never_blocks_maintenance_or_health(ctx):
         fs.wait()
         subprocess.run(["umount", "-l", mountpoint], stderr=subprocess.DEVNULL)
     check(stop_process(agent.proc) == 0, f"hosthealthd did not stop cleanly after the disk failed: {tail(agent.log_path, 5)}")
+
+
+def test_state_dir_others_can_write_is_refused_and_links_are_not_followed(ctx):
+    """A state directory another user could write (mode 0777) is refused at start with exit 78
+    and what to do; in a safe one, a link planted as journal.jsonl is not written through."""
+    state = ctx.tempdir("unsafestate")
+    os.chmod(state, 0o777)
+    agent = Agent(ctx, CONFIG_REQUIRED, name="unsafestate", extra_args=[f"--state.dir={state}"])
+    code, text = agent.start_refused(10, "a state directory anyone can write")
+    check(code == 78, f"an unsafe state directory exited {code}, want 78: {tail(agent.log_path, 3)}")
+    check("refusing to start: unsafe state directory" in text and "mode 0777" in text and "chmod 0750" in text,
+          f"the refusal does not say why and what to do: {tail(agent.log_path, 3)}")
+
+    os.chmod(state, 0o700)
+    target = os.path.join(ctx.tempdir("linktarget"), "precious")
+    with open(target, "w") as f:
+        f.write("keep me\n")
+    os.symlink(target, os.path.join(state, "journal.jsonl"))
+    agent.start()
+    agent.wait_health(200, "ok", 3)
+    set_link(PEER, "down")
+    agent.wait_health(503, "failed", 3)
+    ok, _, _ = wait_until(lambda: ((metric_value(agent, "hosthealth_journal_write_errors_total") or 0) > 0, None), 3)
+    check(ok, "writing the journal through a planted link was not refused")
+    with open(target) as f:
+        check(f.read() == "keep me\n", "the journal was written through a link")
+    check(os.path.islink(os.path.join(state, "journal.jsonl")), "the planted link was replaced")
 
 
 def test_hostctl_check_nagios_and_npd(ctx):
@@ -1673,6 +1705,8 @@ TESTS = [
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
+    ("state_dir_others_can_write_is_refused_and_links_are_not_followed",
+     test_state_dir_others_can_write_is_refused_and_links_are_not_followed),
     ("state_disk_with_hung_fsync_never_blocks_maintenance_or_health",
      test_state_disk_with_hung_fsync_never_blocks_maintenance_or_health),
 ]

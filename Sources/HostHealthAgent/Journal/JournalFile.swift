@@ -44,7 +44,7 @@ struct JournalFile: Sendable {
                 let keep = bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
                 bytes.removeSubrange(keep...)
                 loaded.skipped[file, default: 0] += 1
-                if truncate(file, off_t(keep)) != 0, file == path { loaded.needsNewline = true }
+                if !Self.truncate(file, to: keep), file == path { loaded.needsNewline = true }
             }
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
                 if let record = JournalRecord(line: line) {
@@ -67,7 +67,8 @@ struct JournalFile: Sendable {
                 throw HostHealthError(.stateFile, "cannot rotate \(path)", errno: .current)
             }
         }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // Never through a link, even in a directory only the agent can write.
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o640)
         guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot open \(path)", errno: .current) }
         defer { close(fd) }
         var bytes = bytes
@@ -91,6 +92,14 @@ struct JournalFile: Sendable {
             // A new file or a rename: its directory entry must reach the disk too.
             syncDirectory()
         }
+    }
+
+    /// Cuts `file` to `length` bytes, never through a link.
+    private static func truncate(_ file: String, to length: Int) -> Bool {
+        let fd = open(file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return ftruncate(fd, off_t(length)) == 0
     }
 
     private func syncDirectory() {

@@ -86,7 +86,7 @@ package final class MaintenanceStore: Sendable {
 
     private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(HostHealthError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o640)
         guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot create \(temporary)", errno: .current) }
         var written = 0
         while written < bytes.count {
