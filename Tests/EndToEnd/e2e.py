@@ -1321,6 +1321,40 @@ def test_state_dir_others_can_write_is_refused_and_links_are_not_followed(ctx):
     check(os.path.islink(os.path.join(state, "journal.jsonl")), "the planted link was replaced")
 
 
+def half_closed_exchange(family, address, request, timeout=3.0):
+    """Sends `request`, shuts down the sending side at once (as `nc -N` does), and reads the
+    reply until the agent closes."""
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(address)
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)
+        reply = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return reply
+            reply += chunk
+
+
+def test_request_then_fin_is_answered(ctx):
+    """A client that half-closes right after its request (nc -N, many check scripts) gets the
+    whole answer on every listener, every time."""
+    agent = Agent(ctx, CONFIG_REQUIRED, name="halfclose").start()
+    agent.wait_health(200, "ok", 3)
+    cases = [
+        ("HTTP/1.0 /health", socket.AF_INET, ("127.0.0.1", agent.web_port), b"GET /health HTTP/1.0\r\n\r\n", b'"state":"ok"'),
+        ("HTTP/1.1 /health", socket.AF_INET, ("127.0.0.1", agent.web_port),
+         b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n", b'"state":"ok"'),
+        ("agent-check", socket.AF_INET, ("127.0.0.1", agent.check_port), b"hello\n", b"up ready 100%\n"),
+        ("control socket /status", socket.AF_UNIX, agent.socket, b"GET /status HTTP/1.0\r\n\r\n", b'"host"'),
+    ]
+    for name, family, address, request, expected in cases:
+        for attempt in range(20):
+            reply = half_closed_exchange(family, address, request)
+            check(expected in reply, f"{name}: attempt {attempt + 1} of 20 got {reply[:80]!r}")
+
+
 def test_hostctl_check_nagios_and_npd(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="check").start()
     agent.wait_health(200, "ok", 3)
@@ -1705,6 +1739,7 @@ TESTS = [
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
+    ("request_then_fin_is_answered", test_request_then_fin_is_answered),
     ("state_dir_others_can_write_is_refused_and_links_are_not_followed",
      test_state_dir_others_can_write_is_refused_and_links_are_not_followed),
     ("state_disk_with_hung_fsync_never_blocks_maintenance_or_health",

@@ -29,6 +29,8 @@ final class AgentCheckServer: Service {
     static func bind(host: String, port: Int, engine: HealthEngine, logger: Logger) async throws -> AgentCheckServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A peer that sends and shuts down its side at once still gets the line.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
                     let deadline = child.eventLoop.scheduleTask(in: Self.maxLifetime) { child.close(promise: nil) }

@@ -33,6 +33,9 @@ final class HTTPServer: Service {
             // TCP level: at the socket level this option number is SO_DEBUG, which needs
             // CAP_NET_ADMIN and failed every connection of an agent not run as root.
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // A client that sends its request and at once shuts down its side (`nc -N`, many
+            // check scripts) still gets the answer: without this, NIO took the FIN for a close.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
         let channel: NIOAsyncChannel<Connection, Never>
         switch address {
         case .tcp(let host, let port):
