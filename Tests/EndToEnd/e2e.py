@@ -267,15 +267,20 @@ def http_get(port, path, headers=None, timeout=2.0):
         connection.close()
 
 
+def read_to_end(s):
+    """Everything the other side sends until it closes."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def agent_check_line(port, timeout=2.0):
     """Connects to the agent-check port and reads everything until the agent closes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        data = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                return data
-            data += chunk
+        return read_to_end(s)
 
 
 def set_link(name, state):
@@ -1329,12 +1334,7 @@ def half_closed_exchange(family, address, request, timeout=3.0):
         s.connect(address)
         s.sendall(request)
         s.shutdown(socket.SHUT_WR)
-        reply = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                return reply
-            reply += chunk
+        return read_to_end(s)
 
 
 def test_request_then_fin_is_answered(ctx):
