@@ -1355,6 +1355,35 @@ def test_request_then_fin_is_answered(ctx):
             check(expected in reply, f"{name}: attempt {attempt + 1} of 20 got {reply[:80]!r}")
 
 
+def test_oversized_body_is_refused_at_the_head(ctx):
+    """A request announcing 100 MB is answered 413 before a byte of its body is sent, and the
+    agent closes after reading a little more of it: it never reads the upload to its end."""
+    agent = Agent(ctx, CONFIG_REQUIRED, name="bigbody").start()
+    with socket.create_connection(("127.0.0.1", agent.web_port), timeout=5) as s:
+        s.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n")
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            check(chunk, f"the agent closed without answering: {head!r}")
+            head += chunk
+        check(head.startswith(b"HTTP/1.1 413 "), f"a 100 MB body was answered {head[:40]!r}")
+        check(b"connection: close" in head.lower(), f"the 413 does not close the connection: {head!r}")
+        # The agent's FIN came with the 413; once it has dropped its share and closed, what
+        # more is sent is reset (more than the socket buffers hold: 32 MB).
+        sent, closed = 0, False
+        block = b"x" * 65536
+        try:
+            while sent < 32 * 1024 * 1024:
+                s.sendall(block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+        check(closed, f"the agent still reads after {sent} bytes of a refused body")
+        log(f"# refused body: the agent closed; the client had sent {sent // 1024} KiB")
+    status, _, _ = agent.get("/health")
+    check(status == 200, f"/health after the refused upload answered {status}")
+
+
 def test_hostctl_check_nagios_and_npd(ctx):
     agent = Agent(ctx, CONFIG_REQUIRED, name="check").start()
     agent.wait_health(200, "ok", 3)
@@ -1740,6 +1769,7 @@ TESTS = [
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
     ("request_then_fin_is_answered", test_request_then_fin_is_answered),
+    ("oversized_body_is_refused_at_the_head", test_oversized_body_is_refused_at_the_head),
     ("state_dir_others_can_write_is_refused_and_links_are_not_followed",
      test_state_dir_others_can_write_is_refused_and_links_are_not_followed),
     ("state_disk_with_hung_fsync_never_blocks_maintenance_or_health",

@@ -58,6 +58,8 @@ final class HTTPServer: Service {
     static let maxConnectionsPerPeer = 32
     /// Only the control socket's small forms have bodies.
     static let maxBodyBytes = 4096
+    /// After a 413, what is read and dropped before the connection closes.
+    static let discardBytes = 64 * 1024
 
     /// Sets up one connection's pipeline: TLS when configured, the idle timeout, HTTP/1 framing.
     /// The listener and the tests (on a channel without a socket) both build connections here.
@@ -88,7 +90,10 @@ final class HTTPServer: Service {
     }
 
     /// Answers one connection's requests in order until it closes: keep-alive as HTTP/1 says,
-    /// HEAD without a body, bodies past `maxBodyBytes` refused, basic auth when configured.
+    /// HEAD without a body, basic auth when configured. A body past `maxBodyBytes` is answered
+    /// 413 as soon as it is known to be (at the head when Content-Length says so), and the
+    /// connection closes after reading at most `discardBytes` more: a 100 MB upload is never
+    /// read to its end.
     static func serve(_ connection: Connection, routes: Routes, security: WebSecurity?, logger: Logger, listener name: String) async {
         do {
             // Only the control socket accepts changes, judged on who the kernel says connected.
@@ -96,26 +101,65 @@ final class HTTPServer: Service {
             try await connection.executeThenClose { inbound, outbound in
                 var request: HTTPRequestHead?
                 var body: [UInt8] = []
-                var bodyTooLarge = false
                 var closing = false
-                for try await part in inbound where !closing {
+                /// What may still be read and dropped once the answer is out and the
+                /// connection is closing (nil: until the client closes, as keep-alive ends).
+                var discardLeft: Int?
+                func answer(_ head: HTTPRequestHead, _ response: HTTPResponse, close: Bool) async throws {
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Content-Type", value: response.contentType)
+                    headers.add(name: "Content-Length", value: String(response.contentLength))
+                    for (name, value) in response.headers { headers.add(name: name, value: value) }
+                    if close {
+                        headers.add(name: "Connection", value: "close")
+                    } else if head.version.major == 1 && head.version.minor == 0 {
+                        headers.add(name: "Connection", value: "keep-alive")
+                    }
+                    try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
+                    if head.method != .HEAD {
+                        for part in response.parts {
+                            try await outbound.write(.body(.byteBuffer(part)))
+                        }
+                    }
+                    try await outbound.write(.end(nil))
+                    if close {
+                        // Shut down the output once all is written, then wait for the client
+                        // to close (or the idle timeout): nothing more is answered.
+                        outbound.finish()
+                        closing = true
+                    }
+                }
+                let tooLarge = HTTPResponse(status: .payloadTooLarge, text: "request bodies are limited to \(Self.maxBodyBytes) bytes\n")
+                for try await part in inbound {
+                    if closing {
+                        // Read on a little so that closing does not reset the answer away,
+                        // but not a large body to its end.
+                        guard var left = discardLeft else { continue }
+                        if case .body(let chunk) = part { left -= chunk.readableBytes }
+                        if left < 0 { break }
+                        discardLeft = left
+                        continue
+                    }
                     switch part {
                     case .head(let head):
                         request = head
                         body = []
-                        bodyTooLarge = false
+                        if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > Self.maxBodyBytes {
+                            discardLeft = Self.discardBytes
+                            try await answer(head, tooLarge, close: true)
+                        }
                     case .body(var chunk):
+                        guard let head = request else { continue }
                         if body.count + chunk.readableBytes > Self.maxBodyBytes {
-                            bodyTooLarge = true
+                            discardLeft = Self.discardBytes
+                            try await answer(head, tooLarge, close: true)
                         } else {
                             body += chunk.readBytes(length: chunk.readableBytes) ?? []
                         }
                     case .end:
                         guard let head = request else { continue }
                         let response: HTTPResponse
-                        if bodyTooLarge {
-                            response = HTTPResponse(status: .payloadTooLarge, text: "request bodies are limited to \(Self.maxBodyBytes) bytes\n")
-                        } else if let authenticator = security?.settings.authenticator,
+                        if let authenticator = security?.settings.authenticator,
                            await !authenticator.authorizes(head.headers.first(name: "authorization")) {
                             response = HTTPResponse(
                                 status: .unauthorized, contentType: "text/plain; charset=utf-8",
@@ -124,29 +168,8 @@ final class HTTPServer: Service {
                         } else {
                             response = await routes.respond(to: head, body: body, peer: peer)
                         }
-                        var headers = HTTPHeaders()
-                        headers.add(name: "Content-Type", value: response.contentType)
-                        headers.add(name: "Content-Length", value: String(response.contentLength))
-                        for (name, value) in response.headers { headers.add(name: name, value: value) }
-                        if !head.isKeepAlive {
-                            headers.add(name: "Connection", value: "close")
-                        } else if head.version.major == 1 && head.version.minor == 0 {
-                            headers.add(name: "Connection", value: "keep-alive")
-                        }
-                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: response.status, headers: headers)))
-                        if head.method != .HEAD {
-                            for part in response.parts {
-                                try await outbound.write(.body(.byteBuffer(part)))
-                            }
-                        }
-                        try await outbound.write(.end(nil))
                         request = nil
-                        if !head.isKeepAlive {
-                            // Shut down the output once all is written, then wait for the
-                            // client to close (or the idle timeout): nothing more is answered.
-                            outbound.finish()
-                            closing = true
-                        }
+                        try await answer(head, response, close: !head.isKeepAlive)
                     }
                 }
             }
