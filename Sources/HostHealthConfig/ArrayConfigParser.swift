@@ -9,7 +9,7 @@ extension ConfigParser {
             .field("converging_capacity", \.convergingCapacity) { (parser, node, path) throws(ConfigError) in try parser.ratio(node, path: path) },
             .field("errors_window", \.errorsWindowSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
             .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
-            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.interval(node, path: path) },
             .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
         ])
     }

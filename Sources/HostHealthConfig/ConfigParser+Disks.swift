@@ -5,7 +5,7 @@ internal import HostHealthModel
 extension ConfigParser {
     static var diskKeys: ConfigSection<DiskConfig> {
         ConfigSection([
-            .field("refresh_interval", \.refreshIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("refresh_interval", \.refreshIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.interval(node, path: path) },
             .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
             .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
         ])
@@ -29,7 +29,8 @@ extension ConfigParser {
                 }
                 return text
             },
-            .field("interval", \.intervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            // smartd's own floor for its check interval: each run may wake a disk.
+            .field("interval", \.intervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.interval(node, path: path, minimum: 10) },
             .field("timeout", \.timeoutSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
             .field("concurrency", \.concurrency) { (parser, node, path) throws(ConfigError) in try parser.integer(node, path: path, range: 1...16) },
         ])

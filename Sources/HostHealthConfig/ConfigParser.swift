@@ -48,7 +48,7 @@ package struct ConfigParser: Sendable {
                 try flappingKeys.apply(node, path: path, to: &links, with: parser)
             },
             .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
-            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("resync_interval", \.resyncIntervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.interval(node, path: path) },
             .field("stale_after", \.staleAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
         ])
     }
@@ -173,6 +173,19 @@ package struct ConfigParser: Sendable {
         }
         guard seconds > 0 || (allowZero && seconds == 0) else {
             throw error(node, path, "must be \(allowZero ? "zero or more" : "more than zero")")
+        }
+        return seconds
+    }
+
+    /// The shortest period a reader may poll at: 1 ms passed as "more than zero" and cost a
+    /// quarter of a core. Events (netlink, udev, kmsg) come at once whatever the period.
+    package static let minimumPollSeconds: Double = 1
+
+    /// A polling period: a duration of at least `minimum`.
+    func interval(_ node: YAMLNode, path: String, minimum: Double = minimumPollSeconds) throws(ConfigError) -> Double {
+        let seconds = try duration(node, path: path)
+        guard seconds >= minimum else {
+            throw error(node, path, "must be at least \(TextFormat.duration(minimum)): shorter polls cost CPU and tell nothing the kernel's events do not")
         }
         return seconds
     }

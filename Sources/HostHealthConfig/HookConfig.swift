@@ -1,5 +1,7 @@
+internal import Glibc
 internal import YAML
 internal import HostHealthModel
+internal import HostSystem
 
 /// `hooks:` — a program run once per transition (`on_transition`), with the facts in
 /// `HOSTHEALTH_*` environment variables; killed at `timeout`. No program: no hooks, not an
@@ -22,6 +24,16 @@ extension ConfigParser {
                 if node.isNull { return }
                 guard let text = node.scalar, text.hasPrefix("/"), text.count > 1 else {
                     throw parser.error(node, path, "expected the absolute path of a program, e.g. /usr/local/sbin/hosthealth-hook")
+                }
+                // Refused here rather than at the first transition, when nobody is watching.
+                var status = stat()
+                let problem: String? =
+                    if stat(text, &status) != 0 { "\(Errno.current)" }
+                    else if status.st_mode & S_IFMT != S_IFREG { "not a regular file" }
+                    else if access(text, X_OK) != 0 { "not executable: \(Errno.current)" }
+                    else { nil }
+                if let problem {
+                    throw parser.error(node, path, "cannot run \(text) (\(problem)); the hook would fail at every transition")
                 }
                 hooks.onTransition = text
             },

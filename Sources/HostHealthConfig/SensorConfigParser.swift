@@ -4,7 +4,7 @@ internal import HostHealthModel
 extension ConfigParser {
     static var sensorKeys: ConfigSection<SensorConfig> {
         ConfigSection([
-            .field("interval", \.intervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path) },
+            .field("interval", \.intervalSeconds) { (parser, node, path) throws(ConfigError) in try parser.interval(node, path: path) },
             .field("for", \.forSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
             .field("recover_after", \.recoverAfterSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
             .field("margin_celsius", \.marginCelsius) { (parser, node, path) throws(ConfigError) in try parser.number(node, path: path, range: 0...100) },

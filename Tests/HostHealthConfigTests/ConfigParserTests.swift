@@ -229,11 +229,40 @@ struct ConfigParserTests {
     }
 }
 
+@Suite("ConfigParser: polling periods have a floor")
+struct PollFloorTests {
+    @Test(arguments: [
+        "sensors:\n  interval: 1ms\n", "links:\n  resync_interval: 100ms\n", "arrays:\n  resync_interval: 0.5s\n",
+        "smart:\n  interval: 5s\n",
+    ])
+    func aPollShorterThanItsFloorIsRefused(_ yaml: String) throws {
+        let error = try #require(throws: ConfigError.self) { try ConfigParser(file: "t.yaml").parse(yaml) }
+        #expect(error.description.contains("must be at least"), "\(error)")
+    }
+
+    @Test func aPollAtItsFloorIsTaken() throws {
+        #expect(try ConfigParser(file: "t.yaml").parse("sensors:\n  interval: 1s\n").sensors.intervalSeconds == 1)
+        #expect(try ConfigParser(file: "t.yaml").parse("smart:\n  interval: 10s\n").smart.intervalSeconds == 10)
+    }
+}
+
 @Suite("ConfigParser: hooks")
 struct HookConfigParserTests {
     @Test func hooksTakeAnAbsoluteProgramAndATimeout() throws {
-        let config = try ConfigParser(file: "t.yaml").parse("hooks:\n  on_transition: /usr/local/sbin/hh-hook\n  timeout: 30s\n")
-        #expect(config.hooks == HookConfig(onTransition: "/usr/local/sbin/hh-hook", timeoutSeconds: 30))
+        let config = try ConfigParser(file: "t.yaml").parse("hooks:\n  on_transition: /bin/true\n  timeout: 30s\n")
+        #expect(config.hooks == HookConfig(onTransition: "/bin/true", timeoutSeconds: 30))
+    }
+
+    @Test(arguments: [
+        ("/usr/local/sbin/no-such-hook", "No such file or directory"), ("/etc", "not a regular file"),
+        ("/etc/passwd", "not executable"),
+    ])
+    func aHookThatCannotRunIsRefusedAtOnce(_ path: String, _ why: String) throws {
+        // access(X_OK) refuses a file without any x bit to root too.
+        let error = try #require(throws: ConfigError.self) {
+            try ConfigParser(file: "t.yaml").parse("hooks:\n  on_transition: \(path)\n")
+        }
+        #expect(error.description.contains("hooks.on_transition: cannot run \(path) (\(why)"), "\(error)")
     }
 
     @Test func noHooksSectionMeansNoHook() throws {

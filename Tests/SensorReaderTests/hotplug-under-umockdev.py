@@ -4,7 +4,7 @@
 Usage: hotplug-under-umockdev.py HOSTHEALTHD
 The testbed starts with one coretemp chip. Once the agent's /metrics shows it, a Super-I/O chip
 is added with an `add` uevent, then the coretemp chip is removed with a `remove` uevent (the
-read interval is 60 s: only the uevents can show them). Then a second agent reads every 500 ms
+read interval is 60 s: only the uevents can show them). Then a second agent reads every second
 and a fan's reading changes in sysfs. Prints one line per step: `step<TAB>seconds until /metrics
 showed it` or `step<TAB>timeout`, then `promtool<TAB>ok` or `promtool<TAB>findings` for the
 agent's scrape with both chips.
@@ -100,7 +100,7 @@ with tempfile.TemporaryDirectory() as state:
             child.terminate()
             child.wait(timeout=10)
     with open(config, "w") as f:
-        f.write("sensors:\n  interval: 500ms\n")
+        f.write("sensors:\n  interval: 1s\n")
     with open(os.path.join(state, "agent.log"), "a") as log:
         child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
