@@ -31,4 +31,30 @@ package enum FileContents {
             if bytes.count > limit { return .failure(.fileTooLarge) }
         }
     }
+
+    /// The last `count` bytes of a regular file (all of it when shorter), under the same rules
+    /// as `read`: for a file too large to read whole whose newest part is what matters.
+    package static func tail(_ path: String, count: Int) -> Result<[UInt8], Errno> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(.current) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .failure(.current) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(status.st_mode & S_IFMT == S_IFDIR ? .isDirectory : .invalidArgument)
+        }
+        let start = max(0, Int(status.st_size) - count)
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) - start)
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(start + filled)) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return .failure(.current)
+            }
+            if got == 0 { break }  // shrunk while read
+            filled += got
+        }
+        return .success(Array(bytes[..<filled]))
+    }
 }

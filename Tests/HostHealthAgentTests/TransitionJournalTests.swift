@@ -41,6 +41,25 @@ import Testing
         #expect(loaded.skipped.isEmpty)
     }
 
+    /// A journal past the read limit (written by something else, or grown before rotation
+    /// existed) was ignored whole, and numbering restarted at 1: duplicate sequence numbers.
+    @Test func aFileTooLargeToReadWholeIsReadFromItsEndAndTheNumbersGoOn() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = JournalFile(directory: directory)
+        let one = record(0).line().count
+        let count = JournalFile.readLimit / one + 2_000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * (one + 8))
+        for n in 0..<count { bytes += record(n).line() }
+        #expect(bytes.count > JournalFile.readLimit)
+        try Data(bytes).write(to: URL(fileURLWithPath: file.path))
+        let loaded = file.load(limit: 10)
+        #expect(loaded.records.map(\.sequence) == (count - 9...count).map(UInt64.init))
+        #expect(loaded.truncated.map(\.file) == [file.path])
+        #expect(loaded.skipped.isEmpty, "the cut first line is not counted as unreadable")
+    }
+
     @Test func aTornLastRecordIsCutOffAndLaterAppendsStayReadable() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

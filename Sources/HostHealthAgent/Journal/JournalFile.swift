@@ -31,20 +31,41 @@ struct JournalFile: Sendable {
         var skipped: [String: Int] = [:]
         /// A torn record could not be cut off: the next append must start on a new line.
         var needsNewline = false
+        /// Files read only in part (larger than `readLimit`), with their size.
+        var truncated: [(file: String, size: Int)] = []
     }
+
+    /// The most of one file `load` reads: far beyond what `maxBytes` lets a file grow to, so
+    /// only a file written by something else (or an older agent) is this large.
+    static let readLimit = 16 << 20
 
     /// The newest `limit` records of both files, oldest first; cuts off a torn last record.
     func load(limit: Int) -> Loaded {
         var loaded = Loaded()
         for file in [previousPath, path] {
-            guard case .success(var bytes) = FileContents.read(file, limit: 16 << 20), !bytes.isEmpty else { continue }
+            var result = FileContents.read(file, limit: Self.readLimit)
+            /// Where `bytes` starts in the file: past 0 when only its end was read.
+            var start = 0
+            if case .failure(.fileTooLarge) = result {
+                // Its newest records still tell the sequence to go on from: read its end,
+                // from the first whole line in it.
+                var status = stat()
+                let size = stat(file, &status) == 0 ? Int(status.st_size) : 0
+                result = FileContents.tail(file, count: Self.readLimit).map { tail in
+                    let whole = Array(tail.drop { $0 != UInt8(ascii: "\n") }.dropFirst())
+                    start = size - whole.count
+                    return whole
+                }
+                loaded.truncated.append((file, size))
+            }
+            guard case .success(var bytes) = result, !bytes.isEmpty else { continue }
             if bytes.last != UInt8(ascii: "\n") {
                 // A record torn by a crash after the last complete one: drop it so appends
                 // start clean.
                 let keep = bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
                 bytes.removeSubrange(keep...)
                 loaded.skipped[file, default: 0] += 1
-                if !Self.truncate(file, to: keep), file == path { loaded.needsNewline = true }
+                if !Self.truncate(file, to: start + keep), file == path { loaded.needsNewline = true }
             }
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
                 if let record = JournalRecord(line: line) {

@@ -54,6 +54,11 @@ package actor TransitionJournal {
             recent = loaded.records + recent.map { JournalRecord(sequence: assign(), transition: $0.transition) }
             syncedSequence = loaded.records.last?.sequence
             needsNewline = loaded.needsNewline
+            for (path, size) in loaded.truncated {
+                logger.warning("journal: file too large to read whole; read its newest records only", metadata: [
+                    "file": "\(path)", "bytes": "\(size)", "read": "\(JournalFile.readLimit)",
+                ])
+            }
             for (path, count) in loaded.skipped.sorted(by: { $0.key < $1.key }) {
                 skippedAtStart += UInt64(count)
                 logger.warning("journal: skipped unreadable records", metadata: ["count": "\(count)", "file": "\(path)"])
