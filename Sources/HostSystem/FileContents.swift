@@ -9,14 +9,12 @@ internal import Glibc
 /// device nor a runaway file can make the agent read forever.
 package enum FileContents {
     package static func read(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(.current) }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { return .failure(.current) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            return .failure(status.st_mode & S_IFMT == S_IFDIR ? .isDirectory : .invalidArgument)
+        let fd: Int32
+        switch openRegular(path) {
+        case .failure(let code): return .failure(code)
+        case .success(let opened): fd = opened.fd
         }
+        defer { close(fd) }
         var bytes: [UInt8] = []
         // sysfs and /proc files report size 0: read until end of file, whatever fstat says.
         var chunk = [UInt8](repeating: 0, count: min(64 * 1024, limit + 1))
@@ -35,14 +33,13 @@ package enum FileContents {
     /// The last `count` bytes of a regular file (all of it when shorter), under the same rules
     /// as `read`: for a file too large to read whole whose newest part is what matters.
     package static func tail(_ path: String, count: Int) -> Result<[UInt8], Errno> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(.current) }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { return .failure(.current) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            return .failure(status.st_mode & S_IFMT == S_IFDIR ? .isDirectory : .invalidArgument)
+        let fd: Int32
+        var status: stat
+        switch openRegular(path) {
+        case .failure(let code): return .failure(code)
+        case .success(let opened): (fd, status) = opened
         }
+        defer { close(fd) }
         let start = max(0, Int(status.st_size) - count)
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size) - start)
         var filled = 0
@@ -56,5 +53,22 @@ package enum FileContents {
             filled += got
         }
         return .success(Array(bytes[..<filled]))
+    }
+
+    /// Opens `path` for reading if it is a regular file (never blocking on a FIFO), with its status.
+    private static func openRegular(_ path: String) -> Result<(fd: Int32, status: stat), Errno> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(.current) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            let code = Errno.current
+            close(fd)
+            return .failure(code)
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            return .failure(status.st_mode & S_IFMT == S_IFDIR ? .isDirectory : .invalidArgument)
+        }
+        return .success((fd, status))
     }
 }
