@@ -222,7 +222,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
             Terminal.writeError("hostctl: cannot reach the hosthealth agent at \(socket): \(error)\n")
             throw ExitCode(StatusExitCode.unreachable)
         }
-        let text = String(decoding: answer.body, as: UTF8.self)
+        let text = visibleLines(String(decoding: answer.body, as: UTF8.self))
         guard answer.status == 200 else {
             Terminal.writeError("hostctl: refused (\(answer.status)): \(text)")
             throw ExitCode(answer.status == 403 ? 4 : 1)

@@ -13,6 +13,32 @@ package enum TextFormat {
         return "\(rest)s"
     }
 
+    /// Text from outside (a link's name, a maintenance reason, a hook's words) made safe to
+    /// print on a terminal: control characters (C0, DEL, C1) and the bidirectional overrides
+    /// that reorder what is shown become visible escapes (`\x1b`, `\u{202e}`), so no string
+    /// can move the cursor, erase its own line or draw a forged one.
+    package static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar) {
+                out += scalar.value < 0x100
+                    ? "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                    : "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
     /// A value for people: at most three decimals, no trailing zeros (`80`, `1.05`, `3.3`).
     package static func decimal(_ value: Double) -> String {
         let scaled = (value * 1000).rounded()

@@ -6,6 +6,7 @@ package struct EventsTable: Sendable {
     package init() {}
 
     package func render(_ document: EventsDocument) -> String {
+        let document = document.visible
         guard !document.events.isEmpty else { return "no transitions recorded\n" }
         let componentWidth = min(32, max(9, document.events.map(\.component.count).max() ?? 0))
         var out = "TIME                  " + pad("COMPONENT", componentWidth) + "  CHANGE                  REASON\n"

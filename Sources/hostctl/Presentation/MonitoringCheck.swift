@@ -91,11 +91,13 @@ package enum MonitoringCheck {
         return cut + "..."
     }
 
+    /// One line of plain text: line breaks as spaces, other control characters as visible
+    /// escapes (the text holds reasons and maintenance words from outside).
     static func oneLine(_ text: String, replacingBar: Bool) -> String {
-        String(text.map { character -> Character in
+        TextFormat.visible(String(text.map { character -> Character in
             if character.isNewline { return " " }
             return replacingBar && character == "|" ? "/" : character
-        })
+        }))
     }
 
     static func percent(_ ratio: Double) -> String {

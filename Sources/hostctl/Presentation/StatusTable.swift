@@ -14,6 +14,7 @@ package struct StatusTable: Sendable {
     }
 
     package func render(_ document: StatusDocument) -> String {
+        let document = document.visible
         var out = ""
         let host = document.host
         out += "HOST  \(paint(host.state.rawValue.uppercased(), host.state))  capacity \(percent(host.capacity))  since \(host.since)"

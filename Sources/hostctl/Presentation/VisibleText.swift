@@ -1,0 +1,48 @@
+internal import HostHealthModel
+internal import HostHealthExposition
+
+/// What `hostctl` prints for people comes partly from outside: link names (any bytes but `/`,
+/// `:` and spaces), maintenance reasons, sensor labels, hook output in reasons. Every such
+/// string passes `TextFormat.visible` before it reaches a terminal; `--json` stays as the agent
+/// sent it, for programs.
+extension StatusDocument {
+    var visible: StatusDocument {
+        var document = self
+        document.host.since = TextFormat.visible(host.since)
+        document.host.maintenance = host.maintenance.map(TextFormat.visible)
+        document.host.reasons = host.reasons.map(TextFormat.visible)
+        document.components = components.map { component in
+            var component = component
+            component.kind = TextFormat.visible(component.kind)
+            component.id = TextFormat.visible(component.id)
+            component.name = TextFormat.visible(component.name)
+            component.reason = TextFormat.visible(component.reason)
+            component.since = component.since.map(TextFormat.visible)
+            component.detail = component.detail.map(TextFormat.visible)
+            return component
+        }
+        return document
+    }
+}
+
+extension EventsDocument {
+    var visible: EventsDocument {
+        var document = self
+        document.events = events.map { event in
+            var event = event
+            event.time = TextFormat.visible(event.time)
+            event.component = TextFormat.visible(event.component)
+            event.kind = event.kind.map(TextFormat.visible)
+            event.name = TextFormat.visible(event.name)
+            event.reason = TextFormat.visible(event.reason)
+            event.event = event.event.map(TextFormat.visible)
+            return event
+        }
+        return document
+    }
+}
+
+/// A plain-text answer of the agent, line by line: each line made visible, the line breaks kept.
+func visibleLines(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { TextFormat.visible(String($0)) }.joined(separator: "\n")
+}
