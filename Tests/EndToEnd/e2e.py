@@ -1171,16 +1171,23 @@ def as_user(uid, gid, groups, *cmd):
     return ["setpriv", f"--reuid={uid}", f"--regid={gid}", *group_arg, *cmd]
 
 
-def test_maintenance_only_for_root_and_the_group(ctx):
-    """The control socket judges the peer's kernel credentials: a user outside the hosthealth
-    group is refused even when the socket's file mode lets it connect; a member is not."""
-    public = ctx.tempdir("public")
+def agent_with_open_control_socket(ctx, name):
+    """An agent whose control socket any local user can connect to: the file mode is not what
+    the callers test, the agent's own judgement of the peer is."""
+    public = ctx.tempdir(name + "-public")
     os.chmod(public, 0o755)
-    agent = Agent(ctx, CONFIG_REQUIRED, name="maint-access")
+    agent = Agent(ctx, CONFIG_REQUIRED, name=name)
     agent.socket = os.path.join(public, "control.sock")
     agent.start()
     agent.wait_health(200, "ok", 3)
-    os.chmod(agent.socket, 0o666)   # the file mode is not what is under test here
+    os.chmod(agent.socket, 0o666)
+    return agent
+
+
+def test_maintenance_only_for_root_and_the_group(ctx):
+    """The control socket judges the peer's kernel credentials: a user outside the hosthealth
+    group is refused even when the socket's file mode lets it connect; a member is not."""
+    agent = agent_with_open_control_socket(ctx, "maint-access")
     nobody = 65534
     refused = run(as_user(nobody, nobody, [], ctx.hostctl, "maintenance", "on", "--reason", "not mine",
                           "--socket", agent.socket), check_rc=False)
@@ -1208,6 +1215,39 @@ def test_maintenance_only_for_root_and_the_group(ctx):
     finally:
         if created:
             subprocess.run(["groupdel", "hosthealth"], stderr=subprocess.DEVNULL)
+
+
+HOLD_CONNECTIONS = """
+import socket, sys, time
+held = []
+for _ in range(int(sys.argv[2])):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sys.argv[1])
+    except OSError:
+        break
+    held.append(s)
+print(len(held), flush=True)
+time.sleep(60)
+"""
+
+
+def test_control_socket_flood_by_one_user_leaves_room_for_root(ctx):
+    """A user who may connect to the control socket opens 600 connections and holds them:
+    it is capped per uid, and root's hostctl maintenance on still works."""
+    agent = agent_with_open_control_socket(ctx, "ctlflood")
+    nobody = 65534
+    holder = subprocess.Popen(as_user(nobody, nobody, [], PYTHON, "-c", HOLD_CONNECTIONS, agent.socket, "600"),
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    ctx.procs.append(holder)
+    held = int(holder.stdout.readline() or 0)
+    check(held > 0, "the flooding user could not connect at all")
+    began = time.monotonic()
+    on = hostctl(ctx, "maintenance", "on", "--reason", "break glass", "--socket", agent.socket)
+    check(on.returncode == 0, f"root's maintenance on failed while nobody held {held} connections: {on.returncode} {on.stderr}")
+    log(f"# control flood: nobody connected {held} times; root's maintenance on took {time.monotonic() - began:.2f} s")
+    holder.kill()
+    holder.wait()
 
 
 def test_maintenance_drains_and_survives_restart(ctx):
@@ -1768,6 +1808,7 @@ TESTS = [
     ("hostctl_check_nagios_and_npd", test_hostctl_check_nagios_and_npd),
     ("maintenance_only_for_root_and_the_group", test_maintenance_only_for_root_and_the_group),
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
+    ("control_socket_flood_by_one_user_leaves_room_for_root", test_control_socket_flood_by_one_user_leaves_room_for_root),
     ("request_then_fin_is_answered", test_request_then_fin_is_answered),
     ("oversized_body_is_refused_at_the_head", test_oversized_body_is_refused_at_the_head),
     ("state_dir_others_can_write_is_refused_and_links_are_not_followed",

@@ -47,7 +47,7 @@ final class AgentCheckServer: Service {
 
     func run() async throws {
         try await acceptUntilShutdown(channel) { connection in
-            let peer = connection.channel.remoteAddress?.ipAddress
+            let peer = connection.channel.remoteAddress?.ipAddress.map(ConnectionLimiter.client)
             guard self.limiter.admit(peer) else {
                 try? await connection.executeThenClose { _, outbound in outbound.finish() }
                 return

@@ -16,7 +16,8 @@ final class HTTPServer: Service {
     /// TLS and basic auth from `--web.config.file`, for TCP listeners.
     private let security: WebSecurity?
     private let logger: Logger
-    private let limiter = ConnectionLimiter(total: HTTPServer.maxConnections, perPeer: HTTPServer.maxConnectionsPerPeer)
+    private let limiter = ConnectionLimiter(
+        total: HTTPServer.maxConnections, perPeer: HTTPServer.maxConnectionsPerPeer, reserved: HTTPServer.reservedForRoot)
 
     private init(name: String, channel: NIOAsyncChannel<Connection, Never>, routes: Routes, security: WebSecurity?, logger: Logger) {
         self.name = name
@@ -56,6 +57,8 @@ final class HTTPServer: Service {
     /// Connections beyond these are closed at once: in all, and from one client address.
     static let maxConnections = 512
     static let maxConnectionsPerPeer = 32
+    /// Of `maxConnections`, those only root may take on the control socket.
+    static let reservedForRoot = 16
     /// Only the control socket's small forms have bodies.
     static let maxBodyBytes = 4096
     /// After a 413, what is read and dropped before the connection closes.
@@ -78,14 +81,20 @@ final class HTTPServer: Service {
 
     func run() async throws {
         try await acceptUntilShutdown(channel) { connection in
-            let peer = connection.channel.remoteAddress?.ipAddress
-            guard self.limiter.admit(peer) else {
+            // On the control socket a client is a uid, as the kernel says (a group member
+            // holding 512 connections locked root out); on TCP an address.
+            let credentials = self.routes.control == nil ? nil : await PeerCredentials.of(connection.channel)
+            let peer = credentials.map { "uid \($0.uid)" } ?? connection.channel.remoteAddress?.ipAddress.map(ConnectionLimiter.client)
+            let privileged = credentials?.uid == 0
+            guard self.limiter.admit(peer, privileged: privileged) else {
                 // Refused: close through the async wrapper, which must be finished.
                 try? await connection.executeThenClose { _, outbound in outbound.finish() }
                 return
             }
-            await Self.serve(connection, routes: self.routes, security: self.security, logger: self.logger, listener: self.name)
-            self.limiter.release(peer)
+            await Self.serve(
+                connection, routes: self.routes, security: self.security, logger: self.logger, listener: self.name,
+                credentials: credentials)
+            self.limiter.release(peer, privileged: privileged)
         }
     }
 
@@ -94,10 +103,14 @@ final class HTTPServer: Service {
     /// 413 as soon as it is known to be (at the head when Content-Length says so), and the
     /// connection closes after reading at most `discardBytes` more: a 100 MB upload is never
     /// read to its end.
-    static func serve(_ connection: Connection, routes: Routes, security: WebSecurity?, logger: Logger, listener name: String) async {
+    static func serve(
+        _ connection: Connection, routes: Routes, security: WebSecurity?, logger: Logger, listener name: String,
+        credentials: PeerCredentials? = nil
+    ) async {
         do {
             // Only the control socket accepts changes, judged on who the kernel says connected.
-            let peer = routes.control == nil ? nil : await PeerCredentials.of(connection.channel)
+            var peer = credentials
+            if peer == nil, routes.control != nil { peer = await PeerCredentials.of(connection.channel) }
             try await connection.executeThenClose { inbound, outbound in
                 var request: HTTPRequestHead?
                 var body: [UInt8] = []
