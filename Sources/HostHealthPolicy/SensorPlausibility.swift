@@ -19,13 +19,22 @@ package enum SensorPlausibility {
 
     /// Why `value` cannot be a reading of this type, or nil when it can.
     package static func implausible(_ value: Double, _ type: SensorType) -> String? {
-        if type == .temperature, value < lowestCelsius || value > highestCelsius {
+        if isOutOfRange(value, type) {
             return "\(TextFormat.decimal(value)) °C is no temperature a running part reads"
         }
         if isAllOnes(value, type) {
             return "\(TextFormat.decimal(value)) \(type.unit) is an all-ones register (no reading)"
         }
         return nil
+    }
+
+    /// `implausible` without its words: every limit of every sensor passes here at each read.
+    static func isImplausible(_ value: Double, _ type: SensorType) -> Bool {
+        isOutOfRange(value, type) || isAllOnes(value, type)
+    }
+
+    static func isOutOfRange(_ value: Double, _ type: SensorType) -> Bool {
+        type == .temperature && (value < lowestCelsius || value > highestCelsius)
     }
 
     /// The raw sysfs integer behind a libsensors value: milli-units for temperature, voltage
@@ -39,7 +48,7 @@ package enum SensorPlausibility {
         // Firmware in milli-units scaled up by the driver (the ACPI power meter: mW × 1000).
         let raw = (value * scale).rounded()
         let scaledUp = raw.truncatingRemainder(dividingBy: 1_000) == 0 ? raw / 1_000 : raw
-        return [raw, scaledUp].contains { allOnes.contains($0) || allOnes.contains(-$0) }
+        return allOnes.contains(abs(raw)) || allOnes.contains(abs(scaledUp))
     }
 
     /// The limits with the ones nobody set taken out (as 0, which the judgement reads as not
@@ -47,8 +56,8 @@ package enum SensorPlausibility {
     /// pair the chip still raises alarms against).
     package static func programmedLimits(of sensor: Sensor) -> SensorLimits {
         var limits = sensor.limits
-        for (limit, bound) in limits.all where implausible(bound, sensor.type) != nil {
-            limits[limit] = 0
+        for limit in SensorLimit.allCases {
+            if let bound = limits[limit], isImplausible(bound, sensor.type) { limits[limit] = 0 }
         }
         if let min = limits.min, let max = limits.max, min != 0, max != 0, min > max {
             limits.min = 0

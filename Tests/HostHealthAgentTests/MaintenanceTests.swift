@@ -60,13 +60,19 @@ import HostSystem
         #expect(AgentCheckReply.line(for: await routes.engine.report.host) == "up ready 100%\n")
     }
 
-    @Test func aUserOutsideTheGroupIsRefused() async throws {
+    /// `form` POSTed by `peer` on a fresh control socket: the answer, and the maintenance after it.
+    func posted(_ form: String, by peer: PeerCredentials?) async -> (status: HTTPResponseStatus, text: String, maintenance: Maintenance?) {
         let routes = await controlRoutes()
-        let (head, body) = post("state=on&reason=x")
-        let response = await routes.respond(to: head, body: body, peer: outsider)
-        #expect(response.status == .forbidden)
-        #expect(String(decoding: response.body, as: UTF8.self).contains("hosthealth-test-absent"))
-        #expect(await routes.engine.maintenance == nil)
+        let (head, body) = post(form)
+        let response = await routes.respond(to: head, body: body, peer: peer)
+        return (response.status, String(decoding: response.body, as: UTF8.self), await routes.engine.maintenance)
+    }
+
+    @Test func aUserOutsideTheGroupIsRefused() async throws {
+        let answer = await posted("state=on&reason=x", by: outsider)
+        #expect(answer.status == .forbidden)
+        #expect(answer.text.contains("hosthealth-test-absent"))
+        #expect(answer.maintenance == nil)
     }
 
     @Test func aRequestWithoutPeerCredentialsIsRefused() async throws {
@@ -77,12 +83,10 @@ import HostSystem
 
     @Test(arguments: ["a%1B%5B2K%0Dmaintenance+off+by+root", "nul%00here", "bell%07", "csi%C2%9B"])
     func aReasonWithControlCharactersIsRefused(_ reason: String) async throws {
-        let routes = await controlRoutes()
-        let (head, body) = post("state=on&reason=\(reason)")
-        let response = await routes.respond(to: head, body: body, peer: root)
-        #expect(response.status == .badRequest)
-        #expect(String(decoding: response.body, as: UTF8.self).contains("without control characters"))
-        #expect(await routes.engine.maintenance == nil)
+        let answer = await posted("state=on&reason=\(reason)", by: root)
+        #expect(answer.status == .badRequest)
+        #expect(answer.text.contains("without control characters"))
+        #expect(answer.maintenance == nil)
     }
 
     @Test func maintenanceOnWithoutAReasonIsRefused() async throws {

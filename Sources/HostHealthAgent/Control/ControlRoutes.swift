@@ -13,12 +13,6 @@ package struct ControlRoutes: Sendable {
     /// How long a maintenance change waits for the disk before it answers anyway.
     static let persistWait = Duration.seconds(2)
 
-    /// Control characters (C0, DEL, C1) in a reason could redraw an operator's terminal or
-    /// forge lines in `hostctl events`; they are refused.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-    }
-
     package init(access: ControlAccess = ControlAccess(), store: MaintenanceStore = MaintenanceStore()) {
         self.access = access
         self.store = store
@@ -43,7 +37,9 @@ package struct ControlRoutes: Sendable {
         }
         let form = Routes.parameters(Substring(decoding: body, as: UTF8.self))
         let reason = (form["reason"] ?? "").trimmingSpaces
-        guard reason.utf8.count <= Self.maxReasonBytes, !reason.unicodeScalars.contains(where: Self.isControl) else {
+        // Control characters could redraw an operator's terminal or forge lines in `hostctl
+        // events`, and reach HAProxy's `maint #…`: refused.
+        guard reason.utf8.count <= Self.maxReasonBytes, !reason.unicodeScalars.contains(where: TextFormat.isControl) else {
             return HTTPResponse(
                 status: .badRequest,
                 text: "reason: one line of at most \(Self.maxReasonBytes) bytes, without control characters\n")

@@ -52,14 +52,14 @@ package struct Agent: Sendable {
         if let collector {
             refresh = { try await threads.runIfActive { try collector.dumpStatistics() } }
         }
-        // Journal writes (fdatasync on a busy disk) must never delay a scrape's dump or the
-        // link events; bcrypt checks get a thread of their own too, so a flood of wrong
-        // passwords cannot hold up the journal.
         if let directory = options.stateDirectory.map(Self.absolute) {
             // Made when missing (0750); refused at start when another user could write in it.
             try? JournalFile(directory: directory).prepare()
             try StateDirectory.check(directory)
         }
+        // Journal writes (fdatasync on a busy disk) must never delay a scrape's dump or the
+        // link events; bcrypt checks get a thread of their own too, so a flood of wrong
+        // passwords cannot hold up the journal.
         let journalThread = NIOThreadPool(numberOfThreads: 1)
         journalThread.start()
         defer { journalThread.shutdownGracefully { _ in } }

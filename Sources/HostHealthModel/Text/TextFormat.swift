@@ -18,10 +18,10 @@ package enum TextFormat {
     /// that reorder what is shown become visible escapes (`\x1b`, `\u{202e}`), so no string
     /// can move the cursor, erase its own line or draw a forged one.
     package static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            if needsEscape(scalar) {
+            if isControl(scalar) {
                 out += scalar.value < 0x100
                     ? "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
                     : "\\u{" + String(scalar.value, radix: 16) + "}"
@@ -32,7 +32,10 @@ package enum TextFormat {
         return out
     }
 
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    /// A character that acts on a terminal rather than showing: C0, DEL, C1, and the
+    /// bidirectional marks and overrides. What `visible` escapes, and what operators may not
+    /// write into a maintenance reason.
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0..<0x20, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
