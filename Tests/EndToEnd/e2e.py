@@ -1395,6 +1395,81 @@ def test_request_then_fin_is_answered(ctx):
             check(expected in reply, f"{name}: attempt {attempt + 1} of 20 got {reply[:80]!r}")
 
 
+SLOWLORIS = """
+import select, socket, sys, time
+port, sources, per_source = int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
+def opened(source):
+    s = socket.socket()
+    s.bind((source, 0))
+    s.settimeout(1)
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\nX-Slow: ")
+    return s
+held = {}
+for source in sources:
+    for _ in range(per_source):
+        try:
+            held[opened(source)] = source
+        except OSError:
+            pass
+print(len(held), flush=True)
+while True:
+    # Once a round, as slowloris tools do: what the agent closed (evicted or timed out) is
+    # opened again, so the limit stays full, and every connection gets one more byte.
+    round_end = time.monotonic() + 0.5
+    readable, _, _ = select.select(list(held), [], [], 0)
+    for s in readable:
+        source = held.pop(s)
+        s.close()
+        try:
+            held[opened(source)] = source
+        except OSError:
+            pass
+    for s in list(held):
+        try:
+            s.send(b"a")
+        except OSError:
+            pass
+    time.sleep(max(0, round_end - time.monotonic()))
+"""
+
+
+def test_slowloris_never_locks_out_a_well_behaved_client(ctx):
+    """Clients that trickle a head a byte at a time and reconnect whenever they are closed: 40
+    from 127.0.0.1 (over the 32 per address), then 31 from each of 17 addresses (over the 512
+    in all). A well-behaved 127.0.0.1 client's /health is answered every time, at once: the
+    oldest half-sent connection makes room for it."""
+    agent = Agent(ctx, CONFIG_REQUIRED, name="slowloris").start()
+    agent.wait_health(200, "ok", 3)
+    attacks = [("40 from 127.0.0.1", "127.0.0.1", 40),
+               ("527 from 17 addresses", ",".join(f"127.0.0.{n}" for n in range(2, 19)), 31)]
+    for name, sources, per_source in attacks:
+        attacker = subprocess.Popen([PYTHON, "-c", SLOWLORIS, str(agent.web_port), sources, str(per_source)],
+                                    stdout=subprocess.PIPE, text=True, start_new_session=True)
+        ctx.procs.append(attacker)
+        try:
+            opened = int(attacker.stdout.readline() or 0)
+            check(opened > 0, f"{name}: the attacker could not connect at all")
+            latencies = []
+            for attempt in range(15):
+                began = time.monotonic()
+                try:
+                    status, _, body = http_get(agent.web_port, "/health", timeout=2)
+                except OSError as error:
+                    raise Fail(f"{name}: /health attempt {attempt + 1} of 15 failed: {error!r}")
+                latencies.append(time.monotonic() - began)
+                check(status == 200 and b'"state":"ok"' in body, f"{name}: /health answered {status} {body[:80]!r}")
+            latencies.sort()
+            median = latencies[len(latencies) // 2]
+            log(f"#   slowloris {name} ({opened} opened): /health 15/15, p50 {median * 1000:.1f} ms, "
+                f"max {latencies[-1] * 1000:.1f} ms")
+            check(median < 0.1, f"{name}: /health took {median * 1000:.0f} ms at the median, want under 100 ms")
+            check(agent.alive(), f"hosthealthd died under {name}")
+        finally:
+            attacker.kill()
+            attacker.wait()
+
+
 def test_oversized_body_is_refused_at_the_head(ctx):
     """A request announcing 100 MB is answered 413 before a byte of its body is sent, and the
     agent closes after reading a little more of it: it never reads the upload to its end."""
@@ -1810,6 +1885,7 @@ TESTS = [
     ("maintenance_drains_and_survives_restart", test_maintenance_drains_and_survives_restart),
     ("control_socket_flood_by_one_user_leaves_room_for_root", test_control_socket_flood_by_one_user_leaves_room_for_root),
     ("request_then_fin_is_answered", test_request_then_fin_is_answered),
+    ("slowloris_never_locks_out_a_well_behaved_client", test_slowloris_never_locks_out_a_well_behaved_client),
     ("oversized_body_is_refused_at_the_head", test_oversized_body_is_refused_at_the_head),
     ("state_dir_others_can_write_is_refused_and_links_are_not_followed",
      test_state_dir_others_can_write_is_refused_and_links_are_not_followed),

@@ -189,6 +189,68 @@ struct HTTPFramingTests {
     }
 }
 
+/// Slowloris: every byte restarts the idle timer, so a head trickled a byte at a time must
+/// meet a deadline of its own, counted from its first byte.
+@Suite("HTTPServer: a whole request within the request deadline", .timeLimit(.minutes(1)))
+struct RequestDeadlineTests {
+    let clock = TestClock()
+    var routes: Routes { Routes(engine: makeEngine(AgentConfig(), clock: clock)) }
+    let justUnder = HTTPServer.requestTimeout - .milliseconds(1)
+
+    @Test func aHeadTrickledPastTheDeadlineClosesTheConnection() async throws {
+        let connection = try await TestConnection(routes: routes)
+        let step = TimeAmount.milliseconds(300)
+        var elapsed = TimeAmount.zero
+        for byte in ("GET /health HTTP/1.1\r\nX-Padding: " + String(repeating: "a", count: 100)).utf8 {
+            try await connection.send(String(decoding: [byte], as: UTF8.self))
+            await connection.channel.testingEventLoop.advanceTime(by: step)
+            elapsed = elapsed + step
+            if !connection.channel.isActive { break }
+        }
+        #expect(!connection.channel.isActive, "a head still not whole after \(HTTPServer.requestTimeout) stays open")
+        #expect(elapsed >= HTTPServer.requestTimeout && elapsed < HTTPServer.requestTimeout + step)
+        try await connection.closed()
+    }
+
+    @Test func aBodyThatNeverEndsClosesTheConnectionAtTheDeadline() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("POST /maintenance HTTP/1.1\r\nHost: agent\r\nContent-Length: 100\r\n\r\nstate=on")
+        await connection.channel.testingEventLoop.advanceTime(by: justUnder)
+        #expect(connection.channel.isActive)
+        await connection.channel.testingEventLoop.advanceTime(by: .milliseconds(1))
+        try await connection.closed()
+    }
+
+    /// Waiting between requests is the idle timeout's; the next request's clock starts at its
+    /// own first byte.
+    @Test func keepAliveBetweenRequestsHasNoDeadlineAndEachRequestGetsItsOwn() async throws {
+        let connection = try await TestConnection(routes: routes)
+        try await connection.send("GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n")
+        #expect(try await connection.response().body == "ok\n")
+        await connection.channel.testingEventLoop.advanceTime(by: HTTPServer.idleTimeout - .seconds(1))
+        try await connection.send("GET /livez HTTP/1.1\r\n")
+        await connection.channel.testingEventLoop.advanceTime(by: justUnder)
+        try await connection.send("Host: agent\r\n\r\n")
+        #expect(try await connection.response().body == "ok\n")
+        await connection.channel.testingEventLoop.advanceTime(by: .seconds(2))
+        #expect(connection.channel.isActive, "the answered request's deadline was not cancelled")
+        try await connection.hangUp()
+    }
+
+    /// Two requests in one write: the second, already whole when the first is answered, is
+    /// answered too and starts no deadline that outlives it.
+    @Test func aPipelinedRequestIsAnsweredAndLeavesNoDeadlineBehind() async throws {
+        let connection = try await TestConnection(routes: routes)
+        let request = "GET /livez HTTP/1.1\r\nHost: agent\r\n\r\n"
+        try await connection.send(request + request)
+        #expect(try await connection.response().body == "ok\n")
+        #expect(try await connection.response().body == "ok\n")
+        await connection.channel.testingEventLoop.advanceTime(by: HTTPServer.requestTimeout + .seconds(1))
+        #expect(connection.channel.isActive)
+        try await connection.hangUp()
+    }
+}
+
 @Suite("HTTPServer: basic auth from the web configuration", .timeLimit(.minutes(1)))
 struct HTTPBasicAuthTests {
     let clock = TestClock()

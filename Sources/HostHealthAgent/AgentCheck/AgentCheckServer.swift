@@ -11,7 +11,8 @@ final class AgentCheckServer: Service {
     private let engine: HealthEngine
     private let logger: Logger
     /// HAProxy opens one short connection per check; a client holding many open cannot use up
-    /// the agent's file descriptors.
+    /// the agent's file descriptors, and at the limit the oldest that has had its line makes
+    /// room for the newcomer.
     private let limiter = ConnectionLimiter(total: 512, perPeer: 32)
 
     private init(channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, engine: HealthEngine, logger: Logger) {
@@ -48,11 +49,15 @@ final class AgentCheckServer: Service {
     func run() async throws {
         try await acceptUntilShutdown(channel) { connection in
             let peer = connection.channel.remoteAddress?.ipAddress.map(ConnectionLimiter.client)
-            guard self.limiter.admit(peer) else {
+            let channel = connection.channel
+            guard let ticket = self.limiter.admit(peer, evict: { channel.close(promise: nil) }) else {
                 try? await connection.executeThenClose { _, outbound in outbound.finish() }
                 return
             }
-            defer { self.limiter.release(peer) }
+            defer { self.limiter.release(ticket) }
+            // Protected until the line is out; lingering after it, it is what a full limit
+            // evicts first.
+            self.limiter.enter(ticket, .answering)
             let line = AgentCheckReply.line(for: await self.engine.report.host)
             do {
                 try await connection.executeThenClose { inbound, outbound in
@@ -61,6 +66,7 @@ final class AgentCheckServer: Service {
                     // sends (HAProxy's agent-send) until it closes: closing with unread input
                     // would answer with a reset, which can cost the peer the line.
                     outbound.finish()
+                    self.limiter.enter(ticket, .awaitingNextRequest)
                     for try await _ in inbound {}
                 }
             } catch {

@@ -6,12 +6,72 @@ internal import Synchronization
 /// that poll it. A client is an address (an IPv6 client by its /64: one host owns far more
 /// addresses than the limit) or, on the control socket, a uid. Root is never capped per client
 /// and has slots of its own above what the others may take: break-glass always gets in.
+///
+/// A full limit does not refuse the newcomer: it evicts the connection that has waited longest
+/// without completing a request (then the one idle longest between requests). A slowloris
+/// client holding every slot with half-sent requests loses them one by one to whoever connects,
+/// and a well-behaved client is refused only when every slot is busy being answered.
 final class ConnectionLimiter: Sendable {
     let total: Int
     let perPeer: Int
     /// Slots only a privileged peer (root on the control socket) may take.
     let reserved: Int
-    private let counts = Mutex<(open: Int, byPeer: [String: Int])>((0, [:]))
+    private let state = Mutex(Slots())
+
+    /// One admitted connection: what `enter(_:_:)` and `release(_:)` are called with.
+    struct Ticket: Sendable, Hashable {
+        fileprivate let id: UInt64
+        let peer: String?
+        let privileged: Bool
+    }
+
+    /// Where a connection is in its exchange, which decides whether it may be evicted.
+    enum Phase: Sendable {
+        /// Connected, no request completed yet: evicted first, oldest first.
+        case awaitingFirstRequest
+        /// A request is complete and being answered: never evicted.
+        case answering
+        /// Answered, waiting for the next request on keep-alive: evicted after the above.
+        case awaitingNextRequest
+    }
+
+    private struct Slot {
+        let ticket: Ticket
+        var phase: Phase
+        /// When the slot entered its phase, as a sequence number: oldest is smallest.
+        var since: UInt64
+        let evict: @Sendable () -> Void
+    }
+
+    private struct Slots {
+        var open: [UInt64: Slot] = [:]
+        var byPeer: [String: Int] = [:]
+        var next: UInt64 = 0
+
+        mutating func tick() -> UInt64 {
+            next += 1
+            return next
+        }
+
+        /// The slot to give up for a newcomer, among those `eligible` says may go.
+        func victim(where eligible: (Slot) -> Bool) -> Slot? {
+            var best: Slot?
+            for slot in open.values where slot.phase != .answering && eligible(slot) {
+                guard let current = best else { best = slot; continue }
+                let first = slot.phase == .awaitingFirstRequest, currentFirst = current.phase == .awaitingFirstRequest
+                if first != currentFirst ? first : slot.since < current.since { best = slot }
+            }
+            return best
+        }
+
+        mutating func remove(_ id: UInt64) {
+            guard let slot = open.removeValue(forKey: id) else { return }
+            if let peer = slot.ticket.peer, !slot.ticket.privileged {
+                let remaining = byPeer[peer, default: 1] - 1
+                byPeer[peer] = remaining > 0 ? remaining : nil
+            }
+        }
+    }
 
     init(total: Int, perPeer: Int, reserved: Int = 0) {
         self.total = total
@@ -19,30 +79,51 @@ final class ConnectionLimiter: Sendable {
         self.reserved = reserved
     }
 
-    /// Takes a slot for a connection from `peer` (nil: unknown, counted in all only), or
-    /// refuses it.
-    func admit(_ peer: String?, privileged: Bool = false) -> Bool {
-        counts.withLock { counts in
-            guard counts.open < (privileged ? total : total - reserved) else { return false }
-            if let peer, !privileged {
-                let current = counts.byPeer[peer, default: 0]
-                guard current < perPeer else { return false }
-                counts.byPeer[peer] = current + 1
+    /// Takes a slot for a connection from `peer` (nil: unknown, counted in all only), evicting
+    /// another connection when a limit is reached, or refuses it when every connection that
+    /// could make room is being answered. `evict` closes this connection if it is evicted in
+    /// turn; it is called outside the limiter's lock.
+    func admit(_ peer: String?, privileged: Bool = false, evict: @escaping @Sendable () -> Void) -> Ticket? {
+        let (ticket, evicted) = state.withLock { slots -> (Ticket?, [Slot]) in
+            var evicted: [Slot] = []
+            if let peer, !privileged, slots.byPeer[peer, default: 0] >= perPeer {
+                guard let victim = slots.victim(where: { $0.ticket.peer == peer }) else { return (nil, []) }
+                evicted.append(victim)
             }
-            counts.open += 1
-            return true
+            if slots.open.count - evicted.count >= (privileged ? total : total - reserved) {
+                // Only root's own may make room in root's reserved slots.
+                let taken = evicted.first?.ticket.id
+                guard let victim = slots.victim(where: { $0.ticket.id != taken && (privileged || !$0.ticket.privileged) })
+                else { return (nil, []) }
+                evicted.append(victim)
+            }
+            for slot in evicted { slots.remove(slot.ticket.id) }
+            let ticket = Ticket(id: slots.tick(), peer: peer, privileged: privileged)
+            slots.open[ticket.id] = Slot(ticket: ticket, phase: .awaitingFirstRequest, since: ticket.id, evict: evict)
+            if let peer, !privileged { slots.byPeer[peer, default: 0] += 1 }
+            return (ticket, evicted)
+        }
+        for slot in evicted { slot.evict() }
+        return ticket
+    }
+
+    /// Records that a connection moved on in its exchange.
+    func enter(_ ticket: Ticket, _ phase: Phase) {
+        state.withLock { slots in
+            guard slots.open[ticket.id] != nil else { return }
+            let since = slots.tick()
+            slots.open[ticket.id]?.phase = phase
+            slots.open[ticket.id]?.since = since
         }
     }
 
-    func release(_ peer: String?, privileged: Bool = false) {
-        counts.withLock { counts in
-            counts.open -= 1
-            if let peer, !privileged {
-                let remaining = counts.byPeer[peer, default: 1] - 1
-                counts.byPeer[peer] = remaining > 0 ? remaining : nil
-            }
-        }
+    /// Gives the slot back; a no-op for a connection already evicted.
+    func release(_ ticket: Ticket) {
+        state.withLock { $0.remove(ticket.id) }
     }
+
+    /// Connections open now, for tests and status.
+    var openCount: Int { state.withLock { $0.open.count } }
 
     /// The client an address counts as: an IPv4 address itself (also when IPv4-mapped), an
     /// IPv6 address by its /64.

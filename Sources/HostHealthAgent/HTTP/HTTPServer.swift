@@ -54,7 +54,14 @@ final class HTTPServer: Service {
     /// Clients that send nothing for this long are disconnected: an open port must not let
     /// idle connections use up the agent's file descriptors. Keep-alive scrapers reconnect.
     static let idleTimeout = TimeAmount.seconds(30)
+    /// A request, head and body, must be whole this long after its first byte (the TLS
+    /// handshake included): ours are a line and a few headers, or a form of a few hundred
+    /// bytes, which a client on any working network sends in milliseconds. Apache's
+    /// mod_reqtimeout allows 20 s for a head, Go's servers usually 5–10 s.
+    static let requestTimeout = TimeAmount.seconds(10)
     /// Connections beyond these are closed at once: in all, and from one client address.
+    /// A full limit evicts the connection that waited longest without a complete request
+    /// (`ConnectionLimiter`), so only one that every slot is busy answering is refused.
     static let maxConnections = 512
     static let maxConnectionsPerPeer = 32
     /// Of `maxConnections`, those only root may take on the control socket.
@@ -64,15 +71,19 @@ final class HTTPServer: Service {
     /// After a 413, what is read and dropped before the connection closes.
     static let discardBytes = 64 * 1024
 
-    /// Sets up one connection's pipeline: TLS when configured, the idle timeout, HTTP/1 framing.
+    /// Sets up one connection's pipeline: the request deadline, TLS when configured, the idle
+    /// timeout, HTTP/1 framing.
     /// The listener and the tests (on a channel without a socket) both build connections here.
     static func configure(_ child: any Channel, tls: NIOSSLContext?) throws -> Connection {
+        let deadline = RequestDeadline(limit: requestTimeout)
+        try child.pipeline.syncOperations.addHandler(deadline.bytes)
         if let tls {
             try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
         try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
         try child.pipeline.syncOperations.addHandler(CloseOnIdle())
         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        try child.pipeline.syncOperations.addHandler(deadline.exchange)
         // Half-closing the output after the last response waits for every byte to leave: a
         // plain close drops what the kernel has not taken yet, truncating large bodies (a
         // 700 kB /events to a slow reader).
@@ -86,15 +97,16 @@ final class HTTPServer: Service {
             let credentials = self.routes.control == nil ? nil : await PeerCredentials.of(connection.channel)
             let peer = credentials.map { "uid \($0.uid)" } ?? connection.channel.remoteAddress?.ipAddress.map(ConnectionLimiter.client)
             let privileged = credentials?.uid == 0
-            guard self.limiter.admit(peer, privileged: privileged) else {
+            let channel = connection.channel
+            guard let ticket = self.limiter.admit(peer, privileged: privileged, evict: { channel.close(promise: nil) }) else {
                 // Refused: close through the async wrapper, which must be finished.
                 try? await connection.executeThenClose { _, outbound in outbound.finish() }
                 return
             }
             await Self.serve(
                 connection, routes: self.routes, security: self.security, logger: self.logger, listener: self.name,
-                credentials: credentials)
-            self.limiter.release(peer, privileged: privileged)
+                credentials: credentials, phase: { self.limiter.enter(ticket, $0) })
+            self.limiter.release(ticket)
         }
     }
 
@@ -105,7 +117,7 @@ final class HTTPServer: Service {
     /// read to its end.
     static func serve(
         _ connection: Connection, routes: Routes, security: WebSecurity?, logger: Logger, listener name: String,
-        credentials: PeerCredentials? = nil
+        credentials: PeerCredentials? = nil, phase: @Sendable (ConnectionLimiter.Phase) -> Void = { _ in }
     ) async {
         do {
             // Only the control socket accepts changes, judged on who the kernel says connected.
@@ -171,6 +183,7 @@ final class HTTPServer: Service {
                         }
                     case .end:
                         guard let head = request else { continue }
+                        phase(.answering)
                         let response: HTTPResponse
                         if let authenticator = security?.settings.authenticator,
                            await !authenticator.authorizes(head.headers.first(name: "authorization")) {
@@ -183,6 +196,7 @@ final class HTTPServer: Service {
                         }
                         request = nil
                         try await answer(head, response, close: !head.isKeepAlive)
+                        phase(.awaitingNextRequest)
                     }
                 }
             }
