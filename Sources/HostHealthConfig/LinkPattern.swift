@@ -1,7 +1,8 @@
 internal import HostHealthModel
 
 /// A link name or shell-style glob (`*`, `?`, `[a-z]`, `[!0-9]`), as operators write them in
-/// `links.required`. Interface names are ASCII, so matching works on bytes.
+/// `links.required`. Matching works on the bytes of names as the agent spells them (bytes
+/// that are not UTF-8 as `\xNN`, a backslash as `\\`), where a backslash is no glob escape.
 package struct LinkPattern: Sendable, Hashable, CustomStringConvertible {
     package let text: String
     private let bytes: [UInt8]

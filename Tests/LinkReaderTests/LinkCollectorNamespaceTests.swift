@@ -31,6 +31,23 @@ struct LinkCollectorNamespaceTests {
         #expect(update.links.filter { $0.name.hasPrefix("ht") }.map(\.kind) == ["veth", "veth"])
     }
 
+    /// `x\xff` and `x\xfe`: names the kernel takes, that differ only in bytes that are not
+    /// UTF-8. They stay two links, each with its own state.
+    @Test func twoNamesThatDifferOnlyInInvalidUTF8AreTwoLinks() throws {
+        let namespace = try TestNamespace.create()
+        defer { namespace.delete() }
+        // Through a batch file: an argument is a String, which cannot hold these bytes.
+        let batch = FileManager.default.temporaryDirectory.appendingPathComponent("hhtest-names-\(getpid()).batch")
+        try Data(Array("link add x".utf8) + [0xFF] + Array(" type veth peer name x".utf8) + [0xFE]
+            + Array("\nlink set x".utf8) + [0xFF] + Array(" up\n".utf8)).write(to: batch)
+        defer { try? FileManager.default.removeItem(at: batch) }
+        try namespace.ip("-batch", batch.path)
+        let links = try LinkCollector(netns: namespace.path).dump(cause: "scrape").links
+        #expect(links.map(\.name).sorted() == ["lo", #"x\xfe"#, #"x\xff"#])
+        #expect(links.first { $0.name == #"x\xff"# }?.adminUp == true)
+        #expect(links.first { $0.name == #"x\xfe"# }?.adminUp == false)
+    }
+
     @Test func dumpReportsTheIndexMTUAndAddressThatIpReports() throws {
         let namespace = try TestNamespace.create()
         defer { namespace.delete() }

@@ -250,6 +250,17 @@ struct RTNetlinkParserTests {
         #expect(RTNetlinkParser.parse(eth0Reply).messages == [.link(eth0Link)])
     }
 
+    /// Names are bytes to the kernel: two that differ only in bytes that are not UTF-8 must
+    /// stay two links, and no escape may collide with a name that really holds a backslash.
+    @Test(arguments: [
+        ([0x78, 0xFF] as [UInt8], #"x\xff"#), ([0x78, 0xFE], #"x\xfe"#), ([0x78, 0x5C, 0x78, 0x66, 0x66], #"x\\xff"#),
+        ([0x65, 0x74, 0x68, 0xC3, 0xA9], "ethé"), ([0xC3, 0x28, 0x61], #"\xc3(a"#), ([0x61, 0x01], "a\u{1}"),
+    ])
+    func aNameKeepsEveryByteDistinct(_ bytes: [UInt8], _ name: String) {
+        let reply = linkMessage(index: 7, name: nil, rtattr(IFLA_IFNAME, bytes + [0]))
+        #expect(RTNetlinkParser.parse(reply).links.map(\.name) == [name])
+    }
+
     @Test func adminUpFollowsIFF_UP() {
         let down = linkMessage(index: 2, name: "eth0", ifiFlags: IFF_BROADCAST | IFF_MULTICAST)
         #expect(RTNetlinkParser.parse(down).links.map(\.adminUp) == [false])

@@ -132,7 +132,7 @@ package enum RTNetlinkParser {
         forEachAttribute(UnsafeRawBufferPointer(rebasing: payload[ifinfomsgLength...]), result: &result) { type, value, result in
             switch type {
             case IFLA.ifname:
-                link.name = string(value)
+                link.name = name(value)
             case IFLA.address:
                 link.address = macAddress(value)
             case IFLA.permAddress:
@@ -210,6 +210,35 @@ package enum RTNetlinkParser {
         }
         if offset < bytes.count {
             result.skip("truncated_attribute")
+        }
+    }
+
+    /// A link name, kept whole: the kernel allows any byte but `/`, `:`, whitespace and NUL,
+    /// valid UTF-8 or not. Bytes that are not valid UTF-8 become `\xNN` and a backslash `\\`,
+    /// so two names that differ in any byte stay two names (replacing with U+FFFD made `x\xff`
+    /// and `x\xfe` one link, one state hiding the other's).
+    static func name(_ value: UnsafeRawBufferPointer) -> String {
+        let end = value.firstIndex(of: 0) ?? value.count
+        let bytes = UnsafeRawBufferPointer(rebasing: value[..<end])
+        if !bytes.contains(UInt8(ascii: "\\")), let plain = String(validating: bytes, as: UTF8.self) { return plain }
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = bytes.makeIterator()
+        var offset = 0
+        var name = ""
+        while true {
+            switch parser.parseScalar(from: &input) {
+            case .valid(let encoded):
+                let scalar = Unicode.UTF8.decode(encoded)
+                if scalar == "\\" { name += "\\\\" } else { name.unicodeScalars.append(scalar) }
+                offset += encoded.count
+            case .error(let length):
+                for byte in bytes[offset..<(offset + length)] {
+                    name += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                }
+                offset += length
+            case .emptyInput:
+                return name
+            }
         }
     }
 
