@@ -10,6 +10,8 @@ enum OutputExposition {
         writer.sample("hosthealth_journal_persistent", [:], journal.persistent && !journal.failing ? 1 : 0)
         writer.family("hosthealth_journal_write_errors_total", .counter, help: "Journal writes that failed (e.g. a full disk); the records stay in memory.")
         writer.sample("hosthealth_journal_write_errors_total", [:], Double(journal.writeErrors))
+        writer.family("hosthealth_journal_dropped_transitions_total", .counter, help: "Transitions dropped unjournaled (and not given to the hook) while the journal took nothing, e.g. a hung state disk.")
+        writer.sample("hosthealth_journal_dropped_transitions_total", [:], Double(journal.droppedWaiting))
         writer.family("hosthealth_journal_records_written_total", .counter, help: "Transition records written to the journal since the agent started.")
         writer.sample("hosthealth_journal_records_written_total", [:], Double(journal.recordsWritten))
         writer.family("hosthealth_journal_skipped_records", .gauge, help: "Unreadable journal records (torn by a crash) skipped when the journal was read at start.")

@@ -25,11 +25,14 @@ package struct JournalStatus: Sendable, Equatable {
     package var lastTransition: Timestamp?
     /// The `seq` of the newest record known to be on disk: what a crash cannot take back.
     package var syncedSequence: UInt64?
+    /// Transitions dropped while the journal took nothing (a hung disk): never journaled.
+    package var droppedWaiting: UInt64
 
     package init(
         persistent: Bool = false, failing: Bool = false, writeErrors: UInt64 = 0, recordsWritten: UInt64 = 0,
-        skippedAtStart: UInt64 = 0, lastTransition: Timestamp? = nil, syncedSequence: UInt64? = nil
+        skippedAtStart: UInt64 = 0, lastTransition: Timestamp? = nil, syncedSequence: UInt64? = nil, droppedWaiting: UInt64 = 0
     ) {
+        self.droppedWaiting = droppedWaiting
         self.syncedSequence = syncedSequence
         self.persistent = persistent
         self.failing = failing

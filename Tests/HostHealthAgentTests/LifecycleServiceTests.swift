@@ -5,6 +5,8 @@ import HostHealthModel
 import HostHealthPolicy
 import HostHealthConfig
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycleTestKit
 import Testing
 import UnixSignals
@@ -136,12 +138,12 @@ struct JournalServiceTests {
 
     @Test func transitionsQueuedBeforeShutdownAreJournalledBeforeTheServiceEnds() async throws {
         let journal = TransitionJournal()
-        let (transitions, sink) = AsyncStream.makeStream(of: JournalService.Batch.self)
-        let service = JournalService(journal: journal, hooks: nil, transitions: transitions, finish: { sink.finish() })
+        let queue = TransitionQueue()
+        let service = JournalService(journal: journal, hooks: nil, queue: queue)
         try await testGracefulShutdown { trigger in
             let run = Task { try await service.run() }
-            sink.yield(batch("eth0", to: .failed))
-            sink.yield(batch("eth1", to: .degraded))
+            queue.submit(batch("eth0", to: .failed))
+            queue.submit(batch("eth1", to: .degraded))
             trigger.triggerGracefulShutdown()
             try await run.value
         }
@@ -151,18 +153,51 @@ struct JournalServiceTests {
 
     @Test func shutdownFinishesTheStreamSoNothingLaterIsTaken() async throws {
         let journal = TransitionJournal()
-        let (transitions, sink) = AsyncStream.makeStream(of: JournalService.Batch.self)
-        let service = JournalService(journal: journal, hooks: nil, transitions: transitions, finish: { sink.finish() })
+        let queue = TransitionQueue()
+        let service = JournalService(journal: journal, hooks: nil, queue: queue)
         try await testGracefulShutdown { trigger in
             let run = Task { try await service.run() }
             trigger.triggerGracefulShutdown()
             try await run.value
         }
-        // The engine's sink is finished: a transition after the end is not accepted.
-        guard case .terminated = sink.yield(batch("eth0", to: .failed)) else {
-            Issue.record("the transition stream was not finished at shutdown")
-            return
-        }
+        // The queue is finished: a transition after the end is not taken.
+        queue.submit(batch("eth0", to: .failed))
         #expect(await journal.events().isEmpty)
+        #expect(queue.dropped == 0)
+    }
+
+    /// A journal that takes nothing (its thread stuck, as in a hung fdatasync): what waits is
+    /// bounded, the oldest is dropped and counted, and the newest reach the journal once it
+    /// takes again.
+    @Test func whileTheJournalTakesNothingTheOldestWaitingAreDroppedAndCounted() async throws {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        defer { thread.shutdownGracefully { _ in } }
+        let directory = NSTemporaryDirectory() + "hosthealth-queue-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let queue = TransitionQueue(limit: 3)
+        let journal = TransitionJournal(directory: directory, threads: thread, queue: queue, logger: quietLogger)
+        #expect(await journal.open())
+        let stuck = DispatchSemaphore(value: 0)
+        let blocked = thread.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { stuck.wait() }
+        let service = JournalService(journal: journal, hooks: nil, queue: queue)
+        let run = Task { try await service.run() }
+        // The first is taken and waits on the thread; three wait in the queue; the rest push
+        // the oldest of those out.
+        queue.submit(batch("first", to: .failed))
+        while await journal.events().isEmpty { await Task.yield() }
+        #expect(queue.submit(batch("a", to: .ok)) == nil)
+        #expect(queue.submit(batch("b", to: .ok)) == nil)
+        #expect(queue.submit(batch("c", to: .ok)) == nil)
+        #expect(queue.submit(batch("d", to: .ok)) == 1, "the first drop is reported")
+        #expect(queue.submit(batch("e", to: .ok)) == nil, "then once per thousand")
+        #expect(queue.dropped == 2)
+        #expect(await journal.status.droppedWaiting == 2)
+        stuck.signal()
+        try await blocked.get()
+        while await journal.events().count < 4 { await Task.yield() }
+        #expect(await journal.events().map(\.transition.name) == ["first", "c", "d", "e"])
+        queue.finish()
+        try await run.value
     }
 }

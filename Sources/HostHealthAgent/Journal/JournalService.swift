@@ -13,24 +13,22 @@ final class JournalService: Service {
 
     let journal: TransitionJournal
     let hooks: HookRunner?
-    let transitions: AsyncStream<Batch>
-    let finish: @Sendable () -> Void
+    let queue: TransitionQueue
 
-    init(journal: TransitionJournal, hooks: HookRunner?, transitions: AsyncStream<Batch>, finish: @escaping @Sendable () -> Void) {
+    init(journal: TransitionJournal, hooks: HookRunner?, queue: TransitionQueue) {
         self.journal = journal
         self.hooks = hooks
-        self.transitions = transitions
-        self.finish = finish
+        self.queue = queue
     }
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            for await batch in transitions {
+            for await batch in queue.batches {
                 await journal.record(batch.transitions)
                 await hooks?.submit(batch.transitions, host: batch.host)
             }
         } onGracefulShutdown: {
-            self.finish()
+            self.queue.finish()
         }
     }
 }

@@ -27,11 +27,14 @@ package actor TransitionJournal {
     private var recordsWritten: UInt64 = 0
     private var skippedAtStart: UInt64 = 0
     private var usable: Bool
+    /// The queue that feeds this journal, for the transitions it dropped.
+    private let queue: TransitionQueue?
 
     /// - Parameter directory: the state directory; nil keeps the journal in memory only.
-    init(directory: String?, threads: NIOThreadPool?, logger: Logger) {
+    init(directory: String?, threads: NIOThreadPool?, queue: TransitionQueue? = nil, logger: Logger) {
         self.file = directory.map { JournalFile(directory: $0) }
         self.threads = threads
+        self.queue = queue
         self.logger = logger
         self.usable = directory != nil
     }
@@ -103,7 +106,8 @@ package actor TransitionJournal {
     package var status: JournalStatus {
         JournalStatus(
             persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
-            skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence)
+            skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence,
+            droppedWaiting: queue?.dropped ?? 0)
     }
 
     /// Records at or after `since`, oldest first.

@@ -63,9 +63,10 @@ package struct Agent: Sendable {
         let journalThread = NIOThreadPool(numberOfThreads: 1)
         journalThread.start()
         defer { journalThread.shutdownGracefully { _ in } }
-        let journal = TransitionJournal(directory: options.stateDirectory.map(Self.absolute), threads: journalThread, logger: logger)
+        let transitions = TransitionQueue()
+        let journal = TransitionJournal(
+            directory: options.stateDirectory.map(Self.absolute), threads: journalThread, queue: transitions, logger: logger)
         _ = await journal.open()
-        let (transitions, transitionSink) = AsyncStream.makeStream(of: JournalService.Batch.self)
         // Hook children each hold a thread while they run: as many threads as may run at once.
         let hookThreads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
         defer { hookThreads.shutdownGracefully { _ in } }
@@ -73,7 +74,10 @@ package struct Agent: Sendable {
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
-                transitionSink.yield(JournalService.Batch(transitions: batch, host: host))
+                guard let dropped = transitions.submit(JournalService.Batch(transitions: batch, host: host)) else { return }
+                logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
+                    "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
+                ])
             })
         let routes = Routes(engine: engine, journal: journal, hooks: hooks)
         // Maintenance is persisted on a thread of its own: a journal write hung in fdatasync (a
@@ -96,7 +100,7 @@ package struct Agent: Sendable {
         }
 
         var services: [any Service] = [
-            JournalService(journal: journal, hooks: hooks, transitions: transitions, finish: { transitionSink.finish() }),
+            JournalService(journal: journal, hooks: hooks, queue: transitions),
         ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
