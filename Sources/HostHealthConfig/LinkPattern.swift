@@ -1,8 +1,8 @@
 internal import HostHealthModel
 
 /// A link name or shell-style glob (`*`, `?`, `[a-z]`, `[!0-9]`), as operators write them in
-/// `links.required`. Matching works on the bytes of names as the agent spells them (bytes
-/// that are not UTF-8 as `\xNN`, a backslash as `\\`), where a backslash is no glob escape.
+/// `links.required`. Matching works on the bytes of names as the agent spells them (in a name
+/// that is not UTF-8, `\xNN` and `\\`), where a backslash is no glob escape.
 package struct LinkPattern: Sendable, Hashable, CustomStringConvertible {
     package let text: String
     private let bytes: [UInt8]

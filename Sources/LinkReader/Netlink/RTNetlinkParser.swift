@@ -214,13 +214,14 @@ package enum RTNetlinkParser {
     }
 
     /// A link name, kept whole: the kernel allows any byte but `/`, `:`, whitespace and NUL,
-    /// valid UTF-8 or not. Bytes that are not valid UTF-8 become `\xNN` and a backslash `\\`,
-    /// so two names that differ in any byte stay two names (replacing with U+FFFD made `x\xff`
-    /// and `x\xfe` one link, one state hiding the other's).
+    /// valid UTF-8 or not. A valid name is itself; in one that is not, the bytes that are not
+    /// UTF-8 become `\xNN` and a backslash `\\`, so two such names that differ in any byte
+    /// stay two (replacing with U+FFFD made `x\xff` and `x\xfe` one link, one state hiding the
+    /// other's). Only a valid name spelled exactly like such an escape could meet one.
     static func name(_ value: UnsafeRawBufferPointer) -> String {
         let end = value.firstIndex(of: 0) ?? value.count
         let bytes = UnsafeRawBufferPointer(rebasing: value[..<end])
-        if !bytes.contains(UInt8(ascii: "\\")), let plain = String(validating: bytes, as: UTF8.self) { return plain }
+        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
         var parser = Unicode.UTF8.ForwardParser()
         var input = bytes.makeIterator()
         var offset = 0
