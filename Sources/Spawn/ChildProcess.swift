@@ -52,6 +52,82 @@ package struct ChildProcess: Sendable {
             cause: code, file: file, line: line)
     }
 
+    /// Children `run()` started and has not reaped. Any other child of this process in a process
+    /// group not its own is a descendant that left its group (setsid) and, with
+    /// `adoptEscapedDescendants()`, was reparented here when its parent died.
+    static let started = Mutex<Set<Int32>>([])
+    private static let adopting = Atomic<Bool>(false)
+
+    /// Makes this process the subreaper of everything it starts: a hook's child that `setsid`s
+    /// out of the process group escaped the kill at the deadline and outlived the agent. Now it
+    /// is reparented here, killed with the rest at a deadline or at `terminateAll()`, and reaped.
+    package static func adoptEscapedDescendants() -> Errno? {
+        let result = hh_become_child_subreaper()
+        guard result == 0 else { return Errno(rawValue: -result) }
+        adopting.store(true, ordering: .relaxed)
+        return nil
+    }
+
+    /// At shutdown: kills every child still running, with its process group and whatever
+    /// escaped it, so no hook outlives the agent.
+    package static func terminateAll() {
+        started.withLock { pids in
+            terminating.store(true, ordering: .relaxed)
+            for pid in pids { kill(-pid, SIGKILL) }
+        }
+        // What escaped a group is reparented here only once its parent has died: wait for the
+        // killed children (their runs reap them) for a moment, then sweep.
+        let deadline = SystemClock.monotonic.seconds() + 1
+        while !started.withLock({ $0.isEmpty }), SystemClock.monotonic.seconds() < deadline { usleep(5_000) }
+        sweepEscaped(kill: true)
+    }
+
+    /// Set by `terminateAll()`: nothing more is started.
+    /// Set and read under `started`'s lock, so no spawn slips in after the kill.
+    private static let terminating = Atomic<Bool>(false)
+
+    /// When the last sweep that only reaped ran, on the monotonic clock in ms.
+    private static let lastReap = Atomic<Int64>(Int64.min)
+
+    /// Reaps adopted descendants that have exited and, with `kill`, kills those still running.
+    /// It reads every `/proc/PID/stat` (`/proc/self/task/*/children` is not in every kernel),
+    /// so a sweep only to reap runs at most every 10 s; one that kills always runs.
+    private static func sweepEscaped(kill killing: Bool) {
+        guard adopting.load(ordering: .relaxed) else { return }
+        let now = Int64(SystemClock.monotonic.seconds() * 1000)
+        if !killing {
+            let last = lastReap.load(ordering: .relaxed)
+            guard last == Int64.min || now - last >= 10_000,
+                  lastReap.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+        }
+        guard let proc = opendir("/proc") else { return }
+        defer { closedir(proc) }
+        let me = getpid(), myGroup = getpgrp()
+        started.withLock { started in
+            while let entry = readdir(proc) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard let pid = Int32(name), !started.contains(pid),
+                      case .success(let stat) = SysfsAttribute.read("/proc/\(pid)/stat"),
+                      let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 2,
+                      Int32(fields[1]) == me, Int32(fields[2]) != myGroup else { continue }
+                // state, ppid, pgrp follow the command name in parentheses.
+                var status: Int32 = 0
+                guard killing && fields[0] != "Z" else {
+                    _ = waitpid(pid, &status, WNOHANG)
+                    continue
+                }
+                kill(pid, SIGKILL)
+                // It dies within microseconds unless it waits on a disk: reap it now, or later.
+                var reaped = false
+                for _ in 0..<20 where !reaped {
+                    reaped = waitpid(pid, &status, WNOHANG) == pid
+                    if !reaped { usleep(5_000) }
+                }
+                if !reaped { abandoned.withLock { $0.append(pid) } }
+            }
+        }
+    }
+
     /// How long a killed child may take to die before it is left to a later run to reap.
     static let killGraceSeconds = 5.0
     /// Children killed at their deadline that had not died yet.
@@ -69,13 +145,18 @@ package struct ChildProcess: Sendable {
             close(outPipe[0]); close(outPipe[1])
             throw Self.cannotRun(path, Errno(rawValue: -errOpened))
         }
-        var pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+        var timedOut = false
+        var pid = spawnRecorded(stdout: outPipe[1], stderr: errPipe[1])
         // ETXTBSY: the program was just written and some other fork of this process still
         // holds it open for writing for a moment (a hook script being replaced, a test's
         // script). It passes within milliseconds.
         for attempt in 1...5 where pid == -ETXTBSY {
             usleep(UInt32(attempt) * 10_000)
-            pid = spawn(stdout: outPipe[1], stderr: errPipe[1])
+            pid = spawnRecorded(stdout: outPipe[1], stderr: errPipe[1])
+        }
+        defer {
+            Self.started.withLock { _ = $0.remove(pid) }
+            Self.sweepEscaped(kill: timedOut)
         }
         close(outPipe[1])
         close(errPipe[1])
@@ -87,7 +168,6 @@ package struct ChildProcess: Sendable {
         var errorOutput = Capture(fd: errPipe[0], limit: outputLimit)
         let exitFD = hh_pidfd_open(pid)
         let deadline = started + timeoutSeconds
-        var timedOut = false
         var status: Int32 = 0
         var reaped = false
         while true {
@@ -139,6 +219,16 @@ package struct ChildProcess: Sendable {
         return Result(
             termination: termination, output: output.bytes, errorOutput: errorOutput.bytes,
             seconds: SystemClock.monotonic.seconds() - started)
+    }
+
+    /// Spawns and records the child in one step, so a sweep never sees it unrecorded.
+    private func spawnRecorded(stdout: Int32, stderr: Int32) -> Int32 {
+        Self.started.withLock { started in
+            guard !Self.terminating.load(ordering: .relaxed) else { return -ECANCELED }
+            let pid = spawn(stdout: stdout, stderr: stderr)
+            if pid > 0 { started.insert(pid) }
+            return pid
+        }
     }
 
     private func spawn(stdout: Int32, stderr: Int32) -> Int32 {

@@ -1614,15 +1614,18 @@ def test_journal_survives_kill_9_while_writing_100_times(ctx):
     check(acknowledged_total >= 90, f"only {acknowledged_total} rounds had acknowledged records before the kill")
 
 
-def test_hook_runs_per_transition(ctx):
-    hdir = ctx.tempdir("hook")
-    out = os.path.join(hdir, "calls")
-    hook = os.path.join(hdir, "hook.sh")
+def agent_with_hook(ctx, name, body, timeout):
+    """An agent whose on_transition hook is the shell script `body`."""
+    hook = os.path.join(ctx.tempdir(name), "hook.sh")
     with open(hook, "w") as f:
-        f.write(f'#!/bin/sh\necho "$HOSTHEALTH_COMPONENT $HOSTHEALTH_FROM $HOSTHEALTH_TO $HOSTHEALTH_HOST_STATE" >> {out}\n')
+        f.write("#!/bin/sh\n" + body)
     os.chmod(hook, 0o755)
-    config = CONFIG_REQUIRED + f"hooks:\n  on_transition: {hook}\n  timeout: 5s\n"
-    agent = Agent(ctx, config, name="hook").start()
+    return Agent(ctx, CONFIG_REQUIRED + f"hooks:\n  on_transition: {hook}\n  timeout: {timeout}\n", name=name).start()
+
+
+def test_hook_runs_per_transition(ctx):
+    out = os.path.join(ctx.tempdir("hookout"), "calls")
+    agent = agent_with_hook(ctx, "hook", f'echo "$HOSTHEALTH_COMPONENT $HOSTHEALTH_FROM $HOSTHEALTH_TO $HOSTHEALTH_HOST_STATE" >> {out}\n', "5s")
     agent.wait_health(200, "ok", 3)
     set_link(PEER, "down")
     agent.wait_health(503, "failed", 3)
@@ -1642,6 +1645,41 @@ def test_hook_runs_per_transition(ctx):
     findings = (result.stdout + result.stderr).decode("utf-8", "replace").strip()
     check(result.returncode == 0 and not findings,
           f"promtool on the scrape with hook, journal and maintenance metrics: {findings[:600]}")
+
+
+def running_process(pid):
+    """Whether `pid` runs: a zombie (dead, its parent not yet told) does not."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_hook_children_that_setsid_die_at_the_timeout_and_at_stop(ctx):
+    """A hook whose child leaves its process group (setsid) escaped the kill at the timeout and
+    outlived the agent. Now the child is reparented to the agent (a subreaper), killed at the
+    hook's timeout, and a hook still running at SIGTERM dies with the agent, escaped child too."""
+    pids = os.path.join(ctx.tempdir("hookpids"), "pids")
+    # The first run outlives its 1 s timeout; the next ones are still running at stop.
+    agent = agent_with_hook(ctx, "hooksetsid", f'setsid sleep 300 </dev/null >/dev/null 2>&1 &\necho "$! $$" >> {pids}\nsleep 300\n', "1s")
+
+    def recorded(count):
+        lines = open(pids).read().split("\n") if os.path.exists(pids) else []
+        found = [tuple(int(p) for p in line.split()) for line in lines if line.strip()]
+        return len(found) >= count, found
+    ok, first, _ = wait_until(lambda: recorded(1), 5)
+    check(ok, "the hook never ran")
+    escaped, shell = first[0]
+    gone, _, took = wait_until(lambda: (not running_process(escaped) and not running_process(shell), None), 5)
+    check(gone, f"the setsid child {escaped} of the timed-out hook is still running: " + run(["ps", "-o", "pid,ppid,pgid,sid,stat,cmd", "-p", f"{escaped},{shell},{agent.proc.pid}"], check_rc=False).stdout)
+    log(f"#   setsid child of a timed-out hook gone {took:.2f}s after it was recorded")
+    set_link(PEER, "down")
+    ok, running, _ = wait_until(lambda: recorded(2), 5)
+    check(ok, "the hook did not run for the link going down")
+    check(stop_process(agent.proc) == 0, f"hosthealthd did not stop cleanly: {tail(agent.log_path, 5)}")
+    left = [pid for pair in running[1:] for pid in pair if running_process(pid)]
+    check(not left, f"hook processes {left} outlived the agent")
 
 
 def test_large_response_to_a_slow_reader_is_whole(ctx):
@@ -1886,6 +1924,7 @@ TESTS = [
     ("control_socket_flood_by_one_user_leaves_room_for_root", test_control_socket_flood_by_one_user_leaves_room_for_root),
     ("request_then_fin_is_answered", test_request_then_fin_is_answered),
     ("slowloris_never_locks_out_a_well_behaved_client", test_slowloris_never_locks_out_a_well_behaved_client),
+    ("hook_children_that_setsid_die_at_the_timeout_and_at_stop", test_hook_children_that_setsid_die_at_the_timeout_and_at_stop),
     ("oversized_body_is_refused_at_the_head", test_oversized_body_is_refused_at_the_head),
     ("state_dir_others_can_write_is_refused_and_links_are_not_followed",
      test_state_dir_others_can_write_is_refused_and_links_are_not_followed),

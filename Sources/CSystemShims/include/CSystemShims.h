@@ -61,4 +61,8 @@ int hh_pipe(int fds[2]);
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -errno on failure.
 int hh_pidfd_open(int pid);
 
+/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants are reparented to this process
+/// rather than to init. 0 or -errno.
+int hh_become_child_subreaper(void);
+
 #endif

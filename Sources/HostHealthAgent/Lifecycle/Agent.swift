@@ -6,6 +6,7 @@ internal import HostHealthConfig
 internal import LinkReader
 internal import MDReader
 internal import SensorReader
+internal import Spawn
 package import Logging
 internal import NIOPosix
 internal import ServiceLifecycle
@@ -71,6 +72,12 @@ package struct Agent: Sendable {
         let hookThreads = NIOThreadPool(numberOfThreads: HookRunner.maxRunning)
         defer { hookThreads.shutdownGracefully { _ in } }
         let hooks = HookRunner(config: config.hooks, threads: hookThreads, logger: logger)
+        // What a hook (or smartctl) leaves behind, even out of its process group, is reparented
+        // here, killed at its deadline or at shutdown, and reaped.
+        if let error = ChildProcess.adoptEscapedDescendants() {
+            logger.warning("cannot adopt what hooks leave running; a hook that setsids can outlive its timeout", metadata: ["error": "\(error)"])
+        }
+        defer { ChildProcess.terminateAll() }
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
