@@ -82,8 +82,8 @@ package struct ChildProcess: Sendable {
         sweepEscaped(kill: true)
     }
 
-    /// Set by `terminateAll()`: nothing more is started.
-    /// Set and read under `started`'s lock, so no spawn slips in after the kill.
+    /// Set by `terminateAll()`: nothing more is started. Set and read under `started`'s lock,
+    /// so no spawn slips in after the kill.
     private static let terminating = Atomic<Bool>(false)
 
     /// When the last sweep that only reaped ran, on the monotonic clock in ms.
@@ -103,28 +103,36 @@ package struct ChildProcess: Sendable {
         guard let proc = opendir("/proc") else { return }
         defer { closedir(proc) }
         let me = getpid(), myGroup = getpgrp()
-        started.withLock { started in
+        // Under the lock only to tell adopted descendants from children being started; the
+        // kill is immediate, the wait for it to die is outside.
+        let killed = started.withLock { started -> [Int32] in
+            var killed: [Int32] = []
             while let entry = readdir(proc) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                // state, ppid, pgrp follow the command name in parentheses.
                 guard let pid = Int32(name), !started.contains(pid),
                       case .success(let stat) = SysfsAttribute.read("/proc/\(pid)/stat"),
                       let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 2,
                       Int32(fields[1]) == me, Int32(fields[2]) != myGroup else { continue }
-                // state, ppid, pgrp follow the command name in parentheses.
                 var status: Int32 = 0
-                guard killing && fields[0] != "Z" else {
+                if killing && fields[0] != "Z" {
+                    kill(pid, SIGKILL)
+                    killed.append(pid)
+                } else {
                     _ = waitpid(pid, &status, WNOHANG)
-                    continue
                 }
-                kill(pid, SIGKILL)
-                // It dies within microseconds unless it waits on a disk: reap it now, or later.
-                var reaped = false
-                for _ in 0..<20 where !reaped {
-                    reaped = waitpid(pid, &status, WNOHANG) == pid
-                    if !reaped { usleep(5_000) }
-                }
-                if !reaped { abandoned.withLock { $0.append(pid) } }
             }
+            return killed
+        }
+        // Each dies within microseconds unless it waits on a disk: reap it now, or later.
+        for pid in killed {
+            var status: Int32 = 0
+            var reaped = false
+            for _ in 0..<20 where !reaped {
+                reaped = waitpid(pid, &status, WNOHANG) == pid
+                if !reaped { usleep(5_000) }
+            }
+            if !reaped { abandoned.withLock { $0.append(pid) } }
         }
     }
 
