@@ -75,6 +75,8 @@ let package = Package(
             dependencies: ["HostHealthModel", "HostSystem", "Udev", "CSystemShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
+        // Reader: memory errors from EDAC sysfs (their kernel-log lines are KernelLogReader's).
+        .target(name: "MemoryReader", dependencies: ["HostHealthModel", "HostSystem"], swiftSettings: swiftSettings),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
@@ -88,14 +90,14 @@ let package = Package(
             name: "HostHealthCollection",
             dependencies: [
                 "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
-                "LinkReader", "MDReader", "DiskReader", "SensorReader",
+                "LinkReader", "MDReader", "DiskReader", "SensorReader", "MemoryReader",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "MemoryReader", "SensorReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -151,6 +153,9 @@ let package = Package(
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "KernelLogReaderTests", dependencies: ["KernelLogReader", "HostSystem", "HostHealthModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MemoryReaderTests", dependencies: ["MemoryReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"],
+            swiftSettings: swiftSettings),
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),

@@ -5,6 +5,7 @@ package import HostHealthConfig
 package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
+internal import MemoryReader
 internal import SensorReader
 internal import HostSystem
 
@@ -14,13 +15,13 @@ internal import HostSystem
 /// after it is opened).
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
-    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors]
+    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .memory]
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
         let snapshot = snapshot(config: config, now: now)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
-        return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))
+        return StatusDocument(report: report, details: ComponentDetails.details(snapshot, now: now))
     }
 
     static func snapshot(config: AgentConfig, now: Timestamp) -> HostSnapshot {
@@ -35,6 +36,7 @@ package enum DirectCollection {
         readDisks(into: &fold, config: config, now: now)
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
+        fold.apply(EDACReader().read(), at: now)
         return fold.snapshot
     }
 

@@ -10,6 +10,7 @@ package struct AgentConfig: Sendable, Equatable {
     package var smart = SmartConfig()
     package var kmsg = KernelLogConfig()
     package var sensors: SensorConfig
+    package var memory = MemoryConfig()
     package var hooks: HookConfig
     package var policy: PolicyConfig
 

@@ -14,6 +14,9 @@ package struct HostSnapshot: Sendable, Equatable {
     package var smart: [String: SmartObservation]?
     /// Disk trouble from the kernel log, present only when the kmsg collector is enabled.
     package var kernelDiskErrors: KernelDiskErrors?
+    /// EDAC memory controllers and the memory errors the kernel log attributed, present only
+    /// when the memory collector is enabled.
+    package var memory: MemorySnapshot?
 
     package init(
         links: [String: Link]? = nil, arrays: [MDArray]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []

@@ -54,6 +54,7 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgeMemory(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
         next.at(evaluation.nextChange)

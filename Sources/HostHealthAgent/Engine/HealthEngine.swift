@@ -261,7 +261,7 @@ package actor HealthEngine {
             let snapshot = fold.snapshot
             let now = clock()
             return rendered.value(.document(kind), from: inputs(showing: Self.stateDomains)) {
-                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now)).json())
+                ByteBuffer(bytes: StatusDocument(report: report, details: ComponentDetails.details(snapshot, now: now)).json())
             }
         }
     }

@@ -7,6 +7,7 @@ internal import HostHealthExposition
 internal import HostHealthPolicy
 internal import LinkReader
 internal import MDReader
+internal import MemoryReader
 internal import SensorReader
 internal import Spawn
 package import Logging
@@ -171,6 +172,11 @@ package struct Agent: Sendable {
             ? SensorService(engine: engine, configuration: .system(config.sensors), intervalSeconds: config.sensors.intervalSeconds, logger: logger)
             : nil
         if let sensorService { services.append(sensorService) }
+        let memoryService = options.collectors.contains(.memory)
+            ? PollingReaderService<MemoryUpdate>(
+                name: "memory", engine: engine, intervalSeconds: config.memory.intervalSeconds, logger: logger, read: { EDACReader().read() })
+            : nil
+        if let memoryService { services.append(memoryService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
@@ -179,6 +185,7 @@ package struct Agent: Sendable {
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
+                memoryService?.setInterval(config.memory.intervalSeconds)
                 Task { await hooks.reload(config.hooks) }
             },
             reloadOthers: { [logger] in

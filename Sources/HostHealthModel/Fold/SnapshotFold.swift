@@ -23,6 +23,8 @@ package struct SnapshotFold: Sendable, Equatable {
     package internal(set) var disks: [String: Disk] = [:]
     package internal(set) var smart: [String: SmartObservation] = [:]
     package internal(set) var kernelDiskErrors = KernelDiskErrors()
+    package internal(set) var memory: [MemoryController] = []
+    package internal(set) var kernelMemoryErrors = KernelMemoryErrors()
 
     package init(collectors: Set<Collector>) {
         self.collectors = collectors
@@ -72,6 +74,7 @@ package struct SnapshotFold: Sendable, Equatable {
         if on(.disks) { snapshot.disks = disks }
         if on(.smart) { snapshot.smart = smart }
         if on(.kmsg) { snapshot.kernelDiskErrors = kernelDiskErrors }
+        if on(.memory) { snapshot.memory = MemorySnapshot(controllers: memory, kernelErrors: kernelMemoryErrors) }
         snapshot.readers = Self.readerOrder.compactMap { readers[$0] }
         return snapshot
     }

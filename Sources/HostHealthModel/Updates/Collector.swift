@@ -8,6 +8,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case smart
     case kmsg
     case sensors
+    case memory
 
     /// What the collector reads, for `--help`.
     package var help: String {
@@ -18,6 +19,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
         case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
         case .kmsg: "The kernel log (/dev/kmsg), one reader for every domain: disk I/O errors, timeouts and resets, and what other domains recognise in it."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
+        case .memory: "Memory errors from EDAC (/sys/devices/system/edac): corrected and uncorrected per DIMM, at once from the kernel log."
         }
     }
 
@@ -26,7 +28,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     package var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks, .sensors: true
+        case .links, .arrays, .disks, .sensors, .memory: true
         case .smart, .kmsg: false
         }
     }
