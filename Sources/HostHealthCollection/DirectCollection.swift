@@ -6,6 +6,7 @@ package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
 internal import MemoryReader
+internal import CPUReader
 internal import SensorReader
 internal import HostSystem
 
@@ -15,7 +16,7 @@ internal import HostSystem
 /// after it is opened).
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
-    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .memory]
+    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .memory, .cpu]
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
@@ -37,6 +38,7 @@ package enum DirectCollection {
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
         fold.apply(EDACReader().read(), at: now)
+        fold.apply(CPUReader().read(), at: now)
         return fold.snapshot
     }
 

@@ -11,6 +11,7 @@ package struct AgentConfig: Sendable, Equatable {
     package var kmsg = KernelLogConfig()
     package var sensors: SensorConfig
     package var memory = MemoryConfig()
+    package var cpu = CPUConfig()
     package var hooks: HookConfig
     package var policy: PolicyConfig
 

@@ -6,6 +6,7 @@ package enum ComponentDetails {
     package static func details(_ snapshot: HostSnapshot, now: Timestamp) -> [ComponentID: String] {
         var details = DiskSummary.details(snapshot, now: now)
         details.merge(MemorySummary.details(snapshot)) { first, _ in first }
+        details.merge(CPUSummary.details(snapshot)) { first, _ in first }
         return details
     }
 }

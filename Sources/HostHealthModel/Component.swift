@@ -6,6 +6,7 @@ package enum ComponentKind: String, Sendable, Codable, CaseIterable {
     case sensor
     case link
     case memory
+    case cpu
 
     /// The prefix of this kind's ids: `md:` for arrays, as operators name them; the kind's own
     /// name for the others.

@@ -17,6 +17,9 @@ package struct HostSnapshot: Sendable, Equatable {
     /// EDAC memory controllers and the memory errors the kernel log attributed, present only
     /// when the memory collector is enabled.
     package var memory: MemorySnapshot?
+    /// CPU packages and the machine checks of the kernel log, present only when the cpu
+    /// collector is enabled.
+    package var cpu: CPUSnapshot?
 
     package init(
         links: [String: Link]? = nil, arrays: [MDArray]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []

@@ -18,6 +18,8 @@ package struct HealthMemory: Sendable, Equatable {
     /// a window" rules read. The engine persists them in the state directory and restores
     /// them at start, so that a restart never forgives a component (see `EventWindow`).
     package var windows: EventWindows = [:]
+    /// Per CPU package: how its throttle counters have been rising.
+    package var throttling: [ComponentID: ThrottleHistory] = [:]
 
     package init() {}
 }
@@ -55,6 +57,7 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgeMemory(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgeCPU(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
         next.at(evaluation.nextChange)

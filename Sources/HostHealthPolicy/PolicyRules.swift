@@ -14,6 +14,7 @@ extension AgentConfig {
         case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         case .memory: Hysteresis(recoverAfterSeconds: memory.recoverAfterSeconds)
+        case .cpu: Hysteresis(recoverAfterSeconds: cpu.recoverAfterSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)
     }

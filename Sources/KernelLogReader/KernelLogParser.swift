@@ -19,6 +19,7 @@ package enum KernelLogParsers {
         [
             DiskTroubleParser(),
             MemoryErrorParser(),
+            MachineCheckParser(),
         ]
     }
 }

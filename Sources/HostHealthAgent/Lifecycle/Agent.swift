@@ -8,6 +8,7 @@ internal import HostHealthPolicy
 internal import LinkReader
 internal import MDReader
 internal import MemoryReader
+internal import CPUReader
 internal import SensorReader
 internal import Spawn
 package import Logging
@@ -177,6 +178,11 @@ package struct Agent: Sendable {
                 name: "memory", engine: engine, intervalSeconds: config.memory.intervalSeconds, logger: logger, read: { EDACReader().read() })
             : nil
         if let memoryService { services.append(memoryService) }
+        let cpuService = options.collectors.contains(.cpu)
+            ? PollingReaderService<CPUUpdate>(
+                name: "cpu", engine: engine, intervalSeconds: config.cpu.intervalSeconds, logger: logger, read: { CPUReader().read() })
+            : nil
+        if let cpuService { services.append(cpuService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
@@ -186,6 +192,7 @@ package struct Agent: Sendable {
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
                 memoryService?.setInterval(config.memory.intervalSeconds)
+                cpuService?.setInterval(config.cpu.intervalSeconds)
                 Task { await hooks.reload(config.hooks) }
             },
             reloadOthers: { [logger] in

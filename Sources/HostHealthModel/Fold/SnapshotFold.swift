@@ -25,6 +25,7 @@ package struct SnapshotFold: Sendable, Equatable {
     package internal(set) var kernelDiskErrors = KernelDiskErrors()
     package internal(set) var memory: [MemoryController] = []
     package internal(set) var kernelMemoryErrors = KernelMemoryErrors()
+    package internal(set) var cpu = CPUSnapshot()
 
     package init(collectors: Set<Collector>) {
         self.collectors = collectors
@@ -75,6 +76,7 @@ package struct SnapshotFold: Sendable, Equatable {
         if on(.smart) { snapshot.smart = smart }
         if on(.kmsg) { snapshot.kernelDiskErrors = kernelDiskErrors }
         if on(.memory) { snapshot.memory = MemorySnapshot(controllers: memory, kernelErrors: kernelMemoryErrors) }
+        if on(.cpu) { snapshot.cpu = cpu }
         snapshot.readers = Self.readerOrder.compactMap { readers[$0] }
         return snapshot
     }

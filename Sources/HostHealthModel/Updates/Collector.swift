@@ -9,6 +9,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case kmsg
     case sensors
     case memory
+    case cpu
 
     /// What the collector reads, for `--help`.
     package var help: String {
@@ -20,6 +21,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
         case .kmsg: "The kernel log (/dev/kmsg), one reader for every domain: disk I/O errors, timeouts and resets, and what other domains recognise in it."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         case .memory: "Memory errors from EDAC (/sys/devices/system/edac): corrected and uncorrected per DIMM, at once from the kernel log."
+        case .cpu: "CPU packages: thermal throttling (/sys/devices/system/cpu/*/thermal_throttle) and machine checks from the kernel log."
         }
     }
 
@@ -28,7 +30,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     package var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks, .sensors, .memory: true
+        case .links, .arrays, .disks, .sensors, .memory, .cpu: true
         case .smart, .kmsg: false
         }
     }

@@ -16,8 +16,8 @@ struct SnapshotFoldTests {
     @Test func snapshotHoldsOnlyEnabledDomainsWithTheirReadersInTheirOrder() {
         let fold = SnapshotFold(collectors: Set(Collector.allCases))
         let snapshot = fold.snapshot
-        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg", "memory"])
-        #expect(snapshot.memory == MemorySnapshot())
+        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg", "memory", "cpu"])
+        #expect(snapshot.memory == MemorySnapshot() && snapshot.cpu == CPUSnapshot())
         #expect(snapshot.links == [:] && snapshot.arrays == [] && snapshot.sensors == [] && snapshot.disks == [:])
         #expect(snapshot.smart == [:] && snapshot.kernelDiskErrors == KernelDiskErrors())
         #expect(FoldFixtures.fold().snapshot == HostSnapshot())
