@@ -9,9 +9,9 @@ enum CPUExposition {
         writer.family("hosthealth_cpu_package_cpus", .gauge, help: "Logical CPUs online in the package.")
         for package in packages { writer.sample("hosthealth_cpu_package_cpus", ["package": package.name], Double(package.cpus.count)) }
         let series: [(String, String, (CPUPackage) -> Double?)] = [
-            ("hosthealth_cpu_package_throttles_total", "Times the package was thermally throttled since boot (package_throttle_count).", { $0.packageThrottles.map(Double.init) }),
+            ("hosthealth_cpu_package_throttles_total", "Times the package was thermally throttled since boot (package_throttle_count).", { $0.packageThrottles.map { Double($0) } }),
             ("hosthealth_cpu_package_throttle_seconds_total", "Time the package spent throttled since boot (package_throttle_total_time_ms).", { $0.packageThrottleMilliseconds.map { Double($0) / 1000 } }),
-            ("hosthealth_cpu_core_throttles_total", "Times the package's cores were thermally throttled since boot, summed over its cores (core_throttle_count).", { $0.coreThrottles.map(Double.init) }),
+            ("hosthealth_cpu_core_throttles_total", "Times the package's cores were thermally throttled since boot, summed over its cores (core_throttle_count).", { $0.coreThrottles.map { Double($0) } }),
             ("hosthealth_cpu_core_throttle_seconds_total", "Time the package's cores spent throttled since boot, summed over its cores (core_throttle_total_time_ms).", { $0.coreThrottleMilliseconds.map { Double($0) / 1000 } }),
         ]
         for (name, help, value) in series {
