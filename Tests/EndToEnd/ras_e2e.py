@@ -332,7 +332,8 @@ def scenario(agent, bed, trials):
         agent.wait(lambda: (os.path.exists(windows) and f"memory:{RISING}/corrected" in open(windows).read(), None), 5)
         agent.stop()
         agent.start()
-        agent.wait_health(503, "failed", timeout=10)
+        seconds = agent.wait_health(503, "failed", timeout=30)
+        log(f"  restarted and judging again after {seconds:.2f}s")
         rising = agent.component(RISING)
         check(rising["state"] == "degraded" and rising["reason"].startswith("7 corrected errors"),
               f"after the restart: {rising}")
