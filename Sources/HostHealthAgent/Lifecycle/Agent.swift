@@ -81,7 +81,7 @@ package struct Agent: Sendable {
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
-                guard let dropped = transitions.submit(JournalService.Batch(transitions: batch, host: host)) else { return }
+                guard let dropped = transitions.submit(JournalService.Batch(records: journal.remember(batch), host: host)) else { return }
                 logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
                     "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
                 ])
@@ -107,7 +107,7 @@ package struct Agent: Sendable {
         }
 
         var services: [any Service] = [
-            JournalService(journal: journal, hooks: hooks, queue: transitions),
+            JournalService(journal: journal, hooks: hooks, queue: transitions, logger: logger),
         ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
