@@ -2,7 +2,8 @@ package import HostHealthModel
 package import HostHealthConfig
 
 /// Judges hardware sensors against their chips' limits. Past max (or below min) is degraded,
-/// at crit or emergency (or below lcrit) and any raised alarm flag is failed, a fault flag or
+/// at crit or emergency (or below lcrit) and any raised alarm flag is failed (but a fan's,
+/// which is about its minimum and degrades), a fault flag or
 /// a failed read is unknown for that sensor alone. A crossed limit stays crossed until the
 /// reading is back inside it by the chip's hysteresis (`temp1_max_hyst`), or by the configured
 /// margin where the chip has none: a temperature hovering at its max does not flap.
@@ -74,6 +75,15 @@ package struct SensorHealth: Sendable {
         }
         crossed = crossedLimits(sensor, value: value, before: crossed)
         if !raised.isEmpty {
+            // A fan's alarm is about its minimum (hwmon: below min, or stalled), which degrades
+            // as the reading does. A stopped fan is news, not a drain: what it cools is judged
+            // on its own. The Super I/O header with no fan on it reads 0 with the alarm raised.
+            if sensor.type == .fan, raised.allSatisfy({ $0 == .alarm || $0 == .min }) {
+                if value == 0, let min = sensor.limits.min, min > 0 {
+                    return verdict(.degraded, "fan stopped (min \(TextFormat.decimal(min)) rpm)")
+                }
+                return verdict(.degraded, Self.alarmReason(sensor, raised))
+            }
             return verdict(.failed, Self.alarmReason(sensor, raised))
         }
         guard let worst = crossed.max(by: { (severity($0), $0) < (severity($1), $1) }) else {

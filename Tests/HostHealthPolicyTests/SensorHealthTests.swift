@@ -128,6 +128,26 @@ struct SensorHealthTests {
         #expect(stopped.reason == "fan stopped (min 600 rpm)")
     }
 
+    /// A Super I/O fan header with nothing on it (or a stopped chassis fan): 0 rpm, a min, and
+    /// the chip's alarm raised. The alarm is about the min, so it degrades, never fails.
+    @Test func stoppedFanWithItsAlarmRaisedIsDegradedNotFailed() {
+        var sensor = SensorFixture.fan(0, min: 600)
+        sensor.alarms = [.alarm: true]
+        let (stopped, _) = judge(sensor)
+        #expect(stopped.state == .degraded)
+        #expect(stopped.reason == "fan stopped (min 600 rpm)")
+        sensor.input = 900
+        sensor.alarms = [.min: true]
+        #expect(judge(sensor).0.state == .degraded, "a latched stall: degraded until the chip clears it")
+    }
+
+    @Test func fanWithAMaxAlarmStillFails() {
+        var sensor = SensorFixture.fan(9000, min: 600)
+        sensor.alarms = [.max: true]
+        sensor.limits.max = 8000
+        #expect(judge(sensor).0.state == .failed)
+    }
+
     @Test func fanWithoutAMinLimitReadingZeroIsOk() {
         #expect(judge(SensorFixture.fan(0, min: nil)).0.state == .ok)
         #expect(judge(SensorFixture.fan(0, min: 0)).0.state == .ok)

@@ -188,8 +188,8 @@ struct SensorReaderTests {
             return (String(fields[1]), String(fields[2]))
         })
         #expect(states["sensor:coretemp-isa-0000/temp1"] == "ok")
-        #expect(states["sensor:nct6779-isa-0290/fan1"] == "failed")  // its alarm flag is up, but
-        // an unlabelled Super I/O input does not count toward the host.
+        #expect(states["sensor:nct6779-isa-0290/fan1"] == "degraded")  // stopped, its alarm up (about
+        // its min); and an unlabelled Super I/O input does not count toward the host.
         let counted = output.split(separator: "\n").filter { $0.hasPrefix("state\t") && $0.hasSuffix("\tcounted") }
             .map { String($0.split(separator: "\t")[1]) }
         #expect(!counted.contains("sensor:nct6779-isa-0290/fan1"))
