@@ -72,7 +72,7 @@ struct SensorHealthTests {
         #expect(judge(sensor).0.state == .failed)
     }
 
-    @Test func anyRaisedAlarmFlagIsFailedEvenWithAReadingInsideTheLimits() {
+    @Test func aRaisedCritAlarmIsFailedEvenWithAReadingInsideTheLimits() {
         var sensor = SensorFixture.temperature(45)
         sensor.alarms = [.crit: true, .max: false]
         let (verdict, _) = judge(sensor)
@@ -141,11 +141,11 @@ struct SensorHealthTests {
         #expect(judge(sensor).0.state == .degraded, "a latched stall: degraded until the chip clears it")
     }
 
-    @Test func fanWithAMaxAlarmStillFails() {
+    @Test func fanWithAMaxAlarmIsDegraded() {
         var sensor = SensorFixture.fan(9000, min: 600)
         sensor.alarms = [.max: true]
         sensor.limits.max = 8000
-        #expect(judge(sensor).0.state == .failed)
+        #expect(judge(sensor).0.state == .degraded)
     }
 
     @Test func fanWithoutAMinLimitReadingZeroIsOk() {
@@ -193,13 +193,54 @@ struct SensorHealthTests {
         sensor.alarms = [.min: true]
         #expect(judge(sensor).0.state == .ok)
         sensor.alarms = [.max: true]
-        #expect(judge(sensor).0.state == .failed)
+        #expect(judge(sensor).0.state == .degraded)
     }
 
-    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdict() {
+    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdictAndDegrades() {
         var sensor = SensorFixture.temperature(60, max: nil, crit: nil)
         sensor.alarms = [.alarm: true]
-        #expect(judge(sensor).0.state == .failed)
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "the chip raised alarm")
+    }
+
+    /// A real nct6776 board: `Vbat: +3.34 V (min = +2.70 V, max = +3.30 V) ALARM`, labelled by
+    /// the distribution's sensors3.conf. The alarm is the chip's max comparison: degraded, as
+    /// the reading past max is, never failed.
+    @Test func aVoltageAlarmIsTheChipsMinMaxComparisonAndDegrades() {
+        var sensor = SensorFixture.voltage(3.34, min: 2.70, max: 3.30)
+        sensor.alarms = [.alarm: true]
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "voltage above max 3.3 V")
+    }
+
+    @Test func theCMOSBatteryIsShownButNeverCounted() throws {
+        var battery = Sensor(
+            chip: "nct6776-isa-0290", chipPath: "/sys/class/hwmon/hwmon2", feature: "in8", label: "Vbat", type: .voltage,
+            input: 3.34, limits: SensorLimits(min: 2.70, max: 3.30), alarms: [.alarm: true])
+        battery.configuredLabel = true
+        var crossed: [ComponentID: Set<SensorLimit>] = [:]
+        let verdict = try #require(health.verdicts([battery], crossed: &crossed, stale: nil).first)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.declared?.ignore == true)
+        #expect(verdict.reason.hasSuffix("not counted: the CMOS battery matters only while the host is off"))
+        var rail = battery
+        rail.label = "+3.3V"
+        rail.feature = "in3"
+        #expect(health.verdicts([rail], crossed: &crossed, stale: nil).first?.declared?.ignore != true, "other rails count")
+    }
+
+    @Test func critAlarmsFailAndTheOthersDegrade() {
+        for (alarm, state) in [(SensorAlarm.crit, HealthState.failed), (.emergency, .failed), (.lcrit, .failed),
+                               (.alarm, .degraded), (.min, .degraded), (.max, .degraded), (.cap, .degraded)] {
+            var sensor = SensorFixture.temperature(45, max: 80, crit: 100)
+            sensor.limits.lcrit = -20
+            sensor.limits.emergency = 110
+            sensor.limits.min = 5
+            sensor.alarms = [alarm: true]
+            #expect(judge(sensor).0.state == state, "\(alarm)")
+        }
     }
 
     @Test func atCritAndEmergencyTogetherTheReasonIsAlwaysTheSame() {

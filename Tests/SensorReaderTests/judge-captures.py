@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""judge-captures — the sensor policy against `sensors -j` captures of real machines (issue 16 §1).
+"""judge-captures — the sensor policy against `sensors` captures of real machines (issue 16 §1).
 
 A capture from another project or a bug report is the output of `sensors -j`: per chip its
-subfeatures, already scaled (°C, V, A, W, RPM) and with the feature's label as its key. This
+subfeatures, already scaled (°C, V, A, W, RPM) and with the feature's label as its key; or of
+plain `sensors`, the form most reports paste, read into the same shape (its limit names mapped
+back to subfeatures as lm-sensors prints them, ALARM to the alarm flag, `sensor = thermistor`
+to the type, N/A to a read the kernel refused; channel numbers follow the order). This
 turns each capture into a umockdev hwmon testbed (attribute files in the kernel's units, a
 `tempN_label` where the key is not the default name, a parent device for the chip's bus), runs
 `sensor-probe` inside it — libsensors and the real `HealthPolicy` with the default config, or
@@ -119,12 +122,84 @@ def testbed(capture):
     return text, "\n".join(conf)
 
 
+# How plain `sensors` names a limit, per kind, and the subfeature it printed.
+LIMIT_NAMES = {
+    "temp": {"high": "max", "low": "min", "crit": "crit", "hyst": "max_hyst", "crit hyst": "crit_hyst",
+             "emerg": "emergency", "emergency": "emergency", "low crit": "lcrit", "crit low": "lcrit",
+             "max": "max", "min": "min"},
+    "in": {"min": "min", "max": "max", "crit min": "lcrit", "crit max": "crit", "average": "average",
+           "lowest": "lowest", "highest": "highest"},
+    "fan": {"min": "min", "max": "max"},
+    "power": {"max": "max", "crit": "crit", "cap": "cap"},
+    "curr": {"min": "min", "max": "max", "crit min": "lcrit", "crit max": "crit"},
+}
+UNITS = {"°C": "temp", "C": "temp", "V": "in", "mV": "in", "RPM": "fan", "W": "power", "mW": "power",
+         "kW": "power", "MW": "power", "A": "curr", "mA": "curr"}
+UNIT_SCALE = {"mV": 0.001, "mW": 0.001, "kW": 1000, "MW": 1_000_000, "mA": 0.001}
+TYPES = {"CPU diode": 1, "transistor": 2, "thermal diode": 3, "thermistor": 4, "AMD AMDSI": 5, "Intel PECI": 6}
+READING = re.compile(r"^([^:]+):\s+(N/A|[+-]?[\d.]+)\s*(°C|C|mV|V|RPM|mW|kW|MW|W|mA|A)?\s*(.*)$")
+LIMIT = re.compile(r"([a-z][a-z ]*?)\s*=\s*([+-]?[\d.]+)\s*(°C|C|mV|V|RPM|mW|kW|MW|W|mA|A)?")
+
+
+def parse_plain(text):
+    """Plain `sensors` output as the dictionary `sensors -j` would have printed."""
+    capture, chip, features, last = {}, None, None, None
+    counters = {}
+    for line in text.splitlines():
+        if not line.strip():
+            chip = None
+            continue
+        if chip is None:
+            chip = line.strip()
+            features = capture.setdefault(chip, {})
+            counters = {}
+            continue
+        if line.startswith("Adapter:"):
+            features["Adapter"] = line.split(":", 1)[1].strip()
+            continue
+        if line.startswith(" ") and last and line.strip().startswith("("):
+            kind, number, values = last
+            for name, value, unit in LIMIT.findall(line):
+                if name in LIMIT_NAMES.get(kind, {}):
+                    values[f"{kind}{number}_{LIMIT_NAMES[kind][name]}"] = float(value) * UNIT_SCALE.get(unit, 1)
+            continue
+        match = READING.match(line)
+        if not match:
+            last = None
+            continue
+        label, value, unit, rest = match.groups()
+        kind = UNITS.get(unit or "", None)
+        if kind is None:
+            last = None
+            continue
+        default = re.fullmatch(rf"{kind}(\d+)", label.strip())
+        # hwmon numbers voltages from in0, everything else from 1.
+        number = int(default.group(1)) if default else counters.get(kind, -1 if kind == "in" else 0) + 1
+        while any(k.startswith(f"{kind}{number}_") for f in features.values() if isinstance(f, dict) for k in f):
+            number += 1
+        counters[kind] = number
+        values = {f"{kind}{number}_input": UNREADABLE if value == "N/A" else float(value) * UNIT_SCALE.get(unit, 1)}
+        for name, bound, bound_unit in LIMIT.findall(rest):
+            if name in LIMIT_NAMES.get(kind, {}):
+                values[f"{kind}{number}_{LIMIT_NAMES[kind][name]}"] = float(bound) * UNIT_SCALE.get(bound_unit, 1)
+        if "ALARM" in rest:
+            values[f"{kind}{number}_alarm"] = 1
+        sensor = re.search(r"sensor = ([A-Za-z0-9 ]+?)\s*$", rest)
+        if kind == "temp" and sensor and sensor.group(1) in TYPES:
+            values[f"{kind}{number}_type"] = TYPES[sensor.group(1)]
+        features[label.strip()] = values
+        last = (kind, number, values)
+    return capture
+
+
 def load(path):
-    """A capture as `sensors -j` printed it. Subfeatures it could not read print
+    """A capture as `sensors -j` or plain `sensors` printed it. Subfeatures it could not read print
     `ERROR: Can't get value of subfeature in0_input: Can't read` inside the JSON; they become
     unreadable values, and the commas around them are mended."""
     with open(path) as f:
         text = f.read()
+    if not text.lstrip().startswith("{"):
+        return parse_plain(text)
     text = re.sub(r"ERROR: Can't get value of subfeature (\w+):[^\n]*", lambda m: f'"{m.group(1)}": "{UNREADABLE}",', text)
     text = re.sub(r",(\s*[}\]])", r"\1", text)
     return json.loads(text)
