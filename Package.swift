@@ -155,7 +155,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], exclude: ["hotplug-under-umockdev.py", "judge-captures.py"],
+            name: "SensorReaderTests", dependencies: ["SensorReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], exclude: ["hotplug-under-umockdev.py", "judge-captures.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

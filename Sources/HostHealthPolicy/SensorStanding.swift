@@ -11,7 +11,10 @@ package import HostHealthModel
 ///   wiring only the board maker knows: an unwired thermistor reads 108–128 °C or −128 °C and
 ///   its alarm is raised against limits nobody set; `sensors` prints ALARM for them and
 ///   operators learn to ignore it. Such an input counts once the operator labels it in
-///   sensors.conf (lm-sensors' own way of saying "this one is wired, and means this").
+///   sensors.conf (lm-sensors' own way of saying "this one is wired, and means this"): in
+///   /etc/sensors.d, or in a sensors3.conf changed from the one its package shipped. Debian's
+///   stock file labels the common pins of most such chips (`Vcore`, `AVCC`, `3VSB`, `Vbat`)
+///   whatever the board wires, beside limits the BIOS left; its labels are not the operator's.
 /// - ACPI thermal zones and power meters (acpitz, power_meter, atk0110) are the firmware's
 ///   figures, with trip points that are often nonsense; they count when labelled too.
 /// - The CMOS battery (`Vbat`, labelled so by the distribution's own sensors3.conf on most Super
@@ -73,9 +76,9 @@ package enum SensorStanding {
         case .device:
             return nil
         case .boardMonitor:
-            return "a board monitor input (\(driver)) without a sensors.conf label: its wiring is the board's"
+            return "a board monitor input (\(driver)) without an operator's sensors.conf label: its wiring is the board's"
         case .firmware:
-            return "a firmware figure (\(driver)) without a sensors.conf label"
+            return "a firmware figure (\(driver)) without an operator's sensors.conf label"
         }
     }
 }
