@@ -140,13 +140,15 @@ package struct SensorHealth: Sendable {
     }
 
     /// Whether a raised alarm flag means something: not when it is about a limit that reads 0
-    /// (not programmed), nor a general alarm of a sensor whose limits all read 0.
+    /// (not programmed). The general alarm is the chip's own verdict only on a sensor with no
+    /// limits at all; where the chip has limits, the alarm is its comparison against them: the
+    /// programmed ones judge the reading themselves, and one raised while the reading is inside
+    /// them is about a limit nobody set (`M/B Temp +30 °C (low = +15 °C, high = −128 °C) ALARM`).
     func counts(_ alarm: SensorAlarm, of sensor: Sensor) -> Bool {
         switch alarm {
         case .cap: return true
         case .alarm:
-            let limits = sensor.limits.all
-            return limits.isEmpty || limits.contains { $0.1 != 0 }
+            return sensor.limits.all.isEmpty
         case .lcrit: return sensor.limits.lcrit != 0
         case .min: return sensor.limits.min != 0
         case .max: return sensor.limits.max != 0

@@ -231,9 +231,34 @@ struct SensorHealthTests {
         #expect(health.verdicts([rail], crossed: &crossed, stale: nil).first?.declared?.ignore != true, "other rails count")
     }
 
+    /// What real boards leave in their limit registers: a high limit under its own hysteresis,
+    /// a +12V rail "limited" at 2.68 V, an alarm raised against a −128 °C high limit. None is
+    /// anyone's setting; each reading is judged as if that limit were not there.
+    @Test func limitsNobodySetOnRealBoardsAreNotJudged() {
+        var sysTemp = SensorFixture.temperature(43, max: 2, crit: nil)
+        sysTemp.limits.maxHysteresis = 4
+        sysTemp.alarms = [.alarm: true]
+        #expect(judge(sysTemp).0.state == .ok, "high 2 °C under a hysteresis of 4 °C")
+        var twelve = SensorFixture.voltage(12.10, min: 2.68, max: 2.68)
+        twelve.alarms = [.alarm: true]
+        #expect(judge(twelve).0.state == .ok, "a 12 V rail at 4.5 times its max is not over-voltage")
+        var board = SensorFixture.temperature(30, max: -128, crit: nil)
+        board.limits.min = 15
+        board.alarms = [.alarm: true]
+        #expect(judge(board).0.state == .ok, "the alarm is against the −128 °C high limit")
+        #expect(judge(SensorFixture.voltage(3.29, min: 4.68, max: 0.79)).0.state == .ok, "min above max: neither is set")
+        let sagging = SensorFixture.voltage(11.0, min: 11.4, max: 12.6)
+        #expect(judge(sagging).0.state == .degraded, "a real limit still judges")
+        let overVoltage = SensorFixture.voltage(13.3, min: 11.4, max: 12.6)
+        #expect(judge(overVoltage).0.state == .degraded)
+    }
+
     @Test func critAlarmsFailAndTheOthersDegrade() {
         for (alarm, state) in [(SensorAlarm.crit, HealthState.failed), (.emergency, .failed), (.lcrit, .failed),
-                               (.alarm, .degraded), (.min, .degraded), (.max, .degraded), (.cap, .degraded)] {
+                               (.min, .degraded), (.max, .degraded), (.cap, .degraded),
+                               // The general alarm of a chip with limits is its comparison against
+                               // them, and the reading is inside every one it set.
+                               (.alarm, .ok)] {
             var sensor = SensorFixture.temperature(45, max: 80, crit: 100)
             sensor.limits.lcrit = -20
             sensor.limits.emergency = 110
