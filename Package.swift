@@ -63,6 +63,8 @@ let package = Package(
         ),
         // Reader: md RAID arrays from sysfs.
         .target(name: "MDReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
+        // Reader: PCIe functions from sysfs, woken by udev: link training and AER counters.
+        .target(name: "PCIeReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         // Reader: whole disks through udev and sysfs; SMART through smartctl; the kernel log.
         .target(
             name: "DiskReader",
@@ -82,14 +84,14 @@ let package = Package(
             name: "HostHealthCollection",
             dependencies: [
                 "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
-                "LinkReader", "MDReader", "DiskReader", "SensorReader",
+                "LinkReader", "MDReader", "DiskReader", "SensorReader", "PCIeReader",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "SensorReader", "PCIeReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,6 +149,7 @@ let package = Package(
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "PCIeReaderTests", dependencies: ["PCIeReader", "HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "Udev"], swiftSettings: swiftSettings),
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.

@@ -12,6 +12,7 @@ package struct HealthMemory: Sendable, Equatable {
     package var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     package var host: HostHealth?
     package var disks = DiskMemory()
+    package var pcie = PCIeMemory()
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     package var maintenance: Maintenance?
 
@@ -50,6 +51,7 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
         next.at(evaluation.nextChange)

@@ -5,6 +5,7 @@ internal import HostHealthModel
 internal import HostHealthConfig
 internal import LinkReader
 internal import MDReader
+internal import PCIeReader
 internal import SensorReader
 internal import Spawn
 package import Logging
@@ -150,6 +151,18 @@ package struct Agent: Sendable {
                 loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
                 apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.arrays, $0) }))
         }
+        let pcieWatcher = options.collectors.contains(.pcie)
+            ? PCIeWatcher(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath) : nil
+        // Its own thread, as the md watcher's: libudev is confined to the thread that made it.
+        let pcieThread = NIOThreadPool(numberOfThreads: 1)
+        defer { pcieThread.shutdownGracefully { _ in } }
+        if let pcieWatcher {
+            pcieThread.start()
+            services.append(BlockingReaderService<PCIeUpdate>(
+                name: "pcie", threads: pcieThread, logger: logger,
+                loop: { deliver in try pcieWatcher.run(deliver) }, stop: { pcieWatcher.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.pcie, $0) }))
+        }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
@@ -163,6 +176,7 @@ package struct Agent: Sendable {
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+                pcieWatcher?.configure(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
                 Task { await hooks.reload(config.hooks) }
