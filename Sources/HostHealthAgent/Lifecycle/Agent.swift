@@ -166,6 +166,9 @@ package struct Agent: Sendable {
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
+        let kernelLog = KernelLogService(collectors: options.collectors, engine: engine, logger: logger)
+        defer { kernelLog.pool?.shutdownGracefully { _ in } }
+        services += kernelLog.services
         let sensorService = options.collectors.contains(.sensors)
             ? SensorService(engine: engine, configuration: .system(config.sensors), intervalSeconds: config.sensors.intervalSeconds, logger: logger)
             : nil
