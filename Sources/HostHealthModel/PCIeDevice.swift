@@ -62,6 +62,16 @@ package struct PCIeDevice: Sendable, Equatable {
         return "[\(PCIeDevice.hex(vendorID)):\(PCIeDevice.hex(deviceID))]"
     }
 
+    /// `0000:3b:00.0`: domain, bus, device and function as the kernel names PCI functions
+    /// (host bridges' `pci0000:00` folders are not).
+    package static func isAddress(_ name: some StringProtocol) -> Bool {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count >= 4, parts[1].count == 2 else { return false }
+        let slot = parts[2].split(separator: ".", omittingEmptySubsequences: false)
+        guard slot.count == 2, slot[0].count == 2, slot[1].count == 1 else { return false }
+        return [parts[0], parts[1], slot[0], slot[1]].allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+
     package static func hex(_ value: UInt16) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits

@@ -18,6 +18,7 @@ package enum KernelLogParsers {
     package static func all() -> [any KernelLogParser] {
         [
             DiskTroubleParser(),
+            PCIeAERParser(),
         ]
     }
 }

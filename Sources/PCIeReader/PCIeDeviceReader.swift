@@ -26,7 +26,7 @@ package struct PCIeDeviceReader: Sendable {
         for key in Self.attributes {
             attributes.values[key] = PCIeAttributes.read("\(syspath)/\(key)")
         }
-        if let parentSyspath, Self.isAddress(Self.lastComponent(parentSyspath)) {
+        if let parentSyspath, PCIeDevice.isAddress(Self.lastComponent(parentSyspath)) {
             attributes.upstream = Self.lastComponent(parentSyspath)
             for key in ["max_link_speed", "max_link_width"] {
                 attributes.upstreamValues[key] = PCIeAttributes.read("\(parentSyspath)/\(key)")
@@ -45,15 +45,5 @@ package struct PCIeDeviceReader: Sendable {
 
     static func lastComponent(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
-    }
-
-    /// `0000:3b:00.0`: domain, bus, device and function as the kernel names PCI functions
-    /// (host bridges' `pci0000:00` folders are not).
-    package static func isAddress(_ name: String) -> Bool {
-        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count >= 4, parts[1].count == 2 else { return false }
-        let slot = parts[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard slot.count == 2, slot[0].count == 2, slot[1].count == 1 else { return false }
-        return (parts[0] + parts[1] + slot[0] + slot[1]).allSatisfy(\.isHexDigit)
     }
 }

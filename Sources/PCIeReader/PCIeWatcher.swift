@@ -106,7 +106,7 @@ struct PCIeRefresh {
     }
 
     private mutating func remember(_ device: UdevDevice) {
-        guard PCIeDeviceReader.isAddress(device.sysname) else { return }
+        guard PCIeDevice.isAddress(device.sysname) else { return }
         known[device.sysname] = Known(
             syspath: device.syspath, parentSyspath: device.parentSyspath,
             declared: ComponentRule(udevProperties: device.properties))

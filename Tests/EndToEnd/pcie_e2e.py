@@ -312,7 +312,7 @@ def scenario(agent, bed, trials):
         log(f"  kmsg AER line -> /status over {len(samples)} lines: median {median:.1f} ms, p99 {p99:.1f} ms, "
             f"max {samples[-1] * 1000:.1f} ms (bar: 50 ms)")
         print(f"LATENCY kmsg_aer_to_status median_ms={median:.1f} p99_ms={p99:.1f} n={len(samples)}")
-        check(samples[-1] < 0.05 or p99 < 50, f"p99 {p99:.1f} ms over the 50 ms bar")
+        check(p99 < 50, f"p99 {p99:.1f} ms over the 50 ms bar")
 
     return [
         ("pcie_devices_read_at_start", started),

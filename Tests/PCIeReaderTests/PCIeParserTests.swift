@@ -175,11 +175,11 @@ import Testing
     }
 
     @Test func busAddresses() {
-        #expect(PCIeDeviceReader.isAddress("0000:3b:00.0"))
-        #expect(PCIeDeviceReader.isAddress("10000:e1:1f.7"))
-        #expect(!PCIeDeviceReader.isAddress("pci0000:00"))
-        #expect(!PCIeDeviceReader.isAddress("0000:3b:00"))
-        #expect(!PCIeDeviceReader.isAddress("0000:3b:0g.0"))
+        #expect(PCIeDevice.isAddress("0000:3b:00.0"))
+        #expect(PCIeDevice.isAddress("10000:e1:1f.7"))
+        #expect(!PCIeDevice.isAddress("pci0000:00"))
+        #expect(!PCIeDevice.isAddress("0000:3b:00"))
+        #expect(!PCIeDevice.isAddress("0000:3b:0g.0"))
     }
 }
 

@@ -37,3 +37,24 @@ struct PCIeFoldTests {
         #expect(fold.snapshot.pcie == nil)
     }
 }
+
+@Suite("PCIe kernel-log fold")
+struct PCIeLogFoldTests {
+    @Test func reportsCountByDeviceAndSeverity() {
+        var fold = FoldFixtures.fold(.kmsg)
+        let update = KernelLogUpdate(events: [
+            PCIeLogEvent(device: "0000:3b:00.0", severity: .correctable),
+            PCIeLogEvent(device: "0000:3b:00.0", severity: .correctable),
+            PCIeLogEvent(device: "0000:3b:00.0", severity: .fatal),
+        ], records: 5)
+        #expect(fold.apply(update, at: FoldFixtures.t0) == .data)
+        #expect(fold.snapshot.pcieLogged == ["0000:3b:00.0": [.correctable: 2, .fatal: 1]])
+    }
+
+    @Test func floodOfAddressesIsBounded() {
+        var fold = FoldFixtures.fold(.kmsg)
+        let events = (0..<300).map { PCIeLogEvent(device: "device \($0)", severity: .correctable) as any KernelLogEvent }
+        fold.apply(KernelLogUpdate(events: events, records: 300), at: FoldFixtures.t0)
+        #expect(fold.pcieLogged.count == PCIeLogEvent.maxDevices)
+    }
+}

@@ -1,28 +1,28 @@
 import HostHealthModel
-import PCIeReader
+import KernelLogReader
 import Testing
 
 /// Kernel-log messages as `drivers/pci/pcie/aer.c` writes them, old and new.
-@Suite struct PCIeKernelLogLineTests {
+@Suite struct PCIeAERLineTests {
     @Test func correctedReportBlamesTheDeviceOnTheLine() {
-        let event = PCIeKernelLogLine.recognise("nvme 0000:3b:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)")
+        let event = PCIeLogEvent.recognise("nvme 0000:3b:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)")
         #expect(event == PCIeLogEvent(device: "0000:3b:00.0", severity: .correctable))
     }
 
     @Test func aerPrefixSince419() {
-        let event = PCIeKernelLogLine.recognise("pcieport 0000:00:1c.0: AER: PCIe Bus Error: severity=Uncorrected (Non-Fatal), type=Transaction Layer, (Requester ID)")
+        let event = PCIeLogEvent.recognise("pcieport 0000:00:1c.0: AER: PCIe Bus Error: severity=Uncorrected (Non-Fatal), type=Transaction Layer, (Requester ID)")
         #expect(event == PCIeLogEvent(device: "0000:00:1c.0", severity: .nonFatal))
     }
 
     @Test func newerKernelsSayUncorrectableAndCorrectable() {
-        #expect(PCIeKernelLogLine.recognise("mlx5_core 0000:3b:00.0: AER: PCIe Bus Error: severity=Uncorrectable (Fatal), type=Inaccessible, (Unregistered Agent ID)")?.severity == .fatal)
-        #expect(PCIeKernelLogLine.recognise("mlx5_core 0000:3b:00.0: AER: PCIe Bus Error: severity=Uncorrectable (Non-Fatal), type=Transaction Layer, (Requester ID)")?.severity == .nonFatal)
-        #expect(PCIeKernelLogLine.recognise("nvme 0000:3b:00.0: AER: PCIe Bus Error: severity=Correctable, type=Data Link Layer, (Transmitter ID)")?.severity == .correctable)
-        #expect(PCIeKernelLogLine.recognise("nvme 0000:3b:00.0: PCIe Bus Error: severity=Uncorrected (Fatal), type=Transaction Layer, (Requester ID)")?.severity == .fatal)
+        #expect(PCIeLogEvent.recognise("mlx5_core 0000:3b:00.0: AER: PCIe Bus Error: severity=Uncorrectable (Fatal), type=Inaccessible, (Unregistered Agent ID)")?.severity == .fatal)
+        #expect(PCIeLogEvent.recognise("mlx5_core 0000:3b:00.0: AER: PCIe Bus Error: severity=Uncorrectable (Non-Fatal), type=Transaction Layer, (Requester ID)")?.severity == .nonFatal)
+        #expect(PCIeLogEvent.recognise("nvme 0000:3b:00.0: AER: PCIe Bus Error: severity=Correctable, type=Data Link Layer, (Transmitter ID)")?.severity == .correctable)
+        #expect(PCIeLogEvent.recognise("nvme 0000:3b:00.0: PCIe Bus Error: severity=Uncorrected (Fatal), type=Transaction Layer, (Requester ID)")?.severity == .fatal)
     }
 
     @Test func olderKernelIDForm() {
-        let event = PCIeKernelLogLine.recognise("pcieport 0000:00:03.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, id=0018(Receiver ID)")
+        let event = PCIeLogEvent.recognise("pcieport 0000:00:03.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, id=0018(Receiver ID)")
         #expect(event == PCIeLogEvent(device: "0000:00:03.0", severity: .correctable))
     }
 
@@ -36,7 +36,7 @@ import Testing
             "nvme 0000:3b:00.0:    [ 0] RxErr                  (First)",
             "pcieport 0000:00:1c.0: AER: aer_status: 0x00000001, aer_mask: 0x00002000",
         ] {
-            #expect(PCIeKernelLogLine.recognise(line) == nil, "\(line)")
+            #expect(PCIeLogEvent.recognise(line) == nil, "\(line)")
         }
     }
 
@@ -49,7 +49,13 @@ import Testing
             "a b c d 0000:3b:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer",
             "",
         ] {
-            #expect(PCIeKernelLogLine.recognise(line) == nil, "\(line)")
+            #expect(PCIeLogEvent.recognise(line) == nil, "\(line)")
         }
+    }
+
+    @Test func theReaderRoutesAERReportsToThePCIeDomain() {
+        var router = KernelLogRouter()
+        let record = KernelLogRecord(priority: 3, sequence: 1, microseconds: 1, message: "nvme 0000:3b:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)")
+        #expect(router.route(record) as? PCIeLogEvent == PCIeLogEvent(device: "0000:3b:00.0", severity: .correctable))
     }
 }

@@ -1,6 +1,6 @@
 package import HostHealthModel
 
-/// Recognises the kernel's AER reports (`drivers/pci/pcie/aer.c`) in a kernel-log message:
+/// The PCIe domain's kernel-log lines. Recognises the kernel's AER reports (`drivers/pci/pcie/aer.c`) in a kernel-log message:
 ///
 ///     nvme 0000:3b:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)
 ///     pcieport 0000:00:1c.0: AER: PCIe Bus Error: severity=Uncorrected (Non-Fatal), type=Transaction Layer, (Requester ID)
@@ -15,7 +15,16 @@ package import HostHealthModel
 /// error status/mask=…` and `[ 0] RxErr` lines that follow are detail of the same report.
 /// Errors handled by firmware first (APEI/GHES, `[Hardware Error]` lines) carry no
 /// `severity=` on the device line and are not recognised.
-package enum PCIeKernelLogLine {
+package struct PCIeAERParser: KernelLogParser {
+    package init() {}
+
+    package func recognise(_ record: KernelLogRecord) -> (any KernelLogEvent)? {
+        PCIeLogEvent.recognise(record.message)
+    }
+}
+
+/// Telling an AER report from every other kernel message: the reader's half of `PCIeLogEvent`.
+extension PCIeLogEvent {
     package static func recognise(_ message: String) -> PCIeLogEvent? {
         guard let marker = find(marker, in: message) else { return nil }
         let prefix = message[..<marker.lowerBound].split(separator: " ")
@@ -24,7 +33,7 @@ package enum PCIeKernelLogLine {
         let addressWord = prefix[1]
         guard addressWord.hasSuffix(":") else { return nil }
         let address = String(addressWord.dropLast())
-        guard PCIeDeviceReader.isAddress(address) else { return nil }
+        guard PCIeDevice.isAddress(address) else { return nil }
         let rest = message[marker.upperBound...]
         let severityText = rest.prefix { $0 != "," }
         guard let severity = severity(String(severityText)) else { return nil }
