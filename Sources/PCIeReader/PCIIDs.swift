@@ -75,12 +75,22 @@ package struct PCIIDs: Sendable, Equatable {
         return [vendorName, className, ids].compactMap { $0 }.joined(separator: " ")
     }
 
-    /// `Advanced Micro Devices, Inc. [AMD]` → `AMD`; `Mellanox Technologies` → `Mellanox`.
+    /// `Advanced Micro Devices, Inc. [AMD]` → `AMD`; `Mellanox Technologies` → `Mellanox`;
+    /// `Red Hat, Inc.` → `Red Hat`; `Samsung Electronics Co Ltd` → `Samsung`.
     static func short(vendor: String) -> String {
         if let bracketed = bracketed(vendor) { return bracketed }
-        let first = vendor.split(separator: " ").first.map(String.init) ?? vendor
-        return first.hasSuffix(",") ? String(first.dropLast()) : first
+        let name = vendor.split(separator: ",").first.map(String.init) ?? vendor
+        var words = name.split(separator: " ")
+        if let and = words.firstIndex(of: "and"), and > 0 { words = Array(words[..<and]) }
+        while words.count > 1, let last = words.last, corporateWords.contains(last.lowercased()) { words.removeLast() }
+        return words.isEmpty ? vendor : words.joined(separator: " ")
     }
+
+    /// Words that say what kind of company it is, not which.
+    static let corporateWords: Set<String> = [
+        "inc", "inc.", "corporation", "corp", "corp.", "co", "co.", "ltd", "ltd.", "limited", "llc", "gmbh", "ag",
+        "technologies", "technology", "electronics", "semiconductor", "semiconductors", "systems", "international",
+    ]
 
     /// `MT28908 Family [ConnectX-6]` → `ConnectX-6`; a name without brackets as it is.
     static func short(device: String) -> String {

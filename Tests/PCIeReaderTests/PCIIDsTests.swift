@@ -39,6 +39,15 @@ import Testing
         #expect(ids.describe(vendor: 0x8086, device: 0x0953, classCode: 0x010802) == "Intel PCIe Data Center SSD")
     }
 
+    @Test func vendorNamesLoseTheirCorporateWords() {
+        #expect(PCIIDs.short(vendor: "Red Hat, Inc.") == "Red Hat")
+        #expect(PCIIDs.short(vendor: "Samsung Electronics Co Ltd") == "Samsung")
+        #expect(PCIIDs.short(vendor: "Broadcom Inc. and subsidiaries") == "Broadcom")
+        #expect(PCIIDs.short(vendor: "NVIDIA Corporation") == "NVIDIA")
+        #expect(PCIIDs.short(vendor: "ASPEED Technology, Inc.") == "ASPEED")
+        #expect(PCIIDs.short(vendor: "Advanced Micro Devices, Inc. [AMD]") == "AMD")
+    }
+
     @Test func unwantedDevicesAreNotLoaded() throws {
         let ids = try load([0x15b3_101b])
         #expect(ids.devices[0x15b3_1017] == nil)
