@@ -105,9 +105,12 @@ package struct PCIIDs: Sendable, Equatable {
 
     private static func hex(_ bytes: [UInt8], _ at: Int, digits: Int) -> UInt32? {
         guard at + digits <= bytes.count else { return nil }
-        let text = String(decoding: bytes[at..<(at + digits)], as: UTF8.self)
-        guard text.allSatisfy(\.isHexDigit) else { return nil }
-        return UInt32(text, radix: 16)
+        var value: UInt32 = 0
+        for index in at..<(at + digits) {
+            guard let digit = bytes[index].hexDigitValue else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     private static func name(_ bytes: [UInt8], from: Int, to: Int) -> String {

@@ -612,7 +612,7 @@ def test_status_document_fields(ctx):
             check(isinstance(component.get(key), kind),
                   f"component {component!r:.200} lacks {key} of type {kind.__name__}")
         check(component["state"] in STATES, f"component state {component['state']!r} is not one of {STATES}")
-        check(component["kind"] in ("array", "disk", "sensor", "link"),
+        check(component["kind"] in ("array", "disk", "sensor", "link", "pcie"),
               f"component kind {component['kind']!r} is unknown")
     by_id = {c["id"]: c for c in components}
     link = by_id.get(f"link:{REQUIRED}")
