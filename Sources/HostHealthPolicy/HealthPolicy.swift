@@ -15,6 +15,10 @@ package struct HealthMemory: Sendable, Equatable {
     package var pcie = PCIeMemory()
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     package var maintenance: Maintenance?
+    /// Error counts over sliding windows, by `"<component id>/<series>"`: what "more than N in
+    /// a window" rules read. The engine persists them in the state directory and restores
+    /// them at start, so that a restart never forgives a component (see `EventWindow`).
+    package var windows: EventWindows = [:]
 
     package init() {}
 }

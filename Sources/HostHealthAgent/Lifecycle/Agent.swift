@@ -3,6 +3,8 @@ internal import Glibc
 internal import HostHealthCollection
 internal import HostHealthModel
 internal import HostHealthConfig
+internal import HostHealthExposition
+internal import HostHealthPolicy
 internal import LinkReader
 internal import MDReader
 internal import PCIeReader
@@ -79,6 +81,11 @@ package struct Agent: Sendable {
             logger.warning("cannot adopt what hooks leave running; a hook that setsids can outlive its timeout", metadata: ["error": "\(error)"])
         }
         defer { ChildProcess.terminateAll() }
+        // Error rates judged over hours must survive a restart: their windows are kept in the
+        // state directory, saved in the background whenever they change.
+        let windowStore = EventWindowStore(directory: options.stateDirectory.map(Self.absolute), logger: logger)
+        defer { windowStore.shutdown() }
+        let bootID = EventWindowStore.currentBootID()
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
@@ -86,7 +93,11 @@ package struct Agent: Sendable {
                 logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
                     "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
                 ])
+            },
+            onWindows: { windows, now, wall in
+                windowStore.save(EventWindowsRecord(bootID: bootID, savedAt: now, savedAtWall: wall, windows: windows))
             })
+        await engine.restoreWindows(windowStore.load(bootID: bootID, now: BootClock.now(), wall: WallClock.now()))
         let routes = Routes(engine: engine, journal: journal, hooks: hooks)
         // Maintenance is persisted on a thread of its own: a journal write hung in fdatasync (a
         // failing disk) must not hold up `hostctl maintenance on`, which is needed just then.
