@@ -1,13 +1,9 @@
 package import HostHealthModel
 package import HostHealthConfig
 
-/// What the policy remembers about PCIe devices between evaluations.
+/// What the policy remembers about PCIe devices between evaluations, besides their error
+/// windows (`HealthMemory.windows`, which survive a restart).
 package struct PCIeMemory: Sendable, Equatable {
-    /// Correctable-error totals over `pcie.correctable_window`.
-    package var correctable: [ComponentID: CarrierHistory] = [:]
-    /// The last non-fatal total seen (sysfs and kernel log), and when it last rose.
-    package var nonFatalSeen: [ComponentID: UInt64] = [:]
-    package var nonFatalRoseAt: [ComponentID: Timestamp] = [:]
     /// Since when a link has been below its capability.
     package var belowSince: [ComponentID: Timestamp] = [:]
 
@@ -22,10 +18,12 @@ package struct PCIeMemory: Sendable, Equatable {
 ///   whatever was in flight is lost. The counters are since boot, so a restart forgives none.
 ///   A port's fatal errors that are only Surprise Down (a device below it went away, as in a
 ///   hot swap) are shown, not judged: the device that went is judged in its own domain.
-/// - A non-fatal uncorrectable error (a rise seen while the agent runs, in sysfs or the
+/// - A non-fatal uncorrectable error (a rise seen while the agent watches, in sysfs or the
 ///   kernel log) → `degraded` for `pcie.nonfatal_hold` (1h, as a md member whose error count
-///   rose): a transaction was lost and recovered. Counts already there when first read are
-///   not judged: boot-time probing leaves Unsupported Requests on many healthy boards.
+///   rose): a transaction was lost and recovered. Counts already there when the agent first
+///   read the device are not judged: boot-time probing leaves Unsupported Requests on many
+///   healthy boards. Both error rules keep `EventWindow`s, which the agent saves in its state
+///   directory: a restart neither forgives a rise nor judges an old count again.
 /// - Correctable errors within `pcie.correctable_window` (1h) above what the link may make
 ///   inside the specification → `degraded`. The specification allows a bit error rate of
 ///   10^-12 per lane; each correctable error is at least one bit error, so a healthy link at
@@ -70,11 +68,16 @@ package struct PCIeHealth: Sendable {
     /// Names the kernel gives a Surprise Down fatal error, old and new.
     static let surpriseDown: Set<String> = ["Surprise Down Error", "SDES", "SurpriseDown"]
 
+    /// The error windows' keys: `pcie:0000:3b:00.0/correctable`.
+    package static func windowKey(_ id: ComponentID, _ severity: PCIeAERSeverity) -> String {
+        "\(id)/\(severity.rawValue)"
+    }
+
     /// One device's verdict. `logged`: AER errors the kernel log reported for it since the
-    /// agent started; `memory` is this device's part, updated.
+    /// agent started; `memory` and `windows` are updated.
     func verdict(
-        _ device: PCIeDevice, logged: [PCIeAERSeverity: UInt64], memory: inout PCIeMemory, now: Timestamp,
-        next: inout NextChange
+        _ device: PCIeDevice, logged: [PCIeAERSeverity: UInt64], memory: inout PCIeMemory, windows: inout EventWindows,
+        now: Timestamp, next: inout NextChange
     ) -> Verdict {
         let id = Self.componentID(device.address)
         var state = HealthState.ok
@@ -92,29 +95,20 @@ package struct PCIeHealth: Sendable {
             }
         }
 
-        let nonFatal = (totals.nonFatal ?? 0) + (logged[.nonFatal] ?? 0)
-        if let seen = memory.nonFatalSeen[id], nonFatal > seen {
-            memory.nonFatalRoseAt[id] = now
-        }
-        memory.nonFatalSeen[id] = nonFatal
-        if let rose = memory.nonFatalRoseAt[id] {
-            if now - rose < config.nonFatalHoldSeconds {
-                state = max(state, .degraded)
-                let names = device.aer?.breakdown[.nonFatal]?.filter { $0.value > 0 }.map(\.key) ?? []
-                reasons.append("non-fatal AER errors rose to \(totals.nonFatal ?? nonFatal)" + Self.named(names)
-                    + " within \(TextFormat.duration(config.nonFatalHoldSeconds))")
-                next.at(rose + config.nonFatalHoldSeconds)
-            } else {
-                memory.nonFatalRoseAt[id] = nil
-            }
+        let nonFatal = Self.observe(
+            &windows[Self.windowKey(id, .nonFatal), default: EventWindow()], counter: totals.nonFatal,
+            logged: logged[.nonFatal], window: config.nonFatalHoldSeconds, now: now, next: &next)
+        if nonFatal > 0 {
+            state = max(state, .degraded)
+            let names = device.aer?.breakdown[.nonFatal]?.filter { $0.value > 0 }.map(\.key) ?? []
+            reasons.append("\(nonFatal) non-fatal AER error\(nonFatal == 1 ? "" : "s")" + Self.named(names)
+                + " within \(TextFormat.duration(config.nonFatalHoldSeconds))")
         }
 
-        if let correctable = totals.correctable {
-            var history = memory.correctable[id] ?? CarrierHistory()
-            history.record(UInt32(clamping: correctable), at: now, window: config.correctableWindowSeconds)
-            memory.correctable[id] = history
-            next.window(of: history, seconds: config.correctableWindowSeconds)
-            let recent = Double(history.changesInWindow)
+        if totals.correctable != nil || logged[.correctable] != nil {
+            let recent = Double(Self.observe(
+                &windows[Self.windowKey(id, .correctable), default: EventWindow()], counter: totals.correctable,
+                logged: logged[.correctable], window: config.correctableWindowSeconds, now: now, next: &next))
             let limit = correctableLimit(device)
             if recent > limit {
                 state = max(state, .degraded)
@@ -159,6 +153,20 @@ package struct PCIeHealth: Sendable {
         return (text, true)
     }
 
+    /// Feeds one severity's since-boot counter and kernel-log count into its window and gives
+    /// the errors within `window` seconds. A count there before the agent first watched the
+    /// device is its baseline (share 0): when those errors happened cannot be told.
+    static func observe(
+        _ errors: inout EventWindow, counter: UInt64?, logged: UInt64?, window: Double, now: Timestamp,
+        next: inout NextChange
+    ) -> UInt64 {
+        if let logged { errors.observe(eventsSinceStart: logged, at: now) }
+        if let counter { errors.observe(counter: counter, at: now, firstSightShare: 0) }
+        errors.expire(window: window, at: now, confirmWithin: window)
+        next.window(of: errors, seconds: window)
+        return errors.count(window: window, at: now)
+    }
+
     private static func named(_ names: [String]) -> String {
         names.isEmpty ? "" : " (\(names.sorted().joined(separator: ", ")))"
     }
@@ -180,24 +188,31 @@ extension HealthPolicy {
         if let stale { readerProblems.append(stale) }
         let judge = PCIeHealth(config: pcie)
         var working = memory.pcie
+        var windows = memory.windows
         var judged = Set<ComponentID>()
         var verdicts: [Verdict] = []
         for address in devices.keys.sorted() {
             guard let device = devices[address], PCIeHealth.isComponent(device) else { continue }
             judged.insert(PCIeHealth.componentID(address))
-            var verdict = judge.verdict(device, logged: snapshot.pcieLogged?[address] ?? [:], memory: &working, now: now, next: &next)
+            var verdict = judge.verdict(
+                device, logged: snapshot.pcieLogged?[address] ?? [:], memory: &working, windows: &windows, now: now, next: &next)
             if let stale {
                 verdict.stale = true
                 if verdict.reason.isEmpty { verdict.reason = stale }
             }
             verdicts.append(verdict)
         }
-        // A device that went is forgotten with it; one that comes back starts afresh.
-        working.correctable = working.correctable.filter { judged.contains($0.key) }
-        working.nonFatalSeen = working.nonFatalSeen.filter { judged.contains($0.key) }
-        working.nonFatalRoseAt = working.nonFatalRoseAt.filter { judged.contains($0.key) }
+        // A device that went is forgotten with it once its windows hold nothing; its errors
+        // stay counted while it is briefly away (a reset that re-enumerates it).
         working.belowSince = working.belowSince.filter { judged.contains($0.key) }
+        let keys = Set(judged.flatMap { id in PCIeAERSeverity.allCases.map { PCIeHealth.windowKey(id, $0) } })
+        let longest = max(pcie.correctableWindowSeconds, pcie.nonFatalHoldSeconds)
+        for (key, var window) in windows where key.hasPrefix("pcie:") && !keys.contains(key) {
+            window.expire(window: longest, at: now, confirmWithin: longest)
+            windows[key] = window.isIdle ? nil : window
+        }
         memory.pcie = working
+        memory.windows = windows
         return verdicts
     }
 }

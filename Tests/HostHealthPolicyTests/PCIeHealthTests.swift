@@ -159,7 +159,7 @@ struct PCIeHealthTests {
         let first = evaluate(snapshot([nic()]))
         let rose = evaluate(snapshot([nic(aer: PCIeAERTotals(correctable: 0, nonFatal: 1, fatal: 0))], at: t0 + 10), after: first.memory, at: t0 + 10)
         #expect(component(rose)?.state == .degraded)
-        #expect(component(rose)?.reason == "non-fatal AER errors rose to 1 within 1h")
+        #expect(component(rose)?.reason == "1 non-fatal AER error within 1h")
         let held = evaluate(snapshot([nic(aer: PCIeAERTotals(correctable: 0, nonFatal: 1, fatal: 0))], at: t0 + 3600), after: rose.memory, at: t0 + 3600)
         #expect(component(held)?.state == .degraded)
         let over = evaluate(snapshot([nic(aer: PCIeAERTotals(correctable: 0, nonFatal: 1, fatal: 0))], at: t0 + 3610), after: held.memory, at: t0 + 3610)
@@ -203,6 +203,36 @@ struct PCIeHealthTests {
         #expect(component(quiet)?.state == .ok)
     }
 
+    @Test func aRestartForgivesNoRiseAndJudgesNoOldCount() {
+        var device = nic(aer: PCIeAERTotals(correctable: 0, nonFatal: 3, fatal: 0))
+        let first = evaluate(snapshot([device]))
+        device.aer?.totals.nonFatal = 4
+        let rose = evaluate(snapshot([device], at: t0 + 10), after: first.memory, at: t0 + 10)
+        #expect(component(rose)?.state == .degraded)
+        // What the agent restores after a restart: the windows, nothing else.
+        var restored = HealthMemory()
+        restored.windows = rose.memory.windows
+        let restarted = evaluate(snapshot([device], at: t0 + 20), after: restored, at: t0 + 20)
+        #expect(component(restarted)?.state == .degraded)
+        #expect(component(restarted)?.reason == "1 non-fatal AER error within 1h")
+    }
+
+    @Test func aKernelLogReportAndTheCounterRiseCountOnce() {
+        var device = nic(speed: 8e9, width: 4)
+        device.link.max = .init(transfersPerSecond: 8e9, width: 4)
+        var config = self.config
+        config.pcie.correctableMax = 1
+        let first = evaluate(snapshot([device]), config: config)
+        let logged = evaluate(snapshot([device], logged: ["0000:3b:00.0": [.correctable: 1]], at: t0 + 1), after: first.memory, at: t0 + 1, config: config)
+        #expect(component(logged)?.state == .ok)
+        device.aer?.totals.correctable = 1
+        let polled = evaluate(snapshot([device], logged: ["0000:3b:00.0": [.correctable: 1]], at: t0 + 2), after: logged.memory, at: t0 + 2, config: config)
+        #expect(component(polled)?.state == .ok)
+        device.aer?.totals.correctable = 2
+        let more = evaluate(snapshot([device], logged: ["0000:3b:00.0": [.correctable: 1]], at: t0 + 3), after: polled.memory, at: t0 + 3, config: config)
+        #expect(component(more)?.state == .degraded)
+    }
+
     @Test func deviceWithoutAEROrALinkThatMattersIsNoComponent() {
         var host = PCIeDevice(address: "0000:00:00.0", name: "Host bridge")
         host.classCode = 0x060000
@@ -217,8 +247,8 @@ struct PCIeHealthTests {
 
     @Test func goneDeviceIsForgotten() {
         let first = evaluate(snapshot([nic(aer: PCIeAERTotals(correctable: 5, nonFatal: 0, fatal: 0))]))
-        #expect(first.memory.pcie.correctable.count == 1)
+        #expect(first.memory.windows.keys.sorted() == ["pcie:0000:3b:00.0/correctable", "pcie:0000:3b:00.0/nonfatal"])
         let gone = evaluate(snapshot([], at: t0 + 10), after: first.memory, at: t0 + 10)
-        #expect(gone.memory.pcie.correctable.isEmpty)
+        #expect(gone.memory.windows.isEmpty)
     }
 }
