@@ -18,19 +18,19 @@ struct PCIeAttributes: Sendable, Equatable {
     var upstream: String?
     var upstreamValues: [String: Value]
     var isVirtualFunction: Bool
-    /// Config space as far as it could be read (256 bytes unprivileged, 4096 as root).
-    var config: [UInt8]
+    /// The Device Serial Number, when it was read (config space, root only; once per device).
+    var serialNumber: String?
 
     init(
         address: String, values: [String: Value] = [:], upstream: String? = nil, upstreamValues: [String: Value] = [:],
-        isVirtualFunction: Bool = false, config: [UInt8] = []
+        isVirtualFunction: Bool = false, serialNumber: String? = nil
     ) {
         self.address = address
         self.values = values
         self.upstream = upstream
         self.upstreamValues = upstreamValues
         self.isVirtualFunction = isVirtualFunction
-        self.config = config
+        self.serialNumber = serialNumber
     }
 
     static func read(_ path: String) -> Value {

@@ -37,10 +37,18 @@ package struct PCIeDeviceReader: Sendable {
         if case .failure(.isDirectory) = SysfsAttribute.read("\(syspath)/physfn") {
             attributes.isVirtualFunction = true
         }
-        if readSerial, case .success(let bytes) = FileContents.read("\(syspath)/config", limit: 4096) {
-            attributes.config = bytes
+        if readSerial {
+            attributes.serialNumber = Self.serialNumber(config: "\(syspath)/config")
         }
         return attributes
+    }
+
+    /// Walks the config space's extended capabilities with one read per dword visited.
+    static func serialNumber(config path: String) -> String? {
+        PCIeSerialNumber.find { offset in
+            guard case .success(let bytes) = FileContents.read(path, count: 4, at: offset) else { return nil }
+            return PCIeSerialNumber.dword(bytes)
+        }
     }
 
     static func lastComponent(_ path: String) -> String {

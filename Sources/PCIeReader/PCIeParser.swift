@@ -41,7 +41,7 @@ struct PCIeParser {
         }
         device.aer = aerCounts()
         device.rootPortErrors = rootPortTotals()
-        device.serialNumber = PCIeSerialNumber.parse(config: attributes.config)
+        device.serialNumber = attributes.serialNumber
         device.problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
         return device
     }

@@ -1,3 +1,4 @@
+internal import Glibc
 @testable import PCIeReader
 import Testing
 
@@ -28,6 +29,17 @@ import Testing
 
     @Test func unprivilegedReadOfTheFirst64BytesHasNone() {
         #expect(PCIeSerialNumber.parse(config: [UInt8](repeating: 0xff, count: 64)) == nil)
+    }
+
+    @Test func theReaderWalksAConfigFileADwordAtATime() throws {
+        let path = "/tmp/hosthealth-config-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        _ = Self.config(serial: 0x0002_c903_004a_5b6c).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        defer { unlink(path) }
+        #expect(PCIeDeviceReader.serialNumber(config: path) == "00-02-c9-03-00-4a-5b-6c")
+        #expect(PCIeDeviceReader.serialNumber(config: "/nonexistent/config") == nil)
     }
 
     @Test func aLoopInTheListEnds() {
