@@ -1,3 +1,4 @@
+internal import Glibc
 internal import HostHealthModel
 internal import HostSystem
 
@@ -23,35 +24,39 @@ package struct PCIIDs: Sendable, Equatable {
         ids.loaded = wanted
         guard case .success(let bytes) = FileContents.read(path, limit: 16 << 20) else { return ids }
         let vendorsWanted = Set(wanted.map { UInt16(truncatingIfNeeded: $0 >> 16) })
-        var vendor: UInt16?
-        var inClasses = false
-        var base: UInt8 = 0
-        var start = 0
-        let count = bytes.count
-        while start < count {
-            var end = start
-            while end < count, bytes[end] != 0x0a { end += 1 }
-            defer { start = end + 1 }
-            guard end > start, bytes[start] != UInt8(ascii: "#") else { continue }
-            if bytes[start] == UInt8(ascii: "C"), end - start > 5, bytes[start + 1] == 0x20 {
-                inClasses = true
-                guard let value = hex(bytes, start + 2, digits: 2) else { continue }
-                base = UInt8(value)
-                ids.classes[base] = name(bytes, from: start + 4, to: end)
-            } else if bytes[start] != 0x09 {
-                inClasses = false
-                vendor = nil
-                guard end - start > 6, let value = hex(bytes, start, digits: 4) else { continue }
-                let id = UInt16(value)
-                vendor = id
-                if vendorsWanted.contains(id) { ids.vendors[id] = name(bytes, from: start + 4, to: end) }
-            } else if end - start > 1, bytes[start + 1] != 0x09 {
-                if inClasses {
-                    guard let value = hex(bytes, start + 1, digits: 2) else { continue }
-                    ids.subclasses[UInt16(base) << 8 | UInt16(value)] = name(bytes, from: start + 3, to: end)
-                } else if let vendor, vendorsWanted.contains(vendor), let value = hex(bytes, start + 1, digits: 4) {
-                    let key = UInt32(vendor) << 16 | UInt32(value)
-                    if wanted.contains(key) { ids.devices[key] = name(bytes, from: start + 5, to: end) }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var vendor: UInt16?
+            var inClasses = false
+            var classCode: UInt8 = 0
+            var start = 0
+            let count = buffer.count
+            while start < count {
+                // memchr: the scan of 36,000 lines is what a start pays, in debug builds too.
+                let end = memchr(base + start, 0x0a, count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                defer { start = end + 1 }
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                guard let first = line.first, first != UInt8(ascii: "#") else { continue }
+                if first == UInt8(ascii: "C"), line.count > 5, line[1] == 0x20 {
+                    inClasses = true
+                    guard let value = hex(line, 2, digits: 2) else { continue }
+                    classCode = UInt8(value)
+                    ids.classes[classCode] = name(line, from: 4)
+                } else if first != 0x09 {
+                    inClasses = false
+                    vendor = nil
+                    guard line.count > 6, let value = hex(line, 0, digits: 4) else { continue }
+                    let id = UInt16(value)
+                    vendor = id
+                    if vendorsWanted.contains(id) { ids.vendors[id] = name(line, from: 4) }
+                } else if line.count > 1, line[1] != 0x09 {
+                    if inClasses {
+                        guard let value = hex(line, 1, digits: 2) else { continue }
+                        ids.subclasses[UInt16(classCode) << 8 | UInt16(value)] = name(line, from: 3)
+                    } else if let vendor, vendorsWanted.contains(vendor), let value = hex(line, 1, digits: 4) {
+                        let key = UInt32(vendor) << 16 | UInt32(value)
+                        if wanted.contains(key) { ids.devices[key] = name(line, from: 5) }
+                    }
                 }
             }
         }
@@ -103,20 +108,20 @@ package struct PCIIDs: Sendable, Equatable {
         return inside.isEmpty ? nil : String(inside)
     }
 
-    private static func hex(_ bytes: [UInt8], _ at: Int, digits: Int) -> UInt32? {
-        guard at + digits <= bytes.count else { return nil }
+    private static func hex(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, digits: Int) -> UInt32? {
+        guard at + digits <= line.count else { return nil }
         var value: UInt32 = 0
         for index in at..<(at + digits) {
-            guard let digit = bytes[index].hexDigitValue else { return nil }
+            guard let digit = line[index].hexDigitValue else { return nil }
             value = value << 4 | UInt32(digit)
         }
         return value
     }
 
-    private static func name(_ bytes: [UInt8], from: Int, to: Int) -> String {
-        var start = from
-        while start < to, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        return String(decoding: bytes[start..<to], as: UTF8.self)
+    private static func name(_ line: UnsafeBufferPointer<UInt8>, from: Int) -> String {
+        var start = min(from, line.count)
+        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[start...]), as: UTF8.self)
     }
 
     /// Base class names of the PCI Code and ID Assignment Specification, for hosts without
