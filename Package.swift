@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "KernelLogReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "KernelLogReader", "PCIeReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "KernelLogReaderTests", dependencies: ["KernelLogReader", "HostSystem", "HostHealthModel"], swiftSettings: swiftSettings),

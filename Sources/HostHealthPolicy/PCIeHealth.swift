@@ -30,6 +30,9 @@ package struct PCIeMemory: Sendable, Equatable {
 ///   its trained rate R and width W makes at most R × W × 10^-12 per second (x16 at
 ///   16 GT/s: 921 an hour; x4 at 8 GT/s: 115). More than that is a link out of its
 ///   specification. `pcie.correctable_max` sets a fixed count instead.
+/// - An attribute that cannot be read or means nothing (a count that is not a number) →
+///   `unknown` unless something worse is known: it may hide an error (the house rule: fail
+///   closed).
 /// - Link training, for network, storage, GPU and accelerator functions (not virtual
 ///   functions, not bridges): fewer lanes or a lower rate than it can reach in its slot —
 ///   its own maximum bounded by its port's, so a x16 card in a x8 slot is not blamed — held
@@ -132,6 +135,11 @@ package struct PCIeHealth: Sendable {
             reasons.append(link.reason)
         } else {
             memory.belowSince[id] = nil
+        }
+        // What could not be read may hide an error: unknown unless something worse is known.
+        if let problem = device.problem {
+            state = max(state, .unknown)
+            reasons.append("cannot read the device: \(problem)")
         }
         return Verdict(
             id: id, name: "\(device.address) \(device.name)", state: state, reason: reasons.joined(separator: "; "),

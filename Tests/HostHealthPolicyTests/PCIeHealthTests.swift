@@ -233,6 +233,16 @@ struct PCIeHealthTests {
         #expect(component(more)?.state == .degraded)
     }
 
+    @Test func unreadableDeviceIsUnknownUnlessWorseIsKnown() {
+        var device = nic()
+        device.problem = "aer_dev_fatal has lines that are not 'NAME COUNT': garbage"
+        let result = evaluate(snapshot([device]))
+        #expect(component(result)?.state == .unknown)
+        #expect(component(result)?.reason == "cannot read the device: aer_dev_fatal has lines that are not 'NAME COUNT': garbage")
+        device.aer?.totals.fatal = 1
+        #expect(component(evaluate(snapshot([device])))?.state == .failed)
+    }
+
     @Test func deviceWithoutAEROrALinkThatMattersIsNoComponent() {
         var host = PCIeDevice(address: "0000:00:00.0", name: "Host bridge")
         host.classCode = 0x060000
