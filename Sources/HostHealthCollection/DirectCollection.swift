@@ -5,6 +5,7 @@ package import HostHealthConfig
 package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
+internal import PCIeReader
 internal import SensorReader
 internal import HostSystem
 
@@ -14,13 +15,13 @@ internal import HostSystem
 /// after it is opened).
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
-    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors]
+    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .pcie]
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
         let snapshot = snapshot(config: config, now: now)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
-        return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))
+        return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now).merging(PCIeExposition.details(snapshot)) { $1 })
     }
 
     static func snapshot(config: AgentConfig, now: Timestamp) -> HostSnapshot {
@@ -33,6 +34,17 @@ package enum DirectCollection {
         // A few small sysfs files per array: cheap enough to read in-process.
         fold.apply(ArrayUpdate(scope: .all, arrays: MDArrayReader().readAll(), cause: "direct"), at: now)
         readDisks(into: &fold, config: config, now: now)
+        let pcie = PCIeWatcher(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
+        var devices: PCIeUpdate?
+        do {
+            try pcie.run { update in
+                devices = update
+                pcie.stop()
+            }
+        } catch {
+            fold.readerFailed(.pcie, "\(error)")
+        }
+        if let devices { fold.apply(devices, at: now) }
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
         return fold.snapshot

@@ -33,6 +33,7 @@ package struct ConfigParser: Sendable {
             .field("disks", \.disks) { (parser, node, _) throws(ConfigError) in try parser.disks(node) },
             .field("smart", \.smart) { (parser, node, _) throws(ConfigError) in try parser.smart(node) },
             .field("kmsg", \.kmsg) { (parser, node, _) throws(ConfigError) in try parser.kmsg(node) },
+            .field("pcie", \.pcie) { (parser, node, _) throws(ConfigError) in try parser.pcie(node) },
             .field("sensors", \.sensors) { (parser, node, _) throws(ConfigError) in try parser.sensors(node) },
             .field("hooks", \.hooks) { (parser, node, _) throws(ConfigError) in try parser.hooks(node) },
             .field("policy", \.policy) { (parser, node, _) throws(ConfigError) in try parser.policy(node) },

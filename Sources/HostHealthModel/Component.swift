@@ -5,6 +5,7 @@ package enum ComponentKind: String, Sendable, Codable, CaseIterable {
     case disk
     case sensor
     case link
+    case pcie
 
     /// The prefix of this kind's ids: `md:` for arrays, as operators name them; the kind's own
     /// name for the others.

@@ -12,8 +12,13 @@ package struct HealthMemory: Sendable, Equatable {
     package var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     package var host: HostHealth?
     package var disks = DiskMemory()
+    package var pcie = PCIeMemory()
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     package var maintenance: Maintenance?
+    /// Error counts over sliding windows, by `"<component id>/<series>"`: what "more than N in
+    /// a window" rules read. The engine persists them in the state directory and restores
+    /// them at start, so that a restart never forgives a component (see `EventWindow`).
+    package var windows: EventWindows = [:]
 
     package init() {}
 }
@@ -50,6 +55,7 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
         next.at(evaluation.nextChange)

@@ -39,6 +39,11 @@ package struct NextChange: Sendable, Equatable {
         at(history.samples[1].at + seconds)
     }
 
+    /// An error window's count falls when its oldest bucket leaves the window.
+    package mutating func window(of errors: EventWindow, seconds: Double) {
+        at(errors.nextDecrease(window: seconds))
+    }
+
     package mutating func merge(_ other: NextChange) {
         at(other.earliest)
     }

@@ -13,6 +13,7 @@ extension AgentConfig {
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
+        case .pcie: Hysteresis(recoverAfterSeconds: pcie.recoverAfterSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)
     }

@@ -1,6 +1,7 @@
 import HostHealthModel
 import HostHealthPolicy
 import DiskReader
+import KernelLogReader
 import Testing
 
 /// The disk domain's parsers under damaged input: smartctl JSON through to a verdict, kernel

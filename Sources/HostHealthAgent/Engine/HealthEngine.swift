@@ -40,6 +40,9 @@ package actor HealthEngine {
     private var refreshInFlight: Task<Void, Never>?
     let logger: Logger
     private let onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)?
+    /// Called with the error windows whenever an evaluation changed them, for the state
+    /// directory; must not block.
+    private let onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)?
     private var rendered = RenderCache<RenderedPart, ByteBuffer>()
     private var linkOrder = RenderCache<Collector, LinkOrder>()
 
@@ -76,9 +79,11 @@ package actor HealthEngine {
         clock: @escaping @Sendable () -> Timestamp = BootClock.now,
         wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
         refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
-        onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)? = nil
+        onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)? = nil,
+        onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)? = nil
     ) {
         self.onTransitions = onTransitions
+        self.onWindows = onWindows
         self.config = config
         self.agent = agent
         self.clock = clock
@@ -195,6 +200,15 @@ package actor HealthEngine {
         report.host.maintenance = maintenance.reason
     }
 
+    /// Restores the error windows saved before a restart (already carried onto this boot's
+    /// clock); the first evaluation judges with them, so a restart forgives nothing.
+    package func restoreWindows(_ windows: EventWindows) {
+        memory.windows = windows
+    }
+
+    /// The error windows as the last evaluation left them.
+    package var windows: EventWindows { memory.windows }
+
     /// Takes a new configuration (SIGHUP); the policy's memory is kept.
     package func reload(_ config: AgentConfig) {
         self.config = config
@@ -247,7 +261,7 @@ package actor HealthEngine {
             let snapshot = fold.snapshot
             let now = clock()
             return rendered.value(.document(kind), from: inputs(showing: Self.stateDomains)) {
-                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now)).json())
+                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now).merging(PCIeExposition.details(snapshot)) { $1 }).json())
             }
         }
     }
@@ -280,7 +294,9 @@ package actor HealthEngine {
         lastEvaluation = now
         if awaitingFirstReads { return }
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: fold.snapshot, now: now)
+        let windowsChanged = result.memory.windows != memory.windows
         memory = result.memory
+        if windowsChanged { onWindows?(memory.windows, now, wallClock()) }
         nextChange = result.nextChange
         let offset = wallClock() - now
         // The system clock was stepped: the times shown from caches must follow.

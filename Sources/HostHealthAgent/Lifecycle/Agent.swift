@@ -3,8 +3,11 @@ internal import Glibc
 internal import HostHealthCollection
 internal import HostHealthModel
 internal import HostHealthConfig
+internal import HostHealthExposition
+internal import HostHealthPolicy
 internal import LinkReader
 internal import MDReader
+internal import PCIeReader
 internal import SensorReader
 internal import Spawn
 package import Logging
@@ -78,6 +81,11 @@ package struct Agent: Sendable {
             logger.warning("cannot adopt what hooks leave running; a hook that setsids can outlive its timeout", metadata: ["error": "\(error)"])
         }
         defer { ChildProcess.terminateAll() }
+        // Error rates judged over hours must survive a restart: their windows are kept in the
+        // state directory, saved in the background whenever they change.
+        let windowStore = EventWindowStore(directory: options.stateDirectory.map(Self.absolute), logger: logger)
+        defer { windowStore.shutdown() }
+        let bootID = EventWindowStore.currentBootID()
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
@@ -85,7 +93,11 @@ package struct Agent: Sendable {
                 logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
                     "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
                 ])
+            },
+            onWindows: { windows, now, wall in
+                windowStore.save(EventWindowsRecord(bootID: bootID, savedAt: now, savedAtWall: wall, windows: windows))
             })
+        await engine.restoreWindows(windowStore.load(bootID: bootID, now: BootClock.now(), wall: WallClock.now()))
         let routes = Routes(engine: engine, journal: journal, hooks: hooks)
         // Maintenance is persisted on a thread of its own: a journal write hung in fdatasync (a
         // failing disk) must not hold up `hostctl maintenance on`, which is needed just then.
@@ -150,9 +162,24 @@ package struct Agent: Sendable {
                 loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
                 apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.arrays, $0) }))
         }
+        let pcieWatcher = options.collectors.contains(.pcie)
+            ? PCIeWatcher(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath) : nil
+        // Its own thread, as the md watcher's: libudev is confined to the thread that made it.
+        let pcieThread = NIOThreadPool(numberOfThreads: 1)
+        defer { pcieThread.shutdownGracefully { _ in } }
+        if let pcieWatcher {
+            pcieThread.start()
+            services.append(BlockingReaderService<PCIeUpdate>(
+                name: "pcie", threads: pcieThread, logger: logger,
+                loop: { deliver in try pcieWatcher.run(deliver) }, stop: { pcieWatcher.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.pcie, $0) }))
+        }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
+        let kernelLog = KernelLogService(collectors: options.collectors, engine: engine, logger: logger)
+        defer { kernelLog.pool?.shutdownGracefully { _ in } }
+        services += kernelLog.services
         let sensorService = options.collectors.contains(.sensors)
             ? SensorService(engine: engine, configuration: .system(config.sensors), intervalSeconds: config.sensors.intervalSeconds, logger: logger)
             : nil
@@ -163,6 +190,7 @@ package struct Agent: Sendable {
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+                pcieWatcher?.configure(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
                 Task { await hooks.reload(config.hooks) }

@@ -84,32 +84,6 @@ package final class MaintenanceStore: Sendable {
     }
 
     private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(HostHealthError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o640)
-        guard fd >= 0 else { throw HostHealthError(.stateFile, "cannot create \(temporary)", errno: .current) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let why = Errno.current
-                close(fd)
-                unlink(temporary)
-                throw HostHealthError(.stateFile, "cannot write \(temporary)", errno: why)
-            }
-            written += count
-        }
-        let synced = fsync(fd) == 0
-        let why = Errno.current
-        close(fd)
-        guard synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw HostHealthError(.stateFile, "cannot save \(path)", errno: synced ? .current : why)
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
+        try StateFile.replace(path, with: bytes, directory: directory)
     }
 }

@@ -1,4 +1,5 @@
-/// The kernel log: disk trouble is counted by subject; records without any are counters only.
+/// The kernel log: each recognised event folds into its own domain's data (see
+/// `KernelLogEvent`); records nothing recognised are counters only.
 extension KernelLogUpdate: ReaderUpdate {
     package static var collector: Collector { .kmsg }
 
@@ -7,8 +8,16 @@ extension KernelLogUpdate: ReaderUpdate {
         status.lastError = nil
         status.events += UInt64(records)
         if overwritten > 0 { status.skipped["overwritten", default: 0] += UInt64(overwritten) }
-        guard !troubles.isEmpty else { return .counters }
-        for trouble in troubles { fold.kernelDiskErrors.count(trouble) }
+        var change = FoldChange.counters
+        for event in events { change = max(change, event.fold(into: &fold, at: now)) }
+        return change
+    }
+}
+
+/// Disk trouble is counted by subject until a disk claims it (`KernelDiskErrors.perDisk`).
+extension DiskTrouble: KernelLogEvent {
+    package func fold(into fold: inout SnapshotFold, at now: Timestamp) -> FoldChange {
+        fold.kernelDiskErrors.count(self)
         return .data
     }
 }

@@ -23,6 +23,8 @@ package struct SnapshotFold: Sendable, Equatable {
     package internal(set) var disks: [String: Disk] = [:]
     package internal(set) var smart: [String: SmartObservation] = [:]
     package internal(set) var kernelDiskErrors = KernelDiskErrors()
+    package internal(set) var pcieDevices: [String: PCIeDevice] = [:]
+    package internal(set) var pcieLogged: [String: [PCIeAERSeverity: UInt64]] = [:]
 
     package init(collectors: Set<Collector>) {
         self.collectors = collectors
@@ -71,7 +73,11 @@ package struct SnapshotFold: Sendable, Equatable {
         if on(.sensors) { snapshot.sensors = sensors }
         if on(.disks) { snapshot.disks = disks }
         if on(.smart) { snapshot.smart = smart }
-        if on(.kmsg) { snapshot.kernelDiskErrors = kernelDiskErrors }
+        if on(.kmsg) {
+            snapshot.kernelDiskErrors = kernelDiskErrors
+            snapshot.pcieLogged = pcieLogged
+        }
+        if on(.pcie) { snapshot.pcie = pcieDevices }
         snapshot.readers = Self.readerOrder.compactMap { readers[$0] }
         return snapshot
     }

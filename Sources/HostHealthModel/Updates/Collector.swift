@@ -8,6 +8,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case smart
     case kmsg
     case sensors
+    case pcie
 
     /// What the collector reads, for `--help`.
     package var help: String {
@@ -16,7 +17,8 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
         case .arrays: "md RAID arrays from sysfs, woken by udev: state, members, rebuild progress."
         case .disks: "Whole disks through udev and sysfs: identity, I/O counters, device state."
         case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
-        case .kmsg: "Disk errors in the kernel log (/dev/kmsg): I/O errors, timeouts, resets."
+        case .kmsg: "The kernel log (/dev/kmsg), one reader for every domain: disk I/O errors, timeouts and resets, and what other domains recognise in it."
+        case .pcie: "PCIe devices from sysfs, woken by udev: link training against capability, AER error counters."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         }
     }
@@ -26,7 +28,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     package var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks, .sensors: true
+        case .links, .arrays, .disks, .sensors, .pcie: true
         case .smart, .kmsg: false
         }
     }

@@ -16,7 +16,7 @@ struct SnapshotFoldTests {
     @Test func snapshotHoldsOnlyEnabledDomainsWithTheirReadersInTheirOrder() {
         let fold = SnapshotFold(collectors: Set(Collector.allCases))
         let snapshot = fold.snapshot
-        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg"])
+        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg", "pcie"])
         #expect(snapshot.links == [:] && snapshot.arrays == [] && snapshot.sensors == [] && snapshot.disks == [:])
         #expect(snapshot.smart == [:] && snapshot.kernelDiskErrors == KernelDiskErrors())
         #expect(FoldFixtures.fold().snapshot == HostSnapshot())

@@ -1,4 +1,4 @@
-import DiskReader
+import KernelLogReader
 import HostHealthModel
 import Testing
 

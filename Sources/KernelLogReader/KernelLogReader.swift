@@ -8,13 +8,20 @@ package import HostSystem
 /// calls `run`, without ever blocking on it: the descriptor is non-blocking and waited on with
 /// poll, next to an eventfd that `stop()` signals. Records overwritten before they were read
 /// (EPIPE) are counted and skipped.
+///
+/// The one reader of the kernel log for every domain: each record goes through the domains'
+/// parsers (`KernelLogParsers.all`, one file each under `Parsers/`), and what they recognise
+/// is sent in the batch as events that fold into their own domain.
 package final class KernelLogReader: Sendable {
     package let path: String
     private let wake: Int32
     private let stopped = Atomic<Bool>(false)
+    private let parsers: @Sendable () -> [any KernelLogParser]
 
-    package init(path: String = "/dev/kmsg") {
+    /// - Parameter parsers: the parsers each `run` starts with (fresh state per run).
+    package init(path: String = "/dev/kmsg", parsers: @escaping @Sendable () -> [any KernelLogParser] = KernelLogParsers.all) {
         self.path = path
+        self.parsers = parsers
         wake = hh_eventfd_create()
     }
 
@@ -36,15 +43,14 @@ package final class KernelLogReader: Sendable {
         send(KernelLogUpdate())  // open and at the end: the reader is alive
         // One record is at most about 8 kB (CONSOLE_EXT_LOG_MAX); a smaller buffer gets EINVAL.
         var buffer = [UInt8](repeating: 0, count: 16384)
+        var router = KernelLogRouter(parsers: parsers())
         while !stopped.load(ordering: .acquiring) {
             var update = KernelLogUpdate()
             reading: while true {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
                 if count > 0 {
                     update.records += 1
-                    if let record = KernelLogRecord(buffer[..<count]), let trouble = DiskTrouble.recognise(record.message) {
-                        update.troubles.append(trouble)
-                    }
+                    if let event = router.route(bytes: buffer[..<count]) { update.events.append(event) }
                     continue
                 }
                 switch count < 0 ? errno : 0 {

@@ -1,5 +1,15 @@
 package import HostHealthModel
 
+/// The disk domain's kernel-log lines: I/O errors, medium errors, timeouts, resets and
+/// filesystems giving up, by the device the kernel names.
+package struct DiskTroubleParser: KernelLogParser {
+    package init() {}
+
+    package func recognise(_ record: KernelLogRecord) -> (any KernelLogEvent)? {
+        DiskTrouble.recognise(record.message)
+    }
+}
+
 /// Telling disk trouble from every other kernel message: the reader's half of `DiskTrouble`.
 extension DiskTrouble {
     /// Recognises the kernel's disk-trouble messages (formats of kernels 4.x to 6.x); nil for

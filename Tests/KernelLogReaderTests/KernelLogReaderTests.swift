@@ -1,4 +1,4 @@
-import DiskReader
+import KernelLogReader
 import Dispatch
 import Glibc
 import HostHealthModel

@@ -1,5 +1,5 @@
 import HostHealthModel
-import DiskReader
+import KernelLogReader
 import Testing
 
 @Suite("DiskTrouble: disk errors recognised in kernel messages")
