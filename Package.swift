@@ -63,6 +63,8 @@ let package = Package(
         ),
         // Reader: md RAID arrays from sysfs.
         .target(name: "MDReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
+        // Reader: PCIe functions from sysfs, woken by udev: link training and AER counters.
+        .target(name: "PCIeReader", dependencies: ["HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         // Reader: the kernel log (/dev/kmsg), one reader for every domain: each record goes
         // through the domains' parsers (Sources/KernelLogReader/Parsers/, one file each).
         .target(
@@ -93,14 +95,14 @@ let package = Package(
             name: "HostHealthCollection",
             dependencies: [
                 "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
-                "LinkReader", "MDReader", "DiskReader", "SensorReader", "MemoryReader", "CPUReader",
+                "LinkReader", "MDReader", "DiskReader", "SensorReader", "PCIeReader", "MemoryReader", "CPUReader",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "MemoryReader", "CPUReader", "SensorReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "SensorReader", "PCIeReader", "MemoryReader", "CPUReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -152,7 +154,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CUdev", "CSensors"], swiftSettings: swiftSettings),
         // Run by UdevTests under a umockdev testbed; not shipped.
         .executableTarget(name: "udev-probe", dependencies: ["Udev"], path: "Tests/Tools/UdevProbe", swiftSettings: swiftSettings),
-        .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "KernelLogReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzTests", dependencies: ["DiskReader", "KernelLogReader", "PCIeReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "LinkReader", "MDReader"], swiftSettings: swiftSettings),
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "KernelLogReaderTests", dependencies: ["KernelLogReader", "HostSystem", "HostHealthModel"], swiftSettings: swiftSettings),
@@ -162,6 +164,7 @@ let package = Package(
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "PCIeReaderTests", dependencies: ["PCIeReader", "HostHealthModel", "HostSystem", "Udev"], swiftSettings: swiftSettings),
         .testTarget(name: "MDReaderTests", dependencies: ["MDReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "Udev"], swiftSettings: swiftSettings),
         // Run by SensorReaderTests under a umockdev testbed (a test process cannot load the
         // umockdev preload into itself); not shipped.
@@ -170,7 +173,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SensorReaderTests", dependencies: ["SensorReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], exclude: ["hotplug-under-umockdev.py"],
+            name: "SensorReaderTests", dependencies: ["SensorReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], exclude: ["hotplug-under-umockdev.py", "judge-captures.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ internal import LinkReader
 internal import MDReader
 internal import MemoryReader
 internal import CPUReader
+internal import PCIeReader
 internal import SensorReader
 internal import HostSystem
 
@@ -16,7 +17,7 @@ internal import HostSystem
 /// after it is opened).
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
-    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .memory, .cpu]
+    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .pcie, .memory, .cpu]
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
@@ -35,6 +36,17 @@ package enum DirectCollection {
         // A few small sysfs files per array: cheap enough to read in-process.
         fold.apply(ArrayUpdate(scope: .all, arrays: MDArrayReader().readAll(), cause: "direct"), at: now)
         readDisks(into: &fold, config: config, now: now)
+        let pcie = PCIeWatcher(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
+        var devices: PCIeUpdate?
+        do {
+            try pcie.run { update in
+                devices = update
+                pcie.stop()
+            }
+        } catch {
+            fold.readerFailed(.pcie, "\(error)")
+        }
+        if let devices { fold.apply(devices, at: now) }
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
         fold.apply(EDACReader().read(), at: now)

@@ -9,6 +9,7 @@ package struct AgentConfig: Sendable, Equatable {
     package var disks = DiskConfig()
     package var smart = SmartConfig()
     package var kmsg = KernelLogConfig()
+    package var pcie = PCIeConfig()
     package var sensors: SensorConfig
     package var memory = MemoryConfig()
     package var cpu = CPUConfig()

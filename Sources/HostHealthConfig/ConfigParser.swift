@@ -33,6 +33,7 @@ package struct ConfigParser: Sendable {
             .field("disks", \.disks) { (parser, node, _) throws(ConfigError) in try parser.disks(node) },
             .field("smart", \.smart) { (parser, node, _) throws(ConfigError) in try parser.smart(node) },
             .field("kmsg", \.kmsg) { (parser, node, _) throws(ConfigError) in try parser.kmsg(node) },
+            .field("pcie", \.pcie) { (parser, node, _) throws(ConfigError) in try parser.pcie(node) },
             .field("sensors", \.sensors) { (parser, node, _) throws(ConfigError) in try parser.sensors(node) },
             .field("memory", \.memory) { (parser, node, _) throws(ConfigError) in try parser.memory(node) },
             .field("cpu", \.cpu) { (parser, node, _) throws(ConfigError) in try parser.cpu(node) },

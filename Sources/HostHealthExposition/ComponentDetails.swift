@@ -7,6 +7,7 @@ package enum ComponentDetails {
         var details = DiskSummary.details(snapshot, now: now)
         details.merge(MemorySummary.details(snapshot)) { first, _ in first }
         details.merge(CPUSummary.details(snapshot)) { first, _ in first }
+        details.merge(PCIeExposition.details(snapshot)) { first, _ in first }
         return details
     }
 }

@@ -60,6 +60,7 @@ package enum MetricsExposition {
         DiskExposition.renderState(snapshot, report: report, into: &writer)
         if let memory = snapshot.memory { MemoryExposition.render(memory, into: &writer) }
         if let cpu = snapshot.cpu { CPUExposition.render(cpu, into: &writer) }
+        PCIeExposition.render(snapshot, into: &writer)
         return writer.bytes
     }
 

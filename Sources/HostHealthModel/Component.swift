@@ -7,6 +7,7 @@ package enum ComponentKind: String, Sendable, Codable, CaseIterable {
     case link
     case memory
     case cpu
+    case pcie
 
     /// The prefix of this kind's ids: `md:` for arrays, as operators name them; the kind's own
     /// name for the others.

@@ -20,6 +20,11 @@ package struct HostSnapshot: Sendable, Equatable {
     /// CPU packages and the machine checks of the kernel log, present only when the cpu
     /// collector is enabled.
     package var cpu: CPUSnapshot?
+    /// PCI functions by bus address, present only when the pcie collector is enabled.
+    package var pcie: [String: PCIeDevice]?
+    /// AER errors the kernel log reported since the agent started, by bus address and
+    /// severity; present only when the kmsg collector is enabled.
+    package var pcieLogged: [String: [PCIeAERSeverity: UInt64]]?
 
     package init(
         links: [String: Link]? = nil, arrays: [MDArray]? = nil, sensors: [Sensor]? = nil, readers: [ReaderStatus] = []

@@ -12,6 +12,7 @@ package struct HealthMemory: Sendable, Equatable {
     package var sensorLimitsCrossed: [ComponentID: Set<SensorLimit>] = [:]
     package var host: HostHealth?
     package var disks = DiskMemory()
+    package var pcie = PCIeMemory()
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     package var maintenance: Maintenance?
     /// Error counts over sliding windows, by `"<component id>/<series>"`: what "more than N in
@@ -58,6 +59,7 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgeMemory(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgeCPU(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
         next.at(evaluation.nextChange)

@@ -15,6 +15,7 @@ extension AgentConfig {
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
         case .memory: Hysteresis(recoverAfterSeconds: memory.recoverAfterSeconds)
         case .cpu: Hysteresis(recoverAfterSeconds: cpu.recoverAfterSeconds)
+        case .pcie: Hysteresis(recoverAfterSeconds: pcie.recoverAfterSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)
     }

@@ -2,7 +2,8 @@ package import HostHealthModel
 package import HostHealthConfig
 
 /// Judges hardware sensors against their chips' limits. Past max (or below min) is degraded,
-/// at crit or emergency (or below lcrit) and any raised alarm flag is failed, a fault flag or
+/// at crit or emergency (or below lcrit) is failed, and a raised alarm flag counts as the limit
+/// it names (`crit_alarm` fails; the general alarm, `min_alarm` and `max_alarm` degrade), a fault flag or
 /// a failed read is unknown for that sensor alone. A crossed limit stays crossed until the
 /// reading is back inside it by the chip's hysteresis (`temp1_max_hyst`), or by the configured
 /// margin where the chip has none: a temperature hovering at its max does not flap.
@@ -68,24 +69,44 @@ package struct SensorHealth: Sendable {
         var sensor = sensor
         sensor.limits = SensorPlausibility.programmedLimits(of: sensor)
         let raised = sensor.alarms.filter { $0.value && counts($0.key, of: sensor) }.keys.sorted()
+        let failing = raised.filter { Self.alarmFails($0) }
         guard let value = sensor.input else {
-            if !raised.isEmpty { return verdict(.failed, Self.alarmReason(sensor, raised)) }
+            if !failing.isEmpty { return verdict(.failed, Self.alarmReason(sensor, failing)) }
+            if !raised.isEmpty { return verdict(.degraded, Self.alarmReason(sensor, raised)) }
             return verdict(.ok, "")
         }
         crossed = crossedLimits(sensor, value: value, before: crossed)
-        if !raised.isEmpty {
-            return verdict(.failed, Self.alarmReason(sensor, raised))
+        if !failing.isEmpty {
+            return verdict(.failed, Self.alarmReason(sensor, failing))
         }
-        guard let worst = crossed.max(by: { (severity($0), $0) < (severity($1), $1) }) else {
-            return verdict(.ok, "")
-        }
-        if severity(worst) == 2 {
+        let worst = crossed.max(by: { (severity($0), $0) < (severity($1), $1) })
+        if let worst, severity(worst) == 2 {
             return verdict(.failed, reason(sensor, worst, value: value))
         }
         if sensor.type == .fan, value == 0, let min = sensor.limits.min, min > 0 {
             return verdict(.degraded, "fan stopped (min \(TextFormat.decimal(min)) rpm)")
         }
-        return verdict(.degraded, reason(sensor, worst, value: value))
+        if let worst {
+            return verdict(.degraded, reason(sensor, worst, value: value))
+        }
+        if !raised.isEmpty {
+            return verdict(.degraded, Self.alarmReason(sensor, raised))
+        }
+        return verdict(.ok, "")
+    }
+
+    /// Whether a raised alarm fails the host, by the limit it names. The crit, emergency and
+    /// lcrit alarms do, as those limits do. The chip's general alarm (`inN_alarm`, `fanN_alarm`,
+    /// `tempN_alarm`) is, in the hwmon ABI and on the Super I/O chips that raise it, the chip's
+    /// own min/max comparison (a fan below min or stalled, a voltage out of range, a
+    /// temperature past its high limit): it degrades, as min and max do; so do min, max and
+    /// cap alarms. A real board's `Vbat: +3.34 V (max = +3.30 V) ALARM` failed its host when
+    /// every alarm did.
+    static func alarmFails(_ alarm: SensorAlarm) -> Bool {
+        switch alarm {
+        case .crit, .emergency, .lcrit: true
+        case .alarm, .min, .max, .cap: false
+        }
     }
 
     /// The limits past at this reading: newly crossed ones, and those crossed before that the
@@ -119,13 +140,15 @@ package struct SensorHealth: Sendable {
     }
 
     /// Whether a raised alarm flag means something: not when it is about a limit that reads 0
-    /// (not programmed), nor a general alarm of a sensor whose limits all read 0.
+    /// (not programmed). The general alarm is the chip's own verdict only on a sensor with no
+    /// limits at all; where the chip has limits, the alarm is its comparison against them: the
+    /// programmed ones judge the reading themselves, and one raised while the reading is inside
+    /// them is about a limit nobody set (`M/B Temp +30 °C (low = +15 °C, high = −128 °C) ALARM`).
     func counts(_ alarm: SensorAlarm, of sensor: Sensor) -> Bool {
         switch alarm {
         case .cap: return true
         case .alarm:
-            let limits = sensor.limits.all
-            return limits.isEmpty || limits.contains { $0.1 != 0 }
+            return sensor.limits.all.isEmpty
         case .lcrit: return sensor.limits.lcrit != 0
         case .min: return sensor.limits.min != 0
         case .max: return sensor.limits.max != 0

@@ -52,12 +52,24 @@ package enum SensorPlausibility {
     }
 
     /// The limits with the ones nobody set taken out (as 0, which the judgement reads as not
-    /// programmed): sentinels, implausible values, and a min above its max (an unprogrammed
-    /// pair the chip still raises alarms against).
+    /// programmed): sentinels, implausible values, a min above its max (an unprogrammed pair
+    /// the chip still raises alarms against), and two more that real boards show under the
+    /// BIOS's leftovers:
+    /// - a high limit whose hysteresis lies above it (`Sys Temp +43 °C (high = +2.0 °C,
+    ///   hyst = +4.0 °C) ALARM`): the chip clears a high alarm below its hysteresis, so such a
+    ///   pair is no one's setting;
+    /// - a voltage max below half a positive reading (`+12V +12.10 V (min = max = +2.68 V)`,
+    ///   `AVCC +3.36 V (max = +0.83 V)`): no rail runs at twice its limit and lives (power
+    ///   supplies trip at 20–30 % over), so the limit is not this rail's.
     package static func programmedLimits(of sensor: Sensor) -> SensorLimits {
         var limits = sensor.limits
         for limit in SensorLimit.allCases {
             if let bound = limits[limit], isImplausible(bound, sensor.type) { limits[limit] = 0 }
+        }
+        for limit in [SensorLimit.max, .crit, .emergency] {
+            if let bound = limits[limit], bound != 0, let hysteresis = limits.hysteresis(of: limit), hysteresis > bound {
+                limits[limit] = 0
+            }
         }
         if let min = limits.min, let max = limits.max, min != 0, max != 0, min > max {
             limits.min = 0
@@ -66,6 +78,10 @@ package enum SensorPlausibility {
         if let lcrit = limits.lcrit, let crit = limits.crit, lcrit != 0, crit != 0, lcrit > crit {
             limits.lcrit = 0
             limits.crit = 0
+        }
+        // After the pairs: a max taken out here leaves its min, which may be real.
+        if sensor.type == .voltage, let value = sensor.input, value > 0, let max = limits.max, max > 0, max < value / 2 {
+            limits.max = 0
         }
         return limits
     }

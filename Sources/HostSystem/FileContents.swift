@@ -55,6 +55,24 @@ package enum FileContents {
         return .success(Array(bytes[..<filled]))
     }
 
+    /// At most `count` bytes at `offset` of a regular file, under the same rules as `read`: for
+    /// binary attributes where each byte read costs (PCI config space, where every dword is a
+    /// config cycle and on a VM a trap to the hypervisor). Past the end: fewer bytes, or none.
+    package static func read(_ path: String, count: Int, at offset: Int) -> Result<[UInt8], Errno> {
+        let fd: Int32
+        switch openRegular(path) {
+        case .failure(let code): return .failure(code)
+        case .success(let opened): fd = opened.fd
+        }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        while true {
+            let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if got >= 0 { return .success(Array(bytes[..<got])) }
+            if errno != EINTR { return .failure(.current) }
+        }
+    }
+
     /// Opens `path` for reading if it is a regular file (never blocking on a FIFO), with its status.
     private static func openRegular(_ path: String) -> Result<(fd: Int32, status: stat), Errno> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)

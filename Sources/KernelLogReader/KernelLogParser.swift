@@ -20,6 +20,7 @@ package enum KernelLogParsers {
             DiskTroubleParser(),
             MemoryErrorParser(),
             MachineCheckParser(),
+            PCIeAERParser(),
         ]
     }
 }

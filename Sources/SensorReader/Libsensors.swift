@@ -22,6 +22,10 @@ package final class Libsensors {
     /// Whether sensors.conf labelled a feature, by `<chip path>/<feature>`: labels change only
     /// when libsensors is set up again, so the chip's own label file is read once per set-up.
     private var configuredLabels: [String: Bool] = [:]
+    /// The features the operator's own files label, by `<chip path>/<feature>`, when the main
+    /// file is still the distribution's (`SensorsConfiguration.operatorOnly`); nil: every
+    /// configured label is the operator's.
+    private var operatorLabelled: Set<String>?
     private static let inUse = Atomic<Bool>(false)
 
     package init(configuration: SensorsConfiguration = .system) throws(HostHealthError) {
@@ -66,16 +70,19 @@ package final class Libsensors {
 
     private func start() throws(HostHealthError) {
         configuredLabels.removeAll()
+        operatorLabelled = nil
+        if let own = try configuration.operatorOnly() {
+            // libsensors matches chip names to `chip` statements itself: set it up once with
+            // the operator's files alone and note what they label. An error there shows in
+            // the real set-up below, with the whole configuration.
+            if Self.initialise(with: own) == 0 {
+                operatorLabelled = Self.labelledFeatures()
+                sensors_cleanup()
+            }
+        }
         let text = try configuration.load()
         LibsensorsHandlers.parseErrors.withLock { $0.removeAll() }
-        // An empty configuration still needs a stream (one blank line): NULL would make
-        // libsensors read the system files instead of the ones asked for.
-        var bytes = text.bytes.isEmpty ? [UInt8(ascii: "\n")] : text.bytes
-        let result: Int32 = bytes.withUnsafeMutableBytes { raw in
-            guard let stream = fmemopen(raw.baseAddress, raw.count, "r") else { return -SENSORS_ERR_PARSE }
-            defer { fclose(stream) }
-            return sensors_init(stream)
-        }
+        let result = Self.initialise(with: text)
         guard result == 0 else {
             let errors = LibsensorsHandlers.parseErrors.withLock { $0 }
             if result == -SENSORS_ERR_KERNEL {
@@ -97,6 +104,36 @@ package final class Libsensors {
         var count: Int32 = 0
         chipCount = 0
         while sensors_get_detected_chips(nil, &count) != nil { chipCount += 1 }
+    }
+
+    /// `sensors_init` over a configuration text.
+    private static func initialise(with text: SensorsConfigurationText) -> Int32 {
+        // An empty configuration still needs a stream (one blank line): NULL would make
+        // libsensors read the system files instead of the ones asked for.
+        var bytes = text.bytes.isEmpty ? [UInt8(ascii: "\n")] : text.bytes
+        return bytes.withUnsafeMutableBytes { raw in
+            guard let stream = fmemopen(raw.baseAddress, raw.count, "r") else { return -SENSORS_ERR_PARSE }
+            defer { fclose(stream) }
+            return sensors_init(stream)
+        }
+    }
+
+    /// Every feature the loaded configuration labels, by `<chip path>/<feature>`.
+    private static func labelledFeatures() -> Set<String> {
+        var labelled = Set<String>()
+        var chipIndex: Int32 = 0
+        while let chip = sensors_get_detected_chips(nil, &chipIndex) {
+            let path = chip.pointee.path.map { String(cString: $0) } ?? ""
+            var featureIndex: Int32 = 0
+            while let feature = sensors_get_features(chip, &featureIndex) {
+                let name = String(cString: feature.pointee.name)
+                guard let raw = sensors_get_label(chip, feature) else { continue }
+                let label = String(cString: raw)
+                free(raw)
+                if isConfigured(label: label, feature: name, chipPath: path) { labelled.insert(path + "/" + name) }
+            }
+        }
+        return labelled
     }
 
     /// Reads every feature of every chip. A subfeature that cannot be read marks its sensor
@@ -130,6 +167,7 @@ package final class Libsensors {
                     sensor.configuredLabel = known
                 } else {
                     sensor.configuredLabel = Self.isConfigured(label: label, feature: featureName, chipPath: path)
+                        && operatorLabelled?.contains(labelKey) != false
                     configuredLabels[labelKey] = sensor.configuredLabel
                 }
                 read(chip, feature, into: &sensor, unreadable: &reading.unreadableSubfeatures)

@@ -15,12 +15,39 @@ package struct SensorsConfiguration: Sendable, Equatable {
     /// access to sysfs (root); off by default.
     package var applySets: Bool
 
-    package static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d")
+    /// dpkg's status file, to tell a main file still as its package shipped it (whose labels
+    /// are the distribution's, not the operator's); nil: every label is the operator's.
+    package var packageStatus: String?
 
-    package init(file: String? = nil, directory: String? = nil, applySets: Bool = false) {
+    package static let system = SensorsConfiguration(file: nil, directory: "/etc/sensors.d", packageStatus: "/var/lib/dpkg/status")
+
+    package init(file: String? = nil, directory: String? = nil, applySets: Bool = false, packageStatus: String? = nil) {
         self.file = file
         self.directory = directory
         self.applySets = applySets
+        self.packageStatus = packageStatus
+    }
+
+    /// The configuration without a main file that is still as its package shipped it: what
+    /// the operator wrote. nil when the main file is the operator's too (changed, or not from
+    /// a package), so every label in `load()` is theirs.
+    ///
+    /// Debian's stock sensors3.conf labels the common inputs of most Super I/O chips (`Vbat`,
+    /// `AVCC`, `+3.3V`, `3VSB`, fans and temperatures on some). Such a label says what the
+    /// pin is on the chip's reference design, not that this board wires it, and the limits
+    /// beside it are whatever the BIOS left: a label there is not the operator's word that
+    /// the input counts.
+    func operatorOnly() throws(HostHealthError) -> SensorsConfigurationText? {
+        guard let packageStatus else { return nil }
+        let main = file ?? (access("/etc/sensors3.conf", F_OK) == 0 ? "/etc/sensors3.conf" : "/etc/sensors.conf")
+        guard PackagedConfiguration.isUnmodified(main, status: packageStatus) else { return nil }
+        var text = SensorsConfigurationText()
+        if let directory {
+            for name in try Self.entries(of: directory) {
+                try text.append(file: directory + "/" + name, regularOnly: true)
+            }
+        }
+        return text
     }
 
     /// The configuration as one text for `sensors_init`, with where each line came from.

@@ -19,11 +19,14 @@ The fixed host (nothing of the machine's own hardware or links shows):
   agent starts, uplink0-peer sends 5 frames of 60 bytes to uplink0 and uplink0 sends 3 of 128
   bytes back (ethertype 0x88b5, local experimental), so the traffic counters are fixed and the
   two directions differ. The agent listens on a Unix socket only: no scrape moves `lo`.
-- a umockdev testbed: `golden/testbed.umockdev` (md0, a clean raid1 with a hot spare; md1, a
+- a umockdev testbed: `golden/testbed.umockdev` (a PCIe root port and the NVMe drive under it,
+  trained at 8 of 16 GT/s in a Gen3 slot; md0, a clean raid1 with a hot spare; md1, a
   raid5 recovering onto sdf1 at a fixed 37.5%; a coretemp chip and an NVMe drive's hwmon chip
   with limits) plus the disk reader's SATA HDD and NVMe testbeds. The testbed's
   /sys/class/net is linked to the namespace's real one: link speed and duplex come from sysfs.
 - smartctl: `golden/smartctl/smartctl`, a stand-in that prints the reports recorded beside it.
+- device names: `golden/pci.ids`, the two ids of the testbed's PCI functions in pci.ids' layout
+  (not the system's file, whose version would change the names).
 - libsensors' configuration: `golden/sensors3.conf` over /etc/sensors3.conf and an empty
   /etc/sensors.d, in the agent's mount namespace only.
 - the kernel log cannot be fixed: `--no-collector.kmsg`.
@@ -82,6 +85,7 @@ TESTBEDS = [
 ]
 SMARTCTL = os.path.join(GOLDEN_DIR, "smartctl", "smartctl")
 SENSORS_CONF = os.path.join(GOLDEN_DIR, "sensors3.conf")
+PCI_IDS = os.path.join(GOLDEN_DIR, "pci.ids")
 
 # name, MAC, MTU; each pair as (link, peer).
 LINKS = [
@@ -109,6 +113,8 @@ disks:
 smart:
   smartctl: {smartctl}
   interval: 1h
+pcie:
+  pci_ids: {pci_ids}
 sensors:
   for: 0s
   recover_after: 0s
@@ -121,6 +127,7 @@ EXPECTED = {
     "disk:wwn-0x50014ee2b1234567", "disk:wwn-eui.002538b111b2c3d4",
     "sensor:coretemp-isa-0000/temp1", "sensor:coretemp-isa-0000/temp2", "sensor:coretemp-isa-0000/temp3",
     "sensor:nvme-pci-3d00/temp1", "sensor:nvme-pci-3d00/temp2",
+    "pcie:0000:00:1d.0", "pcie:0000:3d:00.0",
 }
 SMART_DISKS = ("sda", "nvme0n1")
 
@@ -229,7 +236,7 @@ class Agent:
         self.log_path = os.path.join(workdir, "agent.log")
         config = os.path.join(workdir, "hosthealth.yaml")
         with open(config, "w") as f:
-            f.write(CONFIG.format(smartctl=SMARTCTL))
+            f.write(CONFIG.format(smartctl=SMARTCTL, pci_ids=PCI_IDS))
         beds = [argument for bed in TESTBEDS for argument in ("-d", bed)]
         # `ip netns exec` gives the agent a mount namespace of its own: libsensors' files are
         # replaced there only. Under umockdev, the testbed is all of /sys: its class/net is

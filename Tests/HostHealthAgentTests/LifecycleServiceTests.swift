@@ -130,74 +130,112 @@ struct ReloadServiceTests {
 struct JournalServiceTests {
     let clock = TestClock()
 
-    func batch(_ name: String, to state: HealthState) -> JournalService.Batch {
+    /// A batch as the agent makes one: numbered and in the journal's memory before it queues.
+    func batch(_ name: String, to state: HealthState, in journal: TransitionJournal) -> JournalService.Batch {
         JournalService.Batch(
-            transitions: [Transition(component: nil, name: name, from: .ok, to: state, reason: "test", at: clock.now)],
+            records: journal.remember([Transition(component: nil, name: name, from: .ok, to: state, reason: "test", at: clock.now)]),
             host: HostHealth(state: state, capacity: 1, since: clock.now, reasons: []))
     }
 
-    @Test func transitionsQueuedBeforeShutdownAreJournalledBeforeTheServiceEnds() async throws {
-        let journal = TransitionJournal()
+    /// A journal in a fresh state directory, on a thread of its own.
+    func diskJournal(queue: TransitionQueue? = nil) async throws -> (TransitionJournal, NIOThreadPool, String) {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let directory = NSTemporaryDirectory() + "hosthealth-queue-\(UUID().uuidString)"
+        let journal = TransitionJournal(directory: directory, threads: thread, queue: queue, logger: quietLogger)
+        #expect(await journal.open())
+        return (journal, thread, directory)
+    }
+
+    func onDisk(_ directory: String) -> [String] {
+        JournalFile(directory: directory).load(limit: 100).records.map(\.transition.name)
+    }
+
+    @Test func transitionsQueuedBeforeShutdownAreWrittenBeforeTheServiceEnds() async throws {
         let queue = TransitionQueue()
+        let (journal, thread, directory) = try await diskJournal(queue: queue)
+        defer { thread.shutdownGracefully { _ in }; try? FileManager.default.removeItem(atPath: directory) }
         let service = JournalService(journal: journal, hooks: nil, queue: queue)
         try await testGracefulShutdown { trigger in
             let run = Task { try await service.run() }
-            queue.submit(batch("eth0", to: .failed))
-            queue.submit(batch("eth1", to: .degraded))
+            queue.submit(batch("eth0", to: .failed, in: journal))
+            queue.submit(batch("eth1", to: .degraded, in: journal))
             trigger.triggerGracefulShutdown()
             try await run.value
         }
-        #expect(await journal.events().map(\.transition.name) == ["eth0", "eth1"])
-        #expect(await journal.events().map(\.sequence) == [1, 2])
+        #expect(onDisk(directory) == ["eth0", "eth1"])
+        #expect(await journal.status.syncedSequence == 2)
     }
 
     @Test func shutdownFinishesTheStreamSoNothingLaterIsTaken() async throws {
-        let journal = TransitionJournal()
         let queue = TransitionQueue()
+        let (journal, thread, directory) = try await diskJournal(queue: queue)
+        defer { thread.shutdownGracefully { _ in }; try? FileManager.default.removeItem(atPath: directory) }
         let service = JournalService(journal: journal, hooks: nil, queue: queue)
         try await testGracefulShutdown { trigger in
             let run = Task { try await service.run() }
             trigger.triggerGracefulShutdown()
             try await run.value
         }
-        // The queue is finished: a transition after the end is not taken.
-        queue.submit(batch("eth0", to: .failed))
-        #expect(await journal.events().isEmpty)
+        // The queue is finished: a transition after the end is not written.
+        queue.submit(batch("eth0", to: .failed, in: journal))
+        #expect(onDisk(directory).isEmpty)
         #expect(queue.dropped == 0)
     }
 
-    /// A journal that takes nothing (its thread stuck, as in a hung fdatasync): what waits is
-    /// bounded, the oldest is dropped and counted, and the newest reach the journal once it
-    /// takes again.
-    @Test func whileTheJournalTakesNothingTheOldestWaitingAreDroppedAndCounted() async throws {
-        let thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        defer { thread.shutdownGracefully { _ in } }
-        let directory = NSTemporaryDirectory() + "hosthealth-queue-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// A journal that takes nothing (its thread stuck, as in a hung fdatasync): `/events` shows
+    /// every transition at once all the same; what waits for the disk is bounded, the oldest is
+    /// dropped and counted, and the newest reach the disk once it takes again.
+    @Test func whileTheDiskTakesNothingEventsShowEverythingAndTheOldestWaitingAreDropped() async throws {
         let queue = TransitionQueue(limit: 3)
-        let journal = TransitionJournal(directory: directory, threads: thread, queue: queue, logger: quietLogger)
-        #expect(await journal.open())
+        let (journal, thread, directory) = try await diskJournal(queue: queue)
+        defer { thread.shutdownGracefully { _ in }; try? FileManager.default.removeItem(atPath: directory) }
         let stuck = DispatchSemaphore(value: 0)
         let blocked = thread.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { stuck.wait() }
         let service = JournalService(journal: journal, hooks: nil, queue: queue)
         let run = Task { try await service.run() }
         // The first is taken and waits on the thread; three wait in the queue; the rest push
         // the oldest of those out.
-        queue.submit(batch("first", to: .failed))
-        while await journal.events().isEmpty { await Task.yield() }
-        #expect(queue.submit(batch("a", to: .ok)) == nil)
-        #expect(queue.submit(batch("b", to: .ok)) == nil)
-        #expect(queue.submit(batch("c", to: .ok)) == nil)
-        #expect(queue.submit(batch("d", to: .ok)) == 1, "the first drop is reported")
-        #expect(queue.submit(batch("e", to: .ok)) == nil, "then once per thousand")
+        queue.submit(batch("first", to: .failed, in: journal))
+        while queue.waiting > 0 { await Task.yield() }
+        #expect(queue.submit(batch("a", to: .ok, in: journal)) == nil)
+        #expect(queue.submit(batch("b", to: .ok, in: journal)) == nil)
+        #expect(queue.submit(batch("c", to: .ok, in: journal)) == nil)
+        #expect(queue.submit(batch("d", to: .ok, in: journal)) == 1, "the first drop is reported")
+        #expect(queue.submit(batch("e", to: .ok, in: journal)) == nil, "then once per thousand")
         #expect(queue.dropped == 2)
         #expect(await journal.status.droppedWaiting == 2)
+        #expect(journal.events().map(\.transition.name) == ["first", "a", "b", "c", "d", "e"], "the disk is not needed to see them")
+        #expect(await journal.status.syncedSequence == nil)
         stuck.signal()
         try await blocked.get()
-        while await journal.events().count < 4 { await Task.yield() }
-        #expect(await journal.events().map(\.transition.name) == ["first", "c", "d", "e"])
+        while await journal.status.syncedSequence != 6 { await Task.yield() }
+        #expect(onDisk(directory) == ["first", "c", "d", "e"])
         queue.finish()
         try await run.value
+    }
+
+    /// The state disk never answers: the stop waits `stopWithin`, then ends without the write,
+    /// rather than until systemd's SIGKILL.
+    @Test func aStopWaitsForAHungDiskOnlyUntilItsLimit() async throws {
+        let queue = TransitionQueue()
+        let (journal, thread, directory) = try await diskJournal(queue: queue)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stuck = DispatchSemaphore(value: 0)
+        let blocked = thread.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { stuck.wait() }
+        let service = JournalService(journal: journal, hooks: nil, queue: queue, stopWithin: .milliseconds(300))
+        try await testGracefulShutdown { trigger in
+            let run = Task { try await service.run() }
+            queue.submit(batch("eth0", to: .failed, in: journal))
+            while queue.waiting > 0 { await Task.yield() }
+            trigger.triggerGracefulShutdown()
+            try await run.value
+        }
+        #expect(await journal.status.syncedSequence == nil, "the write is still waiting for the disk")
+        #expect(journal.events().map(\.transition.name) == ["eth0"])
+        stuck.signal()
+        try await blocked.get()
+        while await journal.status.syncedSequence != 1 { await Task.yield() }
+        try await thread.shutdownGracefully()
     }
 }

@@ -72,7 +72,7 @@ struct SensorHealthTests {
         #expect(judge(sensor).0.state == .failed)
     }
 
-    @Test func anyRaisedAlarmFlagIsFailedEvenWithAReadingInsideTheLimits() {
+    @Test func aRaisedCritAlarmIsFailedEvenWithAReadingInsideTheLimits() {
         var sensor = SensorFixture.temperature(45)
         sensor.alarms = [.crit: true, .max: false]
         let (verdict, _) = judge(sensor)
@@ -128,6 +128,26 @@ struct SensorHealthTests {
         #expect(stopped.reason == "fan stopped (min 600 rpm)")
     }
 
+    /// A Super I/O fan header with nothing on it (or a stopped chassis fan): 0 rpm, a min, and
+    /// the chip's alarm raised. The alarm is about the min, so it degrades, never fails.
+    @Test func stoppedFanWithItsAlarmRaisedIsDegradedNotFailed() {
+        var sensor = SensorFixture.fan(0, min: 600)
+        sensor.alarms = [.alarm: true]
+        let (stopped, _) = judge(sensor)
+        #expect(stopped.state == .degraded)
+        #expect(stopped.reason == "fan stopped (min 600 rpm)")
+        sensor.input = 900
+        sensor.alarms = [.min: true]
+        #expect(judge(sensor).0.state == .degraded, "a latched stall: degraded until the chip clears it")
+    }
+
+    @Test func fanWithAMaxAlarmIsDegraded() {
+        var sensor = SensorFixture.fan(9000, min: 600)
+        sensor.alarms = [.max: true]
+        sensor.limits.max = 8000
+        #expect(judge(sensor).0.state == .degraded)
+    }
+
     @Test func fanWithoutAMinLimitReadingZeroIsOk() {
         #expect(judge(SensorFixture.fan(0, min: nil)).0.state == .ok)
         #expect(judge(SensorFixture.fan(0, min: 0)).0.state == .ok)
@@ -173,13 +193,79 @@ struct SensorHealthTests {
         sensor.alarms = [.min: true]
         #expect(judge(sensor).0.state == .ok)
         sensor.alarms = [.max: true]
-        #expect(judge(sensor).0.state == .failed)
+        #expect(judge(sensor).0.state == .degraded)
     }
 
-    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdict() {
+    @Test func theGeneralAlarmOfASensorWithoutLimitsIsTheChipsOwnVerdictAndDegrades() {
         var sensor = SensorFixture.temperature(60, max: nil, crit: nil)
         sensor.alarms = [.alarm: true]
-        #expect(judge(sensor).0.state == .failed)
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "the chip raised alarm")
+    }
+
+    /// A real nct6776 board: `Vbat: +3.34 V (min = +2.70 V, max = +3.30 V) ALARM`, labelled by
+    /// the distribution's sensors3.conf. The alarm is the chip's max comparison: degraded, as
+    /// the reading past max is, never failed.
+    @Test func aVoltageAlarmIsTheChipsMinMaxComparisonAndDegrades() {
+        var sensor = SensorFixture.voltage(3.34, min: 2.70, max: 3.30)
+        sensor.alarms = [.alarm: true]
+        let (verdict, _) = judge(sensor)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.reason == "voltage above max 3.3 V")
+    }
+
+    @Test func theCMOSBatteryIsShownButNeverCounted() throws {
+        var battery = Sensor(
+            chip: "nct6776-isa-0290", chipPath: "/sys/class/hwmon/hwmon2", feature: "in8", label: "Vbat", type: .voltage,
+            input: 3.34, limits: SensorLimits(min: 2.70, max: 3.30), alarms: [.alarm: true])
+        battery.configuredLabel = true
+        var crossed: [ComponentID: Set<SensorLimit>] = [:]
+        let verdict = try #require(health.verdicts([battery], crossed: &crossed, stale: nil).first)
+        #expect(verdict.state == .degraded)
+        #expect(verdict.declared?.ignore == true)
+        #expect(verdict.reason.hasSuffix("not counted: the CMOS battery matters only while the host is off"))
+        var rail = battery
+        rail.label = "+3.3V"
+        rail.feature = "in3"
+        #expect(health.verdicts([rail], crossed: &crossed, stale: nil).first?.declared?.ignore != true, "other rails count")
+    }
+
+    /// What real boards leave in their limit registers: a high limit under its own hysteresis,
+    /// a +12V rail "limited" at 2.68 V, an alarm raised against a −128 °C high limit. None is
+    /// anyone's setting; each reading is judged as if that limit were not there.
+    @Test func limitsNobodySetOnRealBoardsAreNotJudged() {
+        var sysTemp = SensorFixture.temperature(43, max: 2, crit: nil)
+        sysTemp.limits.maxHysteresis = 4
+        sysTemp.alarms = [.alarm: true]
+        #expect(judge(sysTemp).0.state == .ok, "high 2 °C under a hysteresis of 4 °C")
+        var twelve = SensorFixture.voltage(12.10, min: 2.68, max: 2.68)
+        twelve.alarms = [.alarm: true]
+        #expect(judge(twelve).0.state == .ok, "a 12 V rail at 4.5 times its max is not over-voltage")
+        var board = SensorFixture.temperature(30, max: -128, crit: nil)
+        board.limits.min = 15
+        board.alarms = [.alarm: true]
+        #expect(judge(board).0.state == .ok, "the alarm is against the −128 °C high limit")
+        #expect(judge(SensorFixture.voltage(3.29, min: 4.68, max: 0.79)).0.state == .ok, "min above max: neither is set")
+        let sagging = SensorFixture.voltage(11.0, min: 11.4, max: 12.6)
+        #expect(judge(sagging).0.state == .degraded, "a real limit still judges")
+        let overVoltage = SensorFixture.voltage(13.3, min: 11.4, max: 12.6)
+        #expect(judge(overVoltage).0.state == .degraded)
+    }
+
+    @Test func critAlarmsFailAndTheOthersDegrade() {
+        for (alarm, state) in [(SensorAlarm.crit, HealthState.failed), (.emergency, .failed), (.lcrit, .failed),
+                               (.min, .degraded), (.max, .degraded), (.cap, .degraded),
+                               // The general alarm of a chip with limits is its comparison against
+                               // them, and the reading is inside every one it set.
+                               (.alarm, .ok)] {
+            var sensor = SensorFixture.temperature(45, max: 80, crit: 100)
+            sensor.limits.lcrit = -20
+            sensor.limits.emergency = 110
+            sensor.limits.min = 5
+            sensor.alarms = [alarm: true]
+            #expect(judge(sensor).0.state == state, "\(alarm)")
+        }
     }
 
     @Test func atCritAndEmergencyTogetherTheReasonIsAlwaysTheSame() {

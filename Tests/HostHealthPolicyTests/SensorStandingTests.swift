@@ -49,7 +49,7 @@ struct SensorStandingTests {
         // Still judged and shown: the chip's alarm is data about that input.
         #expect(temp4.state == .failed)
         #expect(temp4.ignored)
-        #expect(temp4.reason.contains("not counted: a board monitor input (nct6798) without a sensors.conf label"))
+        #expect(temp4.reason.contains("not counted: a board monitor input (nct6798) without an operator's sensors.conf label"))
         let unreadable = try #require(report.components.first { $0.id.key == "nct6798-isa-0290/temp7" })
         #expect(unreadable.state == .unknown)
         #expect(unreadable.ignored)

@@ -26,6 +26,15 @@ import Testing
         #expect(SysfsAttribute.text(path) == "ST4000DM004   \n")
     }
 
+    @Test func binaryAttributeIsReadAtAnOffset() throws {
+        let path = try file("0123456789")
+        defer { unlink(path) }
+        #expect(try FileContents.read(path, count: 4, at: 2).get() == Array("2345".utf8))
+        #expect(try FileContents.read(path, count: 4, at: 8).get() == Array("89".utf8))
+        #expect(try FileContents.read(path, count: 4, at: 20).get() == [])
+        #expect(throws: Errno.self) { try FileContents.read("/dev/zero", count: 4, at: 0).get() }
+    }
+
     @Test func missingAttributeIsNoSuchFile() {
         #expect(SysfsAttribute.read("/nonexistent/speed") == .failure(.noSuchFileOrDirectory))
     }

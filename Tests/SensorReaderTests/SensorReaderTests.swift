@@ -50,6 +50,24 @@ struct SensorReaderTests {
         #expect(sensors[key: "nct6779-isa-0290/fan1"]?["configured_label"] == "0")
     }
 
+    /// Debian's stock sensors3.conf labels `in0 "Vcore"` and `in8 "Vbat"` on nct677x chips;
+    /// still as shipped (dpkg's MD5 matches), those labels are the distribution's and the
+    /// inputs stay uncounted, while what the operator labels in sensors.d counts. Edited, the
+    /// main file is the operator's word too.
+    @Test func labelsOfAStockMainFileAreNotTheOperatorsButTheDropInsAre() throws {
+        var bed = Testbed()
+        Beds.superIO(into: &bed)
+        let stock = "chip \"nct6779-*\"\n    label in0 \"Vcore\"\n    label fan1 \"Chassis\"\n"
+        let dropIn = ["50-board.conf": "chip \"nct6779-*\"\n    label fan1 \"Front fan\"\n"]
+        let packaged = ProbedSensor.parse(try bed.run(["read"], config: stock, configDirectory: dropIn, packagedConfig: true))
+        #expect(packaged[key: "nct6779-isa-0290/in0"]?["label"] == "Vcore")
+        #expect(packaged[key: "nct6779-isa-0290/in0"]?["configured_label"] == "0", "the distribution's label")
+        #expect(packaged[key: "nct6779-isa-0290/fan1"]?["label"] == "Front fan")
+        #expect(packaged[key: "nct6779-isa-0290/fan1"]?["configured_label"] == "1", "the operator's label")
+        let edited = ProbedSensor.parse(try bed.run(["read"], config: stock, configDirectory: dropIn))
+        #expect(edited[key: "nct6779-isa-0290/in0"]?["configured_label"] == "1", "not known as packaged: the operator's")
+    }
+
     @Test func theChipsOwnLabelIsNotAConfiguredOne() throws {
         let sensors = try read(Beds.coretempTwoPackages, configDirectory: ["50-board.conf": Beds.superIOConfig])
         #expect(sensors[key: "coretemp-isa-0000/temp1"]?["label"] == "Package id 0")
@@ -188,8 +206,8 @@ struct SensorReaderTests {
             return (String(fields[1]), String(fields[2]))
         })
         #expect(states["sensor:coretemp-isa-0000/temp1"] == "ok")
-        #expect(states["sensor:nct6779-isa-0290/fan1"] == "failed")  // its alarm flag is up, but
-        // an unlabelled Super I/O input does not count toward the host.
+        #expect(states["sensor:nct6779-isa-0290/fan1"] == "degraded")  // stopped, its alarm up (about
+        // its min); and an unlabelled Super I/O input does not count toward the host.
         let counted = output.split(separator: "\n").filter { $0.hasPrefix("state\t") && $0.hasSuffix("\tcounted") }
             .map { String($0.split(separator: "\t")[1]) }
         #expect(!counted.contains("sensor:nct6779-isa-0290/fan1"))

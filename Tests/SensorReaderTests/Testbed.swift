@@ -1,4 +1,5 @@
 import Foundation
+import HostSystem
 import Testing
 
 /// A umockdev testbed written by a test, in umockdev's text format: devices (`P:`), their
@@ -34,7 +35,7 @@ struct Testbed {
     /// Runs the probe inside the testbed with `commands` on its stdin; returns its stdout.
     func run(
         _ commands: [String], config: String? = nil, configDirectory: [String: String] = [:], applySets: Bool = false,
-        agentConfig: String? = nil
+        agentConfig: String? = nil, packagedConfig: Bool = false
     ) throws -> String {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hosthealth-sensors-\(UUID().uuidString)")
@@ -47,6 +48,13 @@ struct Testbed {
             let file = directory.appendingPathComponent("sensors3.conf")
             try Data(config.utf8).write(to: file)
             arguments += ["--config", file.path]
+            if packagedConfig {
+                // As dpkg records a conffile: this file, unmodified since its package shipped it.
+                let status = directory.appendingPathComponent("status")
+                let stanza = "Package: libsensors-config\nStatus: install ok installed\nConffiles:\n \(file.path) \(MD5.hex(Array(config.utf8)))\nDescription: test\n"
+                try Data(stanza.utf8).write(to: status)
+                arguments += ["--package-status", status.path]
+            }
         }
         if !configDirectory.isEmpty {
             let drop = directory.appendingPathComponent("sensors.d")

@@ -61,7 +61,7 @@ package struct Routes: Sendable {
                 }
                 since = parsed
             }
-            let events = await journal.events(since: since)
+            let events = journal.events(since: since)
             return json(ByteBuffer(bytes: EventsDocument(records: events).json()), status: .ok)
         case "/livez":
             let age = await engine.secondsSinceEvaluation

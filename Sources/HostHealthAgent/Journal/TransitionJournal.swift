@@ -7,14 +7,13 @@ internal import NIOPosix
 /// The transition journal: what changed, when and why, kept in memory for `/events` and
 /// persisted to the state directory when there is one. Disk writes run on a thread-pool thread,
 /// so a slow or full disk never blocks the engine or a scrape; a failed write is logged and the
-/// record stays in memory.
+/// record stays in memory. Records enter memory when the engine makes them (`remember`), not
+/// when the disk takes them (`persist`), so `/events` shows them while the disk hangs.
 package actor TransitionJournal {
     /// How many transitions `/events` can show.
     package static let memoryLimit = 2000
 
-    private var recent: [JournalRecord] = []
-    /// The number the next record gets: one past the newest read back at start.
-    private var nextSequence: UInt64 = 1
+    private nonisolated let recent = RecentTransitions(limit: TransitionJournal.memoryLimit)
     /// The newest record known to be on disk (fdatasync returned).
     private var syncedSequence: UInt64?
     private let file: JournalFile?
@@ -53,8 +52,7 @@ package actor TransitionJournal {
                 return file.load(limit: Self.memoryLimit)
             }
             // Records made before the files were read (none in the agent) follow the old ones.
-            nextSequence = (loaded.records.last?.sequence ?? 0) + 1
-            recent = loaded.records + recent.map { JournalRecord(sequence: assign(), transition: $0.transition) }
+            recent.seed(loaded.records)
             syncedSequence = loaded.records.last?.sequence
             needsNewline = loaded.needsNewline
             for (path, size) in loaded.truncated {
@@ -77,17 +75,24 @@ package actor TransitionJournal {
 
     /// Records a batch: at once in memory, then on disk.
     package func record(_ transitions: [Transition]) async {
-        guard !transitions.isEmpty else { return }
-        let records = transitions.map { JournalRecord(sequence: assign(), transition: $0) }
-        recent += records
-        if recent.count > Self.memoryLimit { recent.removeFirst(recent.count - Self.memoryLimit) }
-        guard let file, let threads else { return }
+        await persist(remember(transitions))
+    }
+
+    /// Numbers a batch and keeps it in memory, where `/events` sees it at once; `persist`
+    /// writes it later, in the same order.
+    package nonisolated func remember(_ transitions: [Transition]) -> [JournalRecord] {
+        recent.append(transitions)
+    }
+
+    /// Writes records `remember` numbered to the state directory, if there is one.
+    package func persist(_ records: [JournalRecord]) async {
+        guard !records.isEmpty, let file, let threads else { return }
         let bytes = (needsNewline ? [UInt8(ascii: "\n")] : []) + records.flatMap { $0.line() }
         do {
             try await threads.runIfActive { try file.append(bytes) }
             syncedSequence = records.last?.sequence
             needsNewline = false
-            recordsWritten += UInt64(transitions.count)
+            recordsWritten += UInt64(records.count)
             usable = true
             if failing {
                 failing = false
@@ -106,18 +111,12 @@ package actor TransitionJournal {
     package var status: JournalStatus {
         JournalStatus(
             persistent: usable, failing: failing, writeErrors: writeErrors, recordsWritten: recordsWritten,
-            skippedAtStart: skippedAtStart, lastTransition: recent.last?.transition.at, syncedSequence: syncedSequence,
+            skippedAtStart: skippedAtStart, lastTransition: recent.newest?.transition.at, syncedSequence: syncedSequence,
             droppedWaiting: queue?.dropped ?? 0)
     }
 
-    /// Records at or after `since`, oldest first.
-    package func events(since: Timestamp? = nil) -> [JournalRecord] {
-        guard let since else { return recent }
-        return recent.filter { $0.transition.at >= since }
-    }
-
-    private func assign() -> UInt64 {
-        defer { nextSequence += 1 }
-        return nextSequence
+    /// Records at or after `since`, oldest first, written to disk or not.
+    package nonisolated func events(since: Timestamp? = nil) -> [JournalRecord] {
+        recent.records(since: since)
     }
 }

@@ -9,6 +9,7 @@ internal import LinkReader
 internal import MDReader
 internal import MemoryReader
 internal import CPUReader
+internal import PCIeReader
 internal import SensorReader
 internal import Spawn
 package import Logging
@@ -90,7 +91,7 @@ package struct Agent: Sendable {
         let engine = HealthEngine(
             config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
-                guard let dropped = transitions.submit(JournalService.Batch(transitions: batch, host: host)) else { return }
+                guard let dropped = transitions.submit(JournalService.Batch(records: journal.remember(batch), host: host)) else { return }
                 logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
                     "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
                 ])
@@ -120,7 +121,7 @@ package struct Agent: Sendable {
         }
 
         var services: [any Service] = [
-            JournalService(journal: journal, hooks: hooks, queue: transitions),
+            JournalService(journal: journal, hooks: hooks, queue: transitions, logger: logger),
         ]
         for address in options.webListenAddresses {
             services.append(try await listen(address, what: "--web.listen-address") {
@@ -163,6 +164,18 @@ package struct Agent: Sendable {
                 loop: { deliver in try arrayWatcher.run(deliver) }, stop: { arrayWatcher.stop() },
                 apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.arrays, $0) }))
         }
+        let pcieWatcher = options.collectors.contains(.pcie)
+            ? PCIeWatcher(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath) : nil
+        // Its own thread, as the md watcher's: libudev is confined to the thread that made it.
+        let pcieThread = NIOThreadPool(numberOfThreads: 1)
+        defer { pcieThread.shutdownGracefully { _ in } }
+        if let pcieWatcher {
+            pcieThread.start()
+            services.append(BlockingReaderService<PCIeUpdate>(
+                name: "pcie", threads: pcieThread, logger: logger,
+                loop: { deliver in try pcieWatcher.run(deliver) }, stop: { pcieWatcher.stop() },
+                apply: { await engine.apply($0) }, failed: { await engine.readerFailed(.pcie, $0) }))
+        }
         let disks = DiskServices(collectors: options.collectors, config: config, engine: engine, logger: logger)
         defer { for pool in disks.pools { pool.shutdownGracefully { _ in } } }
         services += disks.services
@@ -189,6 +202,7 @@ package struct Agent: Sendable {
             onReload: { config in
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
+                pcieWatcher?.configure(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
                 memoryService?.setInterval(config.memory.intervalSeconds)

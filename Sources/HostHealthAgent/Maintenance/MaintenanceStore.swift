@@ -3,7 +3,6 @@ internal import HostHealthModel
 internal import NIOPosix
 internal import HostHealthExposition
 internal import HostSystem
-internal import Synchronization
 
 /// Keeps an operator's maintenance in the state directory (`maintenance.json`) so that it
 /// survives a restart: written to a temporary file, synced, renamed over the old one, the
@@ -86,33 +85,5 @@ package final class MaintenanceStore: Sendable {
 
     private static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(HostHealthError) {
         try StateFile.replace(path, with: bytes, directory: directory)
-    }
-}
-
-/// The first of several values offered from different tasks; later offers are dropped.
-final class FirstOutcome<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
-
-    func offer(_ value: Value) {
-        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
-            guard state.value == nil else { return nil }
-            state.value = value
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(returning: value)
-    }
-
-    var value: Value {
-        get async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> Value? in
-                    if let value = state.value { return value }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        }
     }
 }

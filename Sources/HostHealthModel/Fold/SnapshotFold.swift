@@ -26,6 +26,8 @@ package struct SnapshotFold: Sendable, Equatable {
     package internal(set) var memory: [MemoryController] = []
     package internal(set) var kernelMemoryErrors = KernelMemoryErrors()
     package internal(set) var cpu = CPUSnapshot()
+    package internal(set) var pcieDevices: [String: PCIeDevice] = [:]
+    package internal(set) var pcieLogged: [String: [PCIeAERSeverity: UInt64]] = [:]
 
     package init(collectors: Set<Collector>) {
         self.collectors = collectors
@@ -74,7 +76,11 @@ package struct SnapshotFold: Sendable, Equatable {
         if on(.sensors) { snapshot.sensors = sensors }
         if on(.disks) { snapshot.disks = disks }
         if on(.smart) { snapshot.smart = smart }
-        if on(.kmsg) { snapshot.kernelDiskErrors = kernelDiskErrors }
+        if on(.kmsg) {
+            snapshot.kernelDiskErrors = kernelDiskErrors
+            snapshot.pcieLogged = pcieLogged
+        }
+        if on(.pcie) { snapshot.pcie = pcieDevices }
         if on(.memory) { snapshot.memory = MemorySnapshot(controllers: memory, kernelErrors: kernelMemoryErrors) }
         if on(.cpu) { snapshot.cpu = cpu }
         snapshot.readers = Self.readerOrder.compactMap { readers[$0] }

@@ -173,14 +173,7 @@ struct JSONParser {
         guard bytes.count - position >= 4 else { throw error("short \\u escape") }
         var code: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("invalid \\u escape")
-            }
+            guard let digit = bytes[position].hexDigitValue else { throw error("invalid \\u escape") }
             code = code << 4 | UInt32(digit)
             position += 1
         }

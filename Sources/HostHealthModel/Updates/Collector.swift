@@ -10,6 +10,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case sensors
     case memory
     case cpu
+    case pcie
 
     /// What the collector reads, for `--help`.
     package var help: String {
@@ -19,6 +20,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
         case .disks: "Whole disks through udev and sysfs: identity, I/O counters, device state."
         case .smart: "SMART through smartctl --json in the background, never waking a sleeping disk."
         case .kmsg: "The kernel log (/dev/kmsg), one reader for every domain: disk I/O errors, timeouts and resets, and what other domains recognise in it."
+        case .pcie: "PCIe devices from sysfs, woken by udev: link training against capability, AER error counters."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
         case .memory: "Memory errors from EDAC (/sys/devices/system/edac): corrected and uncorrected per DIMM, at once from the kernel log."
         case .cpu: "CPU packages: thermal throttling (/sys/devices/system/cpu/*/thermal_throttle) and machine checks from the kernel log."
@@ -30,7 +32,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     package var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks, .sensors, .memory, .cpu: true
+        case .links, .arrays, .disks, .sensors, .pcie, .memory, .cpu: true
         case .smart, .kmsg: false
         }
     }

@@ -12,6 +12,8 @@ import Synchronization
 // on stdin, one a line:
 //   read              every sensor, one line each: `sensor<TAB>key=value<TAB>...`, then `end`
 //   set PATH VALUE    writes a sysfs attribute of the testbed (with the kernel's newline)
+//   (flags: --config FILE, --config-dir DIR, --apply-sets, --agent-config YAML, --package-status
+//   FILE: a dpkg status file that may list the --config file as a packaged conffile)
 //   judge SECONDS     reads and judges at that time, keeping the policy's memory: one
 //                     `state` line per sensor and one `transition` line per change, then `end`
 //   metrics           the /metrics body of a read, then `end`
@@ -39,6 +41,7 @@ while let flag = arguments.popFirst() {
     switch flag {
     case "--config": configuration.file = value
     case "--config-dir": configuration.directory = value
+    case "--package-status": configuration.packageStatus = value
     case "--agent-config":
         do {
             agentConfig = try ConfigParser(file: "--agent-config").parse(value)
