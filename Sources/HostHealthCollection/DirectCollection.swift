@@ -59,3 +59,29 @@ package enum DirectCollection {
         }
     }
 }
+
+extension DirectCollection {
+    /// `hostctl diff --direct`: one collection judged against `baseline` with no memory (a
+    /// converging replacement's deadline counts from now).
+    package static func driftDocument(
+        config: AgentConfig, baseline: LoadedBaseline, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())
+    ) -> DiffDocument {
+        var config = config
+        config.baseline = baseline
+        let snapshot = snapshot(config: config, now: now)
+        let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
+        return DiffDocument(
+            report: report.drift ?? DriftReport(), baseline: BaselineReference(path: baseline.path, sha256: baseline.sha256),
+            wallClockOffset: 0)
+    }
+
+    /// `hostctl baseline record --direct`: what is there now, only what the readers saw.
+    package static func record(config: AgentConfig, by: String?, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> Baseline {
+        DriftDomains.record(snapshot(config: config, now: now), by: by, at: now.rfc3339)
+    }
+
+    /// `hostctl inventory --json --direct`.
+    package static func inventory(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> InventoryDocument {
+        InventoryDocument(snapshot(config: config, now: now))
+    }
+}

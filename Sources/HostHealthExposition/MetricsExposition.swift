@@ -58,6 +58,7 @@ package enum MetricsExposition {
             ArrayExposition.render(arrays, into: &writer)
         }
         DiskExposition.renderState(snapshot, report: report, into: &writer)
+        DriftExposition.render(report, into: &writer)
         return writer.bytes
     }
 

@@ -14,6 +14,8 @@ package struct HealthMemory: Sendable, Equatable {
     package var disks = DiskMemory()
     /// The operator's drain, set by the engine from `hostctl maintenance`; copied to the host.
     package var maintenance: Maintenance?
+    /// Deadlines and last statuses of drift against the baseline.
+    package var drift = DriftMemory()
 
     package init() {}
 }
@@ -50,8 +52,16 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        let previousDrift = memory.drift
+        let drift = judgeDrift(snapshot, verdicts: &verdicts, memory: &memory, now: now, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+        if let drift {
+            evaluation.report.drift = drift
+            evaluation.report.baseline = config.baseline.map { BaselineReference(path: $0.path, sha256: $0.sha256) }
+            evaluation.transitions += Self.driftTransitions(
+                drift, previous: previousDrift, components: evaluation.report.components, host: evaluation.report.host.state, now: now)
+        }
         next.at(evaluation.nextChange)
         evaluation.nextChange = next.earliest
         return evaluation

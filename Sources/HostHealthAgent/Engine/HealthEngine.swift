@@ -303,4 +303,22 @@ package actor HealthEngine {
             ])
         }
     }
+
+    // MARK: - Drift
+
+    /// `GET /drift`: the last evaluation's drift against the loaded baseline; nil without one.
+    package func driftDocument(all: Bool) -> DiffDocument? {
+        guard let drift = report.drift, let baseline = report.baseline else { return nil }
+        return DiffDocument(report: drift, baseline: baseline, wallClockOffset: report.wallClockOffset, all: all)
+    }
+
+    /// `GET /baseline/record`: a baseline of what the readers see now.
+    package func recording(by: String?) -> String {
+        BaselineWriter.yaml(DriftDomains.record(fold.snapshot, by: by, at: wallClock().rfc3339))
+    }
+
+    /// `GET /inventory`.
+    package func inventory() -> [UInt8] {
+        InventoryDocument(fold.snapshot).json()
+    }
 }

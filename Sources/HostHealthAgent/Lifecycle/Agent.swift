@@ -34,7 +34,7 @@ package struct Agent: Sendable {
         // /livez answers, and until now its default action would kill the agent. One that
         // arrives during start-up waits in the sequence and is handled once the agent runs.
         let reloads = await UnixSignalsSequence(trapping: .sighup)
-        let loader = ConfigLoader(path: options.configFile)
+        let loader = ConfigLoader(path: options.configFile, baselinePath: options.baselineFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()

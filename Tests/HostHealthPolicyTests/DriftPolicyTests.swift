@@ -1,0 +1,281 @@
+import TestFixtures
+import HostHealthModel
+import HostHealthPolicy
+import HostHealthConfig
+import Testing
+
+@Suite("DriftPolicy: declared intent against what is there")
+struct DriftPolicyTests {
+    let t0 = Fixture.t0
+    let slot1 = "pci-0000:3b:00.0-sas-phy1-lun-0"
+    let slot2 = "pci-0000:3b:00.0-sas-phy2-lun-0"
+    let uuid = "4f1c2a3b:5d6e7f80:91a2b3c4:d5e6f708"
+
+    func disk(_ id: String, _ slot: String?) -> BaselineItem {
+        BaselineItem(kind: .disk, id: id, slot: slot, component: ComponentID(kind: .disk, key: id))
+    }
+
+    func array(_ members: [Int: (String, String)]) -> BaselineItem {
+        var attributes = ["level": "raid1", "raid_disks": "2", "spares": "0"]
+        for (role, member) in members {
+            attributes["member.\(role)"] = member.0
+            attributes["member.\(role).slot"] = member.1
+        }
+        return BaselineItem(kind: .array, id: uuid, attributes: attributes, name: "md0", component: ComponentID(kind: .array, key: uuid))
+    }
+
+    var declared: Baseline {
+        Baseline(items: [
+            disk("wwn-0xa1", slot1), disk("wwn-0xa2", slot2),
+            array([0: ("wwn-0xa1", slot1), 1: ("wwn-0xa2", slot2)]),
+        ])
+    }
+
+    func judge(
+        _ baseline: Baseline, disks: [BaselineItem], arrays: [BaselineItem]? = nil, rebuild: RebuildState = .done,
+        unobserved: [DriftKind: String] = [:], memory: DriftMemory = DriftMemory(), at offset: Double = 0
+    ) -> (report: DriftReport, memory: DriftMemory) {
+        var observed: [DriftKind: [ObservedItem]] = [.disk: disks.map { ObservedItem(item: $0) }]
+        if let arrays { observed[.array] = arrays.map { ObservedItem(item: $0) } }
+        return DriftPolicy(baseline: baseline).evaluate(
+            observed: observed, unobserved: unobserved, rebuilds: [uuid: rebuild], memory: memory, now: t0 + offset)
+    }
+
+    var inSyncArray: BaselineItem { array([0: ("wwn-0xa1", slot1), 1: ("wwn-0xa2", slot2)]) }
+    var replacedArray: BaselineItem { array([0: ("wwn-0xa1", slot1), 1: ("wwn-0xb2", slot2)]) }
+
+    @Test func declaredDiskInItsSlotIsInSync() {
+        let (report, _) = judge(declared, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xa2", slot2)], arrays: [inSyncArray])
+        #expect(report.items.allSatisfy { $0.status == .inSync })
+        #expect(report.exitCode == 0)
+        #expect(report.present[.disk] == 2 && report.expected[.disk] == 2)
+    }
+
+    @Test func declaredDiskGoneWithItsSlotEmptyIsMissingAndDegrades() {
+        let (report, _) = judge(Baseline(items: [disk("wwn-0xa1", slot1), disk("wwn-0xa2", slot2)]), disks: [disk("wwn-0xa1", slot1)])
+        let item = report.item("disk:wwn-0xa2")
+        #expect(item?.status == .missing)
+        #expect(item?.effect == .degrade)
+        #expect(report.exitCode == 2)
+        #expect(report.present[.disk] == 1)
+    }
+
+    @Test func newDiskInTheDeclaredSlotUnderImmutableIntentIsReplacedAndDegrades() {
+        var baseline = declared
+        baseline.kinds[.disk] = DriftRule(intent: .immutable)
+        let (report, _) = judge(baseline, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)], arrays: [replacedArray])
+        let item = report.item("disk:wwn-0xa2")
+        #expect(item?.status == .replaced)
+        #expect(item?.changes == [DriftChange(path: "id", from: "wwn-0xa2", to: "wwn-0xb2")])
+        #expect(item?.effect == .degrade)
+        #expect(report.item("disk:wwn-0xb2") == nil, "the newcomer is the replacement, not unexpected")
+    }
+
+    @Test func replacementRebuildingWithinItsDeadlineIsConvergingWithETA() {
+        let (report, _) = judge(
+            declared, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)], arrays: [replacedArray],
+            rebuild: .advancing(progress: 0.42, etaSeconds: 7200))
+        let item = report.item("disk:wwn-0xa2")
+        #expect(item?.status == .converging)
+        #expect(item?.note == "replaced, rebuilding md0 42%, ETA 2h, within 3d")
+        #expect(item?.deadline == t0 + 72 * 3600)
+        #expect(item?.effect == nil)
+        #expect(report.item("array:\(uuid)")?.status == .converging)
+        #expect(report.item("array:\(uuid)")?.deadline == t0 + 24 * 3600)
+        #expect(report.exitCode == 0, "converging within tolerance is in sync")
+    }
+
+    @Test func replacementWhoseRebuildStalledIsChanged() {
+        let (report, _) = judge(
+            declared, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)], arrays: [replacedArray], rebuild: .stalled)
+        #expect(report.item("disk:wwn-0xa2")?.status == .changed)
+        #expect(report.item("disk:wwn-0xa2")?.effect == .degrade)
+        #expect(report.exitCode == 2)
+    }
+
+    @Test func replacementStillRebuildingPastItsDeadlineIsChanged() {
+        let disks = [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)]
+        let rebuild = RebuildState.advancing(progress: 0.5, etaSeconds: nil)
+        let (_, memory) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild)
+        let (report, _) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild, memory: memory, at: 73 * 3600)
+        #expect(report.item("disk:wwn-0xa2")?.status == .changed)
+        #expect(report.item("disk:wwn-0xa2")?.deadline == t0 + 72 * 3600, "the deadline counts from the first sighting")
+    }
+
+    @Test func convergeWithinOfTheItemSetsItsDeadline() {
+        var baseline = declared
+        baseline.items[baseline.items.firstIndex { $0.id == "wwn-0xa2" }!].rule.convergeWithinSeconds = 3600
+        let (report, _) = judge(
+            baseline, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)], arrays: [replacedArray],
+            rebuild: .advancing(progress: nil, etaSeconds: nil))
+        #expect(report.item("disk:wwn-0xa2")?.deadline == t0 + 3600)
+    }
+
+    @Test func replacementThatConvergedIsAcceptedPendingAndNotDrift() {
+        let (report, _) = judge(declared, disks: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)], arrays: [replacedArray], rebuild: .done)
+        let item = report.item("disk:wwn-0xa2")
+        #expect(item?.status == .replaced)
+        #expect(item?.acceptedPending == true)
+        #expect(item?.isDrift == false)
+        #expect(report.exitCode == 0)
+    }
+
+    @Test func sameDiskInAnotherSlotIsMovedAndWarns() {
+        let (report, _) = judge(Baseline(items: [disk("wwn-0xa1", slot1)]), disks: [disk("wwn-0xa1", slot2)])
+        let item = report.item("disk:wwn-0xa1")
+        #expect(item?.status == .moved)
+        #expect(item?.changes.first == DriftChange(path: "slot", from: slot1, to: slot2))
+        #expect(item?.effect == .warn)
+    }
+
+    @Test func undeclaredDiskIsUnexpectedAndWarns() {
+        let (report, _) = judge(Baseline(items: [disk("wwn-0xa1", slot1)]), disks: [disk("wwn-0xa1", slot1), disk("wwn-0xff", "pci-9")])
+        let item = report.item("disk:wwn-0xff")
+        #expect(item?.status == .unexpected)
+        #expect(item?.effect == .warn)
+        #expect(report.exitCode == 2)
+    }
+
+    @Test func aStaleReaderMakesItsItemsUnknownNeverMissing() {
+        let (report, _) = judge(declared, disks: [], arrays: [inSyncArray], unobserved: [.disk: "disks reader stale"])
+        #expect(report.items.filter { $0.kind == .disk }.allSatisfy { $0.status == .unknown })
+        #expect(!report.items.contains { $0.status == .missing })
+        #expect(report.exitCode == 4)
+        #expect(report.present[.disk] == nil)
+    }
+
+    @Test func aKindTheBaselineDoesNotDeclareIsNotJudged() {
+        let (report, _) = judge(Baseline(items: [disk("wwn-0xa1", slot1)]), disks: [disk("wwn-0xa1", slot1)], arrays: [inSyncArray])
+        #expect(!report.items.contains { $0.kind == .array })
+    }
+
+    @Test func anArrayMemberGoneIsChangedAndDegrades() {
+        let degraded = array([0: ("wwn-0xa1", slot1)])
+        let (report, _) = judge(declared, disks: [disk("wwn-0xa1", slot1)], arrays: [degraded], rebuild: .waiting)
+        let item = report.item("array:\(uuid)")
+        #expect(item?.status == .changed)
+        #expect(item?.changes.contains(DriftChange(path: "member.1", from: "wwn-0xa2", to: nil)) == true)
+        #expect(item?.effect == .degrade)
+        #expect(report.item("disk:wwn-0xa2")?.status == .missing)
+    }
+
+    @Test func onDriftOfTheKindOverridesTheDefault() {
+        var baseline = Baseline(items: [disk("wwn-0xa1", slot1)])
+        baseline.kinds[.disk] = DriftRule(onDrift: .fail)
+        let (report, _) = judge(baseline, disks: [])
+        #expect(report.item("disk:wwn-0xa1")?.effect == .fail)
+    }
+
+    @Test func onDriftIgnoreShowsButIsNotDrift() {
+        var baseline = Baseline(items: [disk("wwn-0xa1", slot1)])
+        baseline.items[0].rule.onDrift = .ignore
+        let (report, _) = judge(baseline, disks: [])
+        #expect(report.item("disk:wwn-0xa1")?.status == .missing)
+        #expect(report.exitCode == 0)
+    }
+
+    // MARK: - Links
+
+    func link(_ name: String, speed: String = "25000", mtu: String = "9000") -> ObservedItem {
+        ObservedItem(item: BaselineItem(
+            kind: .link, id: name, attributes: ["speed": speed, "mtu": mtu, "duplex": "full", "permanent_mac": "aa:bb:cc:dd:ee:01"],
+            component: ComponentID(kind: .link, key: name)))
+    }
+
+    func judgeLinks(_ baseline: Baseline, _ links: [ObservedItem]) -> DriftReport {
+        DriftPolicy(baseline: baseline).evaluate(observed: [.link: links], unobserved: [:], rebuilds: [:], memory: DriftMemory(), now: t0).report
+    }
+
+    var eth0: Baseline { Baseline(items: [link("eth0").item]) }
+
+    @Test func linkMTUChangedIsChangedAndWarns() {
+        let item = judgeLinks(eth0, [link("eth0", mtu: "1500")]).item("link:eth0")
+        #expect(item?.status == .changed)
+        #expect(item?.changes == [DriftChange(path: "mtu", from: "9000", to: "1500")])
+        #expect(item?.effect == .warn)
+    }
+
+    @Test func linkBelowItsDeclaredSpeedDegrades() {
+        #expect(judgeLinks(eth0, [link("eth0", speed: "10000")]).item("link:eth0")?.effect == .degrade)
+    }
+
+    @Test func linkAboveItsDeclaredSpeedOnlyWarns() {
+        #expect(judgeLinks(eth0, [link("eth0", speed: "100000")]).item("link:eth0")?.effect == .warn)
+    }
+
+    @Test func linkSpeedTheReaderCannotSeeIsNotAChange() {
+        var down = link("eth0")
+        down.item.attributes["speed"] = nil
+        down.unknown = ["speed"]
+        #expect(judgeLinks(eth0, [down]).item("link:eth0")?.status == .inSync)
+    }
+
+    @Test func deletedLinkIsMissingAndDegrades() {
+        let item = judgeLinks(eth0, []).item("link:eth0")
+        #expect(item?.status == .missing)
+        #expect(item?.effect == .degrade)
+    }
+
+    @Test func virtualLinkNotDeclaredIsNotUnexpected() {
+        var veth = link("veth7")
+        veth.declarable = false
+        #expect(judgeLinks(eth0, [link("eth0"), veth]).item("link:veth7") == nil)
+    }
+
+    @Test func swappedNICIsReplaced() {
+        var swapped = link("eth0")
+        swapped.item.attributes["permanent_mac"] = "aa:bb:cc:dd:ee:99"
+        #expect(judgeLinks(eth0, [swapped]).item("link:eth0")?.status == .replaced)
+    }
+
+    // MARK: - Intent from the policy
+
+    @Test func intentComesFromThePolicyWhenTheBaselineSetsNone() {
+        let policy = PolicyConfig(kinds: [.disk: ComponentRule(intent: .immutable)])
+        let report = DriftPolicy(baseline: declared, policy: policy).evaluate(
+            observed: [.disk: [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)].map { ObservedItem(item: $0) }, .array: [ObservedItem(item: replacedArray)]],
+            unobserved: [:], rebuilds: [uuid: .advancing(progress: 0.5, etaSeconds: nil)], memory: DriftMemory(), now: t0).report
+        #expect(report.item("disk:wwn-0xa2")?.intent == .immutable)
+        #expect(report.item("disk:wwn-0xa2")?.status == .replaced)
+        #expect(report.item("disk:wwn-0xa2")?.effect == .degrade)
+    }
+}
+
+@Suite("HealthPolicy with a baseline: drift folded into the verdict per on_drift")
+struct DriftHealthTests {
+    let t0 = Fixture.t0
+
+    func policy(_ baseline: Baseline) -> HealthPolicy {
+        var config = AgentConfig()
+        config.baseline = LoadedBaseline(baseline: baseline, files: ["/etc/hosthealth/baseline.yaml"], sha256: "00")
+        return HealthPolicy(config: config)
+    }
+
+    func links(_ names: String...) -> HostSnapshot {
+        HostSnapshot(links: Dictionary(uniqueKeysWithValues: names.map { name in
+            var link = Fixture.link(name)
+            link.mtu = 1500
+            return (name, link)
+        }))
+    }
+
+    @Test func warnDriftNeverChangesTheHostState() {
+        let baseline = Baseline(items: [BaselineItem(kind: .link, id: "eth0", attributes: ["mtu": "9000"])])
+        let evaluation = policy(baseline).evaluate(previous: HealthMemory(), snapshot: links("eth0"), now: t0)
+        #expect(evaluation.report.drift?.item("link:eth0")?.status == .changed)
+        #expect(evaluation.report.host.state == .ok)
+        #expect(evaluation.transitions.contains { $0.event == "DriftChanged" }, "warn still reaches the journal")
+    }
+
+    @Test func missingLinkDegradesTheHost() {
+        let baseline = Baseline(items: [BaselineItem(kind: .link, id: "eth1")])
+        let evaluation = policy(baseline).evaluate(previous: HealthMemory(), snapshot: links("eth0"), now: t0)
+        #expect(evaluation.report.host.state == .degraded)
+        #expect(evaluation.report.components.contains { $0.id == ComponentID(kind: .link, key: "eth1") && $0.state == .degraded })
+    }
+
+    @Test func noBaselineMeansNoDriftJudgement() {
+        let evaluation = HealthPolicy(config: AgentConfig()).evaluate(previous: HealthMemory(), snapshot: links("eth0"), now: t0)
+        #expect(evaluation.report.drift == nil)
+    }
+}
