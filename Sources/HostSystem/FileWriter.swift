@@ -4,10 +4,10 @@ internal import Glibc
 /// it, synced, then renamed over, so a reader (the agent on SIGHUP) never sees half of it.
 package enum FileWriter {
     /// - Parameter replace: when false, an existing file is refused (`EEXIST`).
-    package static func write(_ bytes: [UInt8], to path: String, replace: Bool, mode: mode_t = 0o644) -> Result<Void, Errno> {
+    package static func write(_ bytes: [UInt8], to path: String, replace: Bool, mode: UInt32 = 0o644) -> Result<Void, Errno> {
         if !replace, access(path, F_OK) == 0 { return .failure(.fileExists) }
         let temporary = "\(path).tmp.\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
         guard fd >= 0 else { return .failure(.current) }
         var offset = 0
         while offset < bytes.count {

@@ -54,9 +54,9 @@ package struct BaselineParser: Sendable {
                 baseline.schema = version
                 schemaSeen = true
             case "recorded_by":
-                baseline.recordedBy = try text(node, path: key, parser: parser)
+                baseline.recordedBy = try word(node, path: key, parser: parser)
             case "recorded_at":
-                baseline.recordedAt = try text(node, path: key, parser: parser)
+                baseline.recordedAt = try word(node, path: key, parser: parser)
             case "kinds":
                 if node.isNull { continue }
                 for (kindName, ruleNode) in try parser.mapping(node, path: key, allowed: DriftDomains.all.map(\.kind.rawValue)) {
@@ -97,7 +97,7 @@ package struct BaselineParser: Sendable {
             case "id":
                 item.id = try identity(value, path: keyPath, parser: parser, kind: domain.kind)
             case "slot":
-                item.slot = try text(value, path: keyPath, parser: parser)
+                item.slot = try word(value, path: keyPath, parser: parser)
             case "intent", "on_drift", "converge_within":
                 try applyRule(key, value, path: keyPath, parser: parser, to: &item.rule)
             default:
@@ -114,7 +114,7 @@ package struct BaselineParser: Sendable {
     func attribute(_ field: DriftField, _ node: YAMLNode, path: String, parser: ConfigParser, into attributes: inout [String: String]) throws(ConfigError) {
         switch field.shape {
         case .text:
-            attributes[field.name] = try text(node, path: path, parser: parser)
+            attributes[field.name] = try word(node, path: path, parser: parser)
         case .integer:
             attributes[field.name] = String(try parser.integer(node, path: path, range: 0...Int(Int32.max)))
         case .list:
@@ -122,7 +122,7 @@ package struct BaselineParser: Sendable {
                 throw parser.error(node, path, "expected a list, e.g. [\"Core 0\", \"Package id 0\"]")
             }
             var texts: [String] = []
-            for (index, value) in values.enumerated() { texts.append(try text(value, path: "\(path)[\(index)]", parser: parser)) }
+            for (index, value) in values.enumerated() { texts.append(try word(value, path: "\(path)[\(index)]", parser: parser)) }
             attributes[field.name] = DriftList.join(texts)
         case .members:
             guard case .sequence(let members) = node.value else {
@@ -137,7 +137,7 @@ package struct BaselineParser: Sendable {
                     switch key {
                     case "role": role = try parser.integer(value, path: "\(memberPath).role", range: 0...4096)
                     case "disk": disk = try identity(value, path: "\(memberPath).disk", parser: parser, kind: .disk)
-                    default: slot = try text(value, path: "\(memberPath).slot", parser: parser)
+                    default: slot = try word(value, path: "\(memberPath).slot", parser: parser)
                     }
                 }
                 guard let role else { throw parser.error(member, "\(memberPath).role", "missing; the member's role (raid slot) in the array") }
@@ -179,7 +179,7 @@ package struct BaselineParser: Sendable {
         }
     }
 
-    func text(_ node: YAMLNode, path: String, parser: ConfigParser) throws(ConfigError) -> String {
+    func word(_ node: YAMLNode, path: String, parser: ConfigParser) throws(ConfigError) -> String {
         guard let text = node.scalar, !node.isNull, !text.isEmpty else {
             throw parser.error(node, path, "expected a word or a quoted string")
         }
@@ -189,7 +189,7 @@ package struct BaselineParser: Sendable {
 
     /// An identity as the readers give it: case and whitespace do not matter.
     func identity(_ node: YAMLNode, path: String, parser: ConfigParser, kind: DriftKind) throws(ConfigError) -> String {
-        let raw = try text(node, path: path, parser: parser)
+        let raw = try word(node, path: path, parser: parser)
         // Link and chip names are the kernel's and libsensors' own spelling; the rest normalise.
         return kind == .link || kind == .sensorChip ? raw : DriftIdentity.normalise(raw)
     }
