@@ -35,7 +35,7 @@ struct BaselineParserTests {
         #expect(baseline.items.map(\.key) == [
             "array:4f1c2a3b:5d6e7f80:91a2b3c4:d5e6f708", "disk:wwn-0x5000c500a1", "link:eth0", "sensor_chip:coretemp-isa-0000",
         ])
-        #expect(baseline.kinds[.disk]?.convergeWithinSeconds == 48 * 3600)
+        #expect(baseline.kinds[.disk]?.convergeWithinSeconds == 172_800.0)
         #expect(baseline.items(of: .array).first?.attributes["member.0"] == "wwn-0x5000c500a1")
         #expect(baseline.items(of: .link).first?.rule.onDrift == .warn)
         #expect(baseline.items(of: .disk).first?.id == "wwn-0x5000c500a1", "identities are normalised")

@@ -77,7 +77,7 @@ struct DriftPolicyTests {
             rebuild: .advancing(progress: 0.42, etaSeconds: 7200))
         let item = report.item("disk:wwn-0xa2")
         #expect(item?.status == .converging)
-        #expect(item?.note == "replaced, rebuilding md0 42%, ETA 2h, within 3d")
+        #expect(item?.note == "replaced, rebuilding md0 42%, ETA 2h, within 72h")
         #expect(item?.deadline == t0 + 72 * 3600)
         #expect(item?.effect == nil)
         #expect(report.item("array:\(uuid)")?.status == .converging)
