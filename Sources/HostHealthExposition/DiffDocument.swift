@@ -164,9 +164,22 @@ package struct DiffText: Sendable {
             }
             var line = "\(sign) \(item.kind) \(item.id)"
             let changes = item.changes.map { "\($0.path) \($0.from ?? "(none)") → \($0.to ?? "(none)")" }
-            if !changes.isEmpty { line += ": " + changes.joined(separator: ", ") }
-            var tail = [item.status]
-            if item.note != item.status && !item.note.isEmpty { tail = [item.note.hasPrefix(item.status) ? item.note : "\(item.status), \(item.note)"] }
+            let note = item.note == item.status ? "" : item.note
+            if !changes.isEmpty {
+                line += ": " + changes.joined(separator: ", ")
+            } else if !note.isEmpty {
+                line += ": " + note
+            }
+            // The note says the status in its own words where it can (`replaced, rebuilding …`
+            // for a converging replacement); otherwise the status comes first.
+            var tail: [String]
+            if changes.isEmpty || note.isEmpty {
+                tail = [item.status]
+            } else if note.hasPrefix(item.status) || item.status == "converging" {
+                tail = [note]
+            } else {
+                tail = ["\(item.status), \(note)"]
+            }
             if let effect = item.effect { tail.append(effect) }
             if item.acceptedPending { tail.append("accepted-pending") }
             line += " (" + tail.joined(separator: ", ") + ")"

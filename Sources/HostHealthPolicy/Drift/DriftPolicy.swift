@@ -251,6 +251,10 @@ package struct DriftPolicy: Sendable {
         case .missing: return item.kind == .sensorChip ? .warn : .degrade
         case .replaced: return item.kind == .link ? .warn : .degrade
         case .changed:
+            // A member's disk moved bays: the disk's own `moved` says so, and warns.
+            if item.kind == .array, !item.changes.isEmpty, item.changes.allSatisfy({ $0.path.hasPrefix("member.") && $0.path.hasSuffix(".slot") }) {
+                return .warn
+            }
             if item.kind == .array || item.kind == .disk { return .degrade }
             var effect = DriftEffect.warn
             for change in item.changes {

@@ -71,7 +71,8 @@ extension HealthPolicy {
         for (position, verdict) in verdicts.enumerated() { index[verdict.id] = position }
         for item in report.items where item.isDrift {
             guard let state = item.effect?.state else { continue }
-            let reason = "drift: \(item.status.rawValue)" + (item.note.isEmpty || item.note == item.status.rawValue ? "" : ", \(item.note)")
+            let reason = item.note.hasPrefix(item.status.rawValue)
+                ? "drift: \(item.note)" : "drift: \(item.status.rawValue)" + (item.note.isEmpty ? "" : ", \(item.note)")
             let id = item.component ?? ComponentID(kind: .disk, key: item.id)
             if let position = index[id] {
                 var verdict = verdicts[position]
