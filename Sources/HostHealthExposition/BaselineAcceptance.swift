@@ -59,8 +59,13 @@ package enum BaselineAcceptance {
 
     /// A unified-style diff of two texts, for `--print` when the file is managed elsewhere.
     package static func patch(from old: String, to new: String, path: String) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func lines(_ text: String) -> [String] {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }
+            return lines
+        }
+        let a = lines(old)
+        let b = lines(new)
         // Longest common subsequence: baselines are small.
         var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
@@ -75,12 +80,12 @@ package enum BaselineAcceptance {
                 out += " \(a[i])\n"
                 i += 1
                 j += 1
-            } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
-                out += "+\(b[j])\n"
-                j += 1
-            } else {
+            } else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] {
                 out += "-\(a[i])\n"
                 i += 1
+            } else {
+                out += "+\(b[j])\n"
+                j += 1
             }
         }
         return out

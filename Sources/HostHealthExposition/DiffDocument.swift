@@ -13,6 +13,19 @@ package struct DiffDocument: Sendable, Codable, Equatable {
         package var path: String
         package var from: String?
         package var to: String?
+
+        /// `[{"from", "path", "to"}]`, as `/drift` and `/status` write them.
+        static func write(_ changes: [Change], to writer: inout JSONWriter) {
+            writer.array { list in
+                for change in changes {
+                    list.object { object in
+                        object.key("from"); object.optional(change.from) { $0.string($1) }
+                        object.key("path"); object.string(change.path)
+                        object.key("to"); object.optional(change.to) { $0.string($1) }
+                    }
+                }
+            }
+        }
     }
 
     package struct Item: Sendable, Codable, Equatable {
@@ -100,16 +113,7 @@ package struct DiffDocument: Sendable, Codable, Equatable {
                     list.object { entry in
                         entry.key("accepted_pending"); entry.bool(item.acceptedPending)
                         entry.key("actual"); entry.optional(item.actual) { Self.write($1, to: &$0) }
-                        entry.key("changes")
-                        entry.array { changes in
-                            for change in item.changes {
-                                changes.object { object in
-                                    object.key("from"); object.optional(change.from) { $0.string($1) }
-                                    object.key("path"); object.string(change.path)
-                                    object.key("to"); object.optional(change.to) { $0.string($1) }
-                                }
-                            }
-                        }
+                        entry.key("changes"); Change.write(item.changes, to: &entry)
                         entry.key("deadline"); entry.optional(item.deadline) { $0.string($1) }
                         entry.key("declared"); entry.optional(item.declared) { Self.write($1, to: &$0) }
                         entry.key("effect"); entry.optional(item.effect) { $0.string($1) }

@@ -148,16 +148,7 @@ extension StatusDocument {
                         if let drift = component.drift {
                             item.key("drift")
                             item.object { object in
-                                object.key("changes")
-                                object.array { changes in
-                                    for change in drift.changes {
-                                        changes.object { entry in
-                                            entry.key("from"); entry.optional(change.from) { $0.string($1) }
-                                            entry.key("path"); entry.string(change.path)
-                                            entry.key("to"); entry.optional(change.to) { $0.string($1) }
-                                        }
-                                    }
-                                }
+                                object.key("changes"); DiffDocument.Change.write(drift.changes, to: &object)
                                 object.key("deadline"); object.optional(drift.deadline) { $0.string($1) }
                                 object.key("status"); object.string(drift.status)
                             }

@@ -279,3 +279,48 @@ struct DriftHealthTests {
         #expect(evaluation.report.drift == nil)
     }
 }
+
+@Suite("Drift at scale")
+struct DriftScaleTests {
+    /// 90 disks in 10 raid arrays of 9 and 1,000 links, all declared; one disk replaced.
+    @Test func ninetyDisksTenArraysAndAThousandLinksJudgeInWellUnderASecond() {
+        var disks: [String: Disk] = [:]
+        var arrays: [MDArray] = []
+        for index in 0..<90 {
+            let name = "sd\(index)"
+            disks[name] = Disk(name: name, identity: DiskIdentity(
+                model: "ST4000NM0023", serial: "S\(index)", wwn: "0x5000c500\(1000 + index)",
+                byPath: "pci-0000:3b:00.0-sas-phy\(index)-lun-0", transport: .sas))
+        }
+        for array in 0..<10 {
+            let members = (0..<9).map { MDMember(name: "sd\(array * 9 + $0)1", slot: $0) }
+            arrays.append(MDArray(name: "md\(array)", uuid: "u\(array)", level: "raid6", raidDisks: 9, degraded: 0, members: members))
+        }
+        var links: [String: Link] = [:]
+        for index in 0..<1000 {
+            links["eth\(index)"] = Link(index: Int32(index + 2), name: "eth\(index)", kind: "physical", operState: .up, adminUp: true,
+                                       carrier: true, mtu: 9000, permanentAddress: "aa:bb:cc:00:\(index / 256):\(index % 256)",
+                                       speedMbps: 25000, duplex: .full)
+        }
+        var snapshot = HostSnapshot(links: links, arrays: arrays)
+        snapshot.disks = disks
+        let baseline = DriftDomains.record(snapshot, by: nil, at: nil)
+        snapshot.disks?["sd5"]?.identity.wwn = "0x5000c500ffffffff"
+        var config = AgentConfig()
+        config.baseline = LoadedBaseline(baseline: baseline, files: ["b"], sha256: "0")
+        let policy = HealthPolicy(config: config)
+        let clock = ContinuousClock()
+        var report: HealthReport?
+        let elapsed = clock.measure {
+            report = policy.evaluate(previous: HealthMemory(), snapshot: snapshot, now: Fixture.t0).report
+        }
+        let unjudged = HealthPolicy(config: AgentConfig())
+        let without = clock.measure { _ = unjudged.evaluate(previous: HealthMemory(), snapshot: snapshot, now: Fixture.t0) }
+        let observe = clock.measure { _ = DriftDomains.observe(snapshot) }
+        print("drift: observing took \(observe)")
+        print("drift: 90 disks, 10 arrays, 1000 links judged in \(elapsed) (the evaluation without a baseline: \(without))")
+        #expect(report?.drift?.items.count == 1100)
+        #expect(report?.drift?.item("disk:wwn-0x5000c5001005")?.status == .replaced)
+        #expect(elapsed < .seconds(1))
+    }
+}

@@ -1,4 +1,3 @@
-internal import Glibc
 package import HostHealthModel
 internal import HostSystem
 
@@ -80,18 +79,9 @@ package struct BaselineLoader: Sendable {
 
     /// The directory's visible entries in byte order; none when it is absent.
     static func entries(of directory: String) throws(ConfigError) -> [String] {
-        guard let handle = opendir(directory) else {
-            if errno == ENOENT || errno == ENOTDIR { return [] }
-            throw ConfigError(file: directory, reason: "cannot read the baseline directory: \(Errno.current)")
+        switch DirectoryEntries.sorted(directory) {
+        case .success(let names): return names
+        case .failure(let failure): throw ConfigError(file: directory, reason: "cannot read the baseline directory: \(failure)")
         }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 }

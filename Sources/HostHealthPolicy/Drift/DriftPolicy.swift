@@ -277,7 +277,8 @@ package struct DriftPolicy: Sendable {
         for (name, value) in declared.attributes.sorted(by: { $0.key < $1.key }) where !observed.unknown.contains(name) {
             if name.hasPrefix("member."), observed.unknown.contains("member.") { continue }
             let actual = observed.item.attributes[name]
-            if actual.map(DriftIdentity.normalise) != DriftIdentity.normalise(value) {
+            // Normalising is the slow path: most attributes are equal as written.
+            if actual != value, actual.map(DriftIdentity.normalise) != DriftIdentity.normalise(value) {
                 changes.append(DriftChange(path: name, from: value, to: actual))
             }
         }
