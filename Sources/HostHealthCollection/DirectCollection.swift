@@ -23,8 +23,10 @@ package enum DirectCollection {
         return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now))
     }
 
-    static func snapshot(config: AgentConfig, now: Timestamp) -> HostSnapshot {
-        var fold = SnapshotFold(collectors: collectors)
+    /// - Parameter smart: run smartctl on every disk; drift needs no SMART, and on a host of 90
+    ///   disks it would cost more than the rest together.
+    static func snapshot(config: AgentConfig, now: Timestamp, smart: Bool = true) -> HostSnapshot {
+        var fold = SnapshotFold(collectors: smart ? collectors : collectors.subtracting([.smart]))
         do {
             fold.apply(try LinkCollector().dump(cause: "direct"), at: now)
         } catch {
@@ -32,14 +34,14 @@ package enum DirectCollection {
         }
         // A few small sysfs files per array: cheap enough to read in-process.
         fold.apply(ArrayUpdate(scope: .all, arrays: MDArrayReader().readAll(), cause: "direct"), at: now)
-        readDisks(into: &fold, config: config, now: now)
+        readDisks(into: &fold, config: config, now: now, smart: smart)
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
         return fold.snapshot
     }
 
     /// Disks once through udev, then smartctl for each in turn (each bounded by smart.timeout).
-    static func readDisks(into fold: inout SnapshotFold, config: AgentConfig, now: Timestamp) {
+    static func readDisks(into fold: inout SnapshotFold, config: AgentConfig, now: Timestamp, smart: Bool) {
         let collector = DiskCollector(refreshIntervalSeconds: 60)
         var first: DiskUpdate?
         do {
@@ -51,6 +53,7 @@ package enum DirectCollection {
             fold.readerFailed(.disks, "\(error)")
         }
         if let first { fold.apply(first, at: now) }
+        guard smart else { return }
         let smartctl = Smartctl(path: config.smart.smartctl, timeoutSeconds: config.smart.timeoutSeconds)
         for name in fold.disks.keys.sorted() {
             let started = SystemClock.monotonic.seconds()
@@ -68,7 +71,7 @@ extension DirectCollection {
     ) -> DiffDocument {
         var config = config
         config.baseline = baseline
-        let snapshot = snapshot(config: config, now: now)
+        let snapshot = snapshot(config: config, now: now, smart: false)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
         return DiffDocument(
             report: report.drift ?? DriftReport(), baseline: BaselineReference(path: baseline.path, sha256: baseline.sha256),
@@ -77,11 +80,11 @@ extension DirectCollection {
 
     /// `hostctl baseline record --direct`: what is there now, only what the readers saw.
     package static func record(config: AgentConfig, by: String?, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> Baseline {
-        DriftDomains.record(snapshot(config: config, now: now), by: by, at: now.rfc3339)
+        DriftDomains.record(snapshot(config: config, now: now, smart: false), by: by, at: now.rfc3339)
     }
 
     /// `hostctl inventory --json --direct`.
     package static func inventory(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> InventoryDocument {
-        InventoryDocument(snapshot(config: config, now: now))
+        InventoryDocument(snapshot(config: config, now: now, smart: false))
     }
 }
