@@ -180,6 +180,7 @@ package struct Agent: Sendable {
 
         logger.info("starting", metadata: [
             "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",
+            "baseline": "\(config.baseline.map { "\($0.files.joined(separator: ",")) sha256=\($0.sha256)" } ?? "none")",
             "web": "\(options.webListenAddresses.map(\.description).joined(separator: ","))",
             "agent_check": "\(options.agentCheckAddress?.description ?? "off")",
             "control_socket": "\(options.controlSocket ?? "off")",
