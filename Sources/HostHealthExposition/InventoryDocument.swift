@@ -10,7 +10,7 @@ package struct InventoryDocument: Sendable, Equatable {
     package init(_ snapshot: HostSnapshot) {
         let observed = DriftDomains.observe(snapshot)
         sections = DriftDomains.all.sorted { $0.section < $1.section }.compactMap { domain in
-            observed[domain.kind].map { (domain.section, $0.map { entry in
+            observed[domain.kind].map { (domain.section, $0.sorted { $0.item < $1.item }.map { entry in
                 var item = entry.item
                 for name in entry.unknown { item.attributes[name] = nil }
                 return item

@@ -113,7 +113,7 @@ package struct BaselineItem: Sendable, Equatable, Comparable {
     package var key: String { "\(kind.rawValue):\(id)" }
 
     package static func < (lhs: BaselineItem, rhs: BaselineItem) -> Bool {
-        (lhs.kind.rawValue, lhs.id) < (rhs.kind.rawValue, rhs.id)
+        lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.id < rhs.id
     }
 
     /// Only what a baseline holds: no kernel name, no component.

@@ -69,11 +69,12 @@ package enum DriftDomains {
         all.first { $0.kind == kind }
     }
 
-    /// Everything the readers see now, by kind; a kind whose collector is off is absent.
+    /// Everything the readers see now, by kind, in no particular order; a kind whose
+    /// collector is off is absent.
     package static func observe(_ snapshot: HostSnapshot) -> [DriftKind: [ObservedItem]] {
         var result: [DriftKind: [ObservedItem]] = [:]
         for domain in all {
-            if let items = domain.observe(snapshot) { result[domain.kind] = items.sorted { $0.item < $1.item } }
+            if let items = domain.observe(snapshot) { result[domain.kind] = items }
         }
         return result
     }

@@ -114,7 +114,8 @@ package struct LinkDrift: DriftDomain {
         return links.values.map { link in
             var attributes: [String: String] = [:]
             var unknown = Set<String>()
-            if let mac = link.permanentAddress, !mac.isEmpty { attributes["permanent_mac"] = DriftIdentity.normalise(mac) }
+            // The reader writes MACs in lower-case hex already.
+            if let mac = link.permanentAddress, !mac.isEmpty { attributes["permanent_mac"] = mac }
             if let path = link.parentDevice, !path.isEmpty { attributes["pci_path"] = path }
             if let mtu = link.mtu { attributes["mtu"] = String(mtu) } else { unknown.insert("mtu") }
             // Without carrier the driver reports no speed: not a change of speed.

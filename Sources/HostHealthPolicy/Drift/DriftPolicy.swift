@@ -70,7 +70,7 @@ package struct DriftPolicy: Sendable {
             report.present[kind] = items.filter { $0.declared != nil && $0.status != .missing && $0.status != .unknown }.count
             report.items += items
         }
-        report.items.sort { ($0.kind, $0.id) < ($1.kind, $1.id) }
+        report.items.sort { $0.kind != $1.kind ? $0.kind < $1.kind : $0.id < $1.id }
         for item in report.items { next.statuses[item.key] = item.status }
         return (report, next)
     }
@@ -283,6 +283,7 @@ package struct DriftPolicy: Sendable {
             }
         }
         // A role the array holds now that the baseline does not declare.
+        guard declared.kind == .array else { return changes }
         for (name, value) in observed.item.attributes.sorted(by: { $0.key < $1.key })
         where name.hasPrefix("member.") && declared.attributes[name] == nil && !name.hasSuffix(".slot") {
             changes.append(DriftChange(path: name, from: nil, to: value))
