@@ -274,6 +274,43 @@ struct DriftHealthTests {
         #expect(evaluation.report.components.contains { $0.id == ComponentID(kind: .link, key: "eth1") && $0.state == .degraded })
     }
 
+    /// sda in slot 1; sdb, a new disk, in slot 2 where wwn-0xa2 was, md0 recovering onto it.
+    var replacement: HostSnapshot {
+        var snapshot = HostSnapshot(arrays: [MDArray(
+            name: "md0", uuid: "u0", level: "raid1", raidDisks: 2, degraded: 1, arrayState: .active, syncAction: .recover,
+            syncCompleted: .sectors(done: 42, total: 100), syncSpeedBytesPerSecond: 1_000_000,
+            members: [MDMember(name: "sda1", slot: 0), MDMember(name: "sdb1", flags: [], slot: 1)])])
+        snapshot.disks = [
+            "sda": Disk(name: "sda", identity: DiskIdentity(wwn: "0xa1", byPath: "/dev/disk/by-path/s1")),
+            "sdb": Disk(name: "sdb", identity: DiskIdentity(wwn: "0xb2", byPath: "/dev/disk/by-path/s2")),
+        ]
+        return snapshot
+    }
+
+    var declaredReplacement: Baseline {
+        Baseline(kinds: [.disk: DriftRule(convergeWithinSeconds: 1)], items: [
+            BaselineItem(kind: .disk, id: "wwn-0xa1", slot: "s1"), BaselineItem(kind: .disk, id: "wwn-0xa2", slot: "s2"),
+            BaselineItem(kind: .array, id: "u0", attributes: ["level": "raid1", "member.0": "wwn-0xa1", "member.1": "wwn-0xa2"]),
+        ])
+    }
+
+    @Test func aReplacementRebuildingInItsSlotLeavesTheHostConverging() {
+        let evaluation = policy(declaredReplacement).evaluate(previous: HealthMemory(), snapshot: replacement, now: t0)
+        #expect(evaluation.report.drift?.item("disk:wwn-0xa2")?.status == .converging)
+        #expect(evaluation.report.host.state == .converging)
+    }
+
+    @Test func theSameSnapshotPastTheDeadlineIsJudgedAgainAndChanged() {
+        let policy = policy(declaredReplacement)
+        let first = policy.evaluate(previous: HealthMemory(), snapshot: replacement, now: t0)
+        let same = policy.evaluate(previous: first.memory, snapshot: replacement, now: t0 + 0.5)
+        #expect(same.report.drift == first.report.drift, "nothing drift reads changed")
+        let late = policy.evaluate(previous: same.memory, snapshot: replacement, now: t0 + 5)
+        #expect(late.report.drift?.item("disk:wwn-0xa2")?.status == .changed)
+        #expect(late.report.host.state == .degraded)
+        #expect(late.transitions.contains { $0.event == "DriftChanged" && $0.name == "disk:wwn-0xa2" })
+    }
+
     @Test func noBaselineMeansNoDriftJudgement() {
         let evaluation = HealthPolicy(config: AgentConfig()).evaluate(previous: HealthMemory(), snapshot: links("eth0"), now: t0)
         #expect(evaluation.report.drift == nil)

@@ -19,8 +19,32 @@ package struct DriftMemory: Sendable, Equatable {
     package var deviatingSince: [String: Timestamp] = [:]
     /// Each item's last status, to journal changes.
     package var statuses: [String: DriftStatus] = [:]
+    /// The last judgement and what it was made from: most evaluations (a sensor reading, a
+    /// disk's counters, a tick) change nothing drift reads, and take it as it was.
+    package var last: DriftJudgement?
 
     package init() {}
+}
+
+/// One drift judgement with its inputs.
+package struct DriftJudgement: Sendable, Equatable {
+    package var baseline: String
+    package var policy: PolicyConfig
+    package var observed: [DriftKind: [ObservedItem]]
+    package var unobserved: [DriftKind: String]
+    package var rebuilds: [String: RebuildState]
+    package var report: DriftReport
+
+    /// Whether judging `observed` again at `now` would give `report`: the same inputs, and no
+    /// converging replacement's deadline passed since (time changes nothing else).
+    func holds(
+        baseline: String, policy: PolicyConfig, observed: [DriftKind: [ObservedItem]], unobserved: [DriftKind: String],
+        rebuilds: [String: RebuildState], now: Timestamp
+    ) -> Bool {
+        guard self.baseline == baseline, self.unobserved == unobserved, self.rebuilds == rebuilds,
+              self.policy == policy, self.observed == observed else { return false }
+        return !report.items.contains { $0.status == .converging && ($0.deadline.map { $0 < now } ?? false) }
+    }
 }
 
 /// The drift judgement: a pure function of (baseline, what the readers see, which readers

@@ -26,10 +26,21 @@ extension HealthPolicy {
                 unobserved[domain.kind] = stale
             }
         }
-        let (report, driftMemory) = DriftPolicy(baseline: loaded.baseline, policy: config.policy).evaluate(
-            observed: DriftDomains.observe(snapshot), unobserved: unobserved,
-            rebuilds: Self.rebuilds(snapshot.arrays ?? [], verdicts: verdicts), memory: memory.drift, now: now)
-        memory.drift = driftMemory
+        let observed = DriftDomains.observe(snapshot)
+        let rebuilds = Self.rebuilds(snapshot.arrays ?? [], verdicts: verdicts)
+        let report: DriftReport
+        if let last = memory.drift.last,
+           last.holds(baseline: loaded.sha256, policy: config.policy, observed: observed, unobserved: unobserved, rebuilds: rebuilds, now: now) {
+            report = last.report
+        } else {
+            var driftMemory: DriftMemory
+            (report, driftMemory) = DriftPolicy(baseline: loaded.baseline, policy: config.policy).evaluate(
+                observed: observed, unobserved: unobserved, rebuilds: rebuilds, memory: memory.drift, now: now)
+            driftMemory.last = DriftJudgement(
+                baseline: loaded.sha256, policy: config.policy, observed: observed, unobserved: unobserved, rebuilds: rebuilds,
+                report: report)
+            memory.drift = driftMemory
+        }
         for item in report.items {
             if let deadline = item.deadline, item.status == .converging { next.at(deadline) }
         }
