@@ -79,8 +79,12 @@ extension DirectCollection {
     }
 
     /// `hostctl baseline record --direct`: what is there now, only what the readers saw.
-    package static func record(config: AgentConfig, by: String?, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> Baseline {
-        DriftDomains.record(snapshot(config: config, now: now, smart: false), by: by, at: now.rfc3339)
+    package static func record(
+        config: AgentConfig, by: String?, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())
+    ) -> (baseline: Baseline, leftOut: [DriftKind: String]) {
+        let snapshot = snapshot(config: config, now: now, smart: false)
+        let unobserved = HealthPolicy(config: config).unobservedKinds(snapshot, now: now)
+        return (DriftDomains.record(snapshot, by: by, at: now.rfc3339, unobserved: Set(unobserved.keys)), unobserved)
     }
 
     /// `hostctl inventory --json --direct`.

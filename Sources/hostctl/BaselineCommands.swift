@@ -29,20 +29,22 @@ struct BaselineCommand: AsyncParsableCommand {
         var force = false
 
         func run() async throws {
-            let baseline: Baseline
+            let text: String
             let by = "hostctl \(AgentInfo.releaseVersion) on \(FileWriter.hostName)"
             if source.direct {
                 let config = try source.loadConfig()
-                baseline = DirectCollection.record(config: config, by: by)
+                let (baseline, leftOut) = DirectCollection.record(config: config, by: by)
+                text = BaselineWriter.yaml(baseline, leftOut: leftOut)
             } else {
                 let body = try source.request("/baseline/record?by=" + ControlClient.formEncoded(by))
+                text = String(decoding: body, as: UTF8.self)
+                // What goes into a file must read back: the agent's text is checked, not trusted.
                 do {
-                    baseline = try BaselineParser(file: "(agent)").parse(String(decoding: body, as: UTF8.self))
+                    _ = try BaselineParser(file: "(agent)").parse(text)
                 } catch {
                     fail("the agent's recording is not readable: \(error)")
                 }
             }
-            let text = BaselineWriter.yaml(baseline)
             guard let output else {
                 print(text, terminator: "")
                 return

@@ -1,3 +1,5 @@
+import Foundation
+import HostSystem
 import HostHealthConfig
 import HostHealthModel
 import Testing
@@ -79,5 +81,60 @@ struct BaselineParserTests {
             #expect(error.key == "links[0].on_drift")
             #expect(error.reason == "expected one of: fail, degrade, warn, ignore")
         }
+    }
+}
+
+@Suite("BaselineLoader: baseline.yaml, then baseline.d/*.yaml in lexical order")
+struct BaselineLoaderTests {
+    func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("baseline-\(UInt64.random(in: 0...UInt64.max))").path
+        try FileManager.default.createDirectory(atPath: path + "/baseline.d", withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func dropInsAddToTheMainFileAndALaterOneWins() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "schema: 1\nlinks:\n  - id: eth0\n    mtu: 1500\n".write(toFile: dir + "/baseline.yaml", atomically: true, encoding: .utf8)
+        try "schema: 1\nlinks:\n  - id: eth0\n    mtu: 9000\n".write(toFile: dir + "/baseline.d/20-jumbo.yaml", atomically: true, encoding: .utf8)
+        try "schema: 1\ndisks:\n  - id: wwn-1\n".write(toFile: dir + "/baseline.d/10-disks.yaml", atomically: true, encoding: .utf8)
+        try "not yaml at all: [".write(toFile: dir + "/baseline.d/README", atomically: true, encoding: .utf8)
+        let loaded = try #require(try BaselineLoader(path: dir + "/baseline.yaml").load())
+        #expect(loaded.files == [dir + "/baseline.yaml", dir + "/baseline.d/10-disks.yaml", dir + "/baseline.d/20-jumbo.yaml"])
+        #expect(loaded.baseline.items.map(\.key) == ["disk:wwn-1", "link:eth0"])
+        #expect(loaded.baseline.items(of: .link).first?.attributes["mtu"] == "9000")
+        #expect(loaded.sha256.count == 64)
+    }
+
+    @Test func noFileAtTheDefaultPathIsNoBaseline() throws {
+        var loader = BaselineLoader(path: nil)
+        loader.path = "/nonexistent/hosthealth/baseline.yaml"
+        #expect(try loader.load() == nil)
+    }
+
+    @Test func aNamedFileThatIsNotThereIsRefused() {
+        #expect(throws: ConfigError.self) { try BaselineLoader(path: "/nonexistent/baseline.yaml").load() }
+    }
+
+    @Test func aBadDropInIsRefusedWithItsOwnFileAndLine() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "schema: 1\n".write(toFile: dir + "/baseline.yaml", atomically: true, encoding: .utf8)
+        try "schema: 1\nlinks:\n  - id: eth0\n    speed: fast\n".write(toFile: dir + "/baseline.d/a.yaml", atomically: true, encoding: .utf8)
+        do {
+            _ = try BaselineLoader(path: dir + "/baseline.yaml").load()
+            Issue.record("accepted")
+        } catch {
+            #expect(error.file == dir + "/baseline.d/a.yaml" && error.line == 4 && error.key == "links[0].speed")
+        }
+    }
+}
+
+@Suite("SHA-256")
+struct SHA256Tests {
+    @Test func knownDigests() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array(String(repeating: "a", count: 1000).utf8)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 }

@@ -366,3 +366,27 @@ struct DriftScaleTests {
         #expect(elapsed < .seconds(1))
     }
 }
+
+@Suite("Recording a baseline: only what was seen")
+struct BaselineRecordingTests {
+    @Test func aKindWhoseReaderIsStaleIsNotRecorded() {
+        var snapshot = HostSnapshot(links: Fixture.links(Fixture.link("eth0")), readers: [
+            ReaderStatus(name: "links", lastSuccess: Fixture.t0),
+            ReaderStatus(name: "disks", lastSuccess: Fixture.t0 + -3600, lastError: "udev monitor gone"),
+        ])
+        snapshot.disks = ["sda": Disk(name: "sda", identity: DiskIdentity(wwn: "0xa1", byPath: "/dev/disk/by-path/s1"))]
+        let unobserved = HealthPolicy(config: AgentConfig()).unobservedKinds(snapshot, now: Fixture.t0)
+        #expect(Set(unobserved.keys) == Set<DriftKind>([.disk]))
+        let baseline = DriftDomains.record(snapshot, by: nil, at: nil, unobserved: Set(unobserved.keys))
+        #expect(baseline.items.map(\.key) == ["link:eth0"])
+        let text = BaselineWriter.yaml(baseline, leftOut: unobserved)
+        #expect(text.contains("# not recorded: disk (disks reader stale"))
+    }
+
+    @Test func whatTheReaderCouldNotSeeOfAnItemIsNotRecorded() {
+        var down = Fixture.link("eth0", carrier: false)
+        down.mtu = 9000
+        let baseline = DriftDomains.record(HostSnapshot(links: Fixture.links(down)), by: nil, at: nil)
+        #expect(baseline.items.first?.attributes == ["mtu": "9000"], "no speed or duplex without carrier")
+    }
+}

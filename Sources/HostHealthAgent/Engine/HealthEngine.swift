@@ -314,7 +314,10 @@ package actor HealthEngine {
 
     /// `GET /baseline/record`: a baseline of what the readers see now.
     package func recording(by: String?) -> String {
-        BaselineWriter.yaml(DriftDomains.record(fold.snapshot, by: by, at: wallClock().rfc3339))
+        let snapshot = fold.snapshot
+        let unobserved = HealthPolicy(config: config).unobservedKinds(snapshot, now: clock())
+        return BaselineWriter.yaml(
+            DriftDomains.record(snapshot, by: by, at: wallClock().rfc3339, unobserved: Set(unobserved.keys)), leftOut: unobserved)
     }
 
     /// `GET /inventory`.

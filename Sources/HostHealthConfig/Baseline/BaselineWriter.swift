@@ -5,9 +5,14 @@ package import HostHealthModel
 /// item's `id` first and its other keys sorted. Two recordings of one host differ only where
 /// the host did, so their git diff is small and readable.
 package enum BaselineWriter {
-    package static func yaml(_ baseline: Baseline) -> String {
+    /// - Parameter leftOut: kinds a recording could not see, with why: named in a comment, so
+    ///   that nobody takes their absence for "none declared".
+    package static func yaml(_ baseline: Baseline, leftOut: [DriftKind: String] = [:]) -> String {
         var out = "# hosthealth baseline: what this host should be. Check with `hostctl baseline validate`,\n"
         out += "# compare with `hostctl diff`.\n"
+        for (kind, why) in leftOut.sorted(by: { $0.key < $1.key }) {
+            out += "# not recorded: \(kind.rawValue) (\(why.filter { !$0.isNewline }))\n"
+        }
         out += "schema: \(baseline.schema)\n"
         if let by = baseline.recordedBy { out += "recorded_by: \(scalar(by))\n" }
         if let at = baseline.recordedAt { out += "recorded_at: \(scalar(at))\n" }

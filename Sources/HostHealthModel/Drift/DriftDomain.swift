@@ -79,10 +79,11 @@ package enum DriftDomains {
         return result
     }
 
-    /// A baseline of what is there now: only what is declarable and only what was seen.
-    package static func record(_ snapshot: HostSnapshot, by: String?, at: String?) -> Baseline {
+    /// A baseline of what is there now: only what is declarable and only what was seen; a
+    /// kind in `unobserved` (its reader stale or failing) is left out whole.
+    package static func record(_ snapshot: HostSnapshot, by: String?, at: String?, unobserved: Set<DriftKind> = []) -> Baseline {
         var items: [BaselineItem] = []
-        for (_, observed) in observe(snapshot) {
+        for (kind, observed) in observe(snapshot) where !unobserved.contains(kind) {
             for entry in observed where entry.declarable {
                 var item = entry.item.declaration
                 for name in entry.unknown { item.attributes[name] = nil }

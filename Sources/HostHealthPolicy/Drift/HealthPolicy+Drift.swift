@@ -12,20 +12,7 @@ extension HealthPolicy {
             memory.drift = DriftMemory()
             return nil
         }
-        var unobserved: [DriftKind: String] = [:]
-        for domain in DriftDomains.all {
-            let limit: Double = switch domain.collector {
-            case .links: config.links.staleAfterSeconds
-            case .arrays: config.arrays.staleAfterSeconds
-            case .disks: config.disks.staleAfterSeconds
-            case .sensors: config.sensors.staleAfterSeconds
-            case .smart: config.smart.staleAfterSeconds
-            case .kmsg: .infinity
-            }
-            if let stale = staleness(of: snapshot.reader(domain.collector.rawValue), limit: limit, now: now) {
-                unobserved[domain.kind] = stale
-            }
-        }
+        let unobserved = unobservedKinds(snapshot, now: now)
         let observed = DriftDomains.observe(snapshot)
         let rebuilds = Self.rebuilds(snapshot.arrays ?? [], verdicts: verdicts)
         let report: DriftReport
@@ -46,6 +33,26 @@ extension HealthPolicy {
         }
         verdicts = Self.fold(report, into: verdicts)
         return report
+    }
+
+    /// The kinds whose reader cannot vouch for what it shows now (stale, failed, never read),
+    /// with why: judged `unknown`, and never recorded into a baseline.
+    package func unobservedKinds(_ snapshot: HostSnapshot, now: Timestamp) -> [DriftKind: String] {
+        var unobserved: [DriftKind: String] = [:]
+        for domain in DriftDomains.all {
+            let limit: Double = switch domain.collector {
+            case .links: config.links.staleAfterSeconds
+            case .arrays: config.arrays.staleAfterSeconds
+            case .disks: config.disks.staleAfterSeconds
+            case .sensors: config.sensors.staleAfterSeconds
+            case .smart: config.smart.staleAfterSeconds
+            case .kmsg: .infinity
+            }
+            if let stale = staleness(of: snapshot.reader(domain.collector.rawValue), limit: limit, now: now) {
+                unobserved[domain.kind] = stale
+            }
+        }
+        return unobserved
     }
 
     /// How each array's rebuild goes, by normalised UUID, from its health verdict.
