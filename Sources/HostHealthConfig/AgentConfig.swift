@@ -13,6 +13,9 @@ package struct AgentConfig: Sendable, Equatable {
     package var sensors: SensorConfig
     package var hooks: HookConfig
     package var policy: PolicyConfig
+    /// The declared intent (`baseline.yaml`), loaded beside the file by `BaselineLoader`;
+    /// nil: no drift judgement.
+    package var baseline: LoadedBaseline?
 
     package init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),

@@ -59,6 +59,7 @@ package enum MetricsExposition {
         }
         DiskExposition.renderState(snapshot, report: report, into: &writer)
         PCIeExposition.render(snapshot, into: &writer)
+        DriftExposition.render(report, into: &writer)
         return writer.bytes
     }
 

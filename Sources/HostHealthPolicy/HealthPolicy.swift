@@ -19,6 +19,8 @@ package struct HealthMemory: Sendable, Equatable {
     /// a window" rules read. The engine persists them in the state directory and restores
     /// them at start, so that a restart never forgives a component (see `EventWindow`).
     package var windows: EventWindows = [:]
+    /// Deadlines and last statuses of drift against the baseline.
+    package var drift = DriftMemory()
 
     package init() {}
 }
@@ -56,8 +58,16 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        let previousDrift = memory.drift
+        let drift = judgeDrift(snapshot, verdicts: &verdicts, memory: &memory, now: now, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+        if let drift {
+            evaluation.report.drift = drift
+            evaluation.report.baseline = config.baseline.map { BaselineReference(path: $0.path, sha256: $0.sha256) }
+            evaluation.transitions += Self.driftTransitions(
+                drift, previous: previousDrift, components: evaluation.report.components, host: evaluation.report.host.state, now: now)
+        }
         next.at(evaluation.nextChange)
         evaluation.nextChange = next.earliest
         return evaluation

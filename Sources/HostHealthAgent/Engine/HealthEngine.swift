@@ -319,4 +319,25 @@ package actor HealthEngine {
             ])
         }
     }
+
+    // MARK: - Drift
+
+    /// `GET /drift`: the last evaluation's drift against the loaded baseline; nil without one.
+    package func driftDocument(all: Bool) -> DiffDocument? {
+        guard let drift = report.drift, let baseline = report.baseline else { return nil }
+        return DiffDocument(report: drift, baseline: baseline, wallClockOffset: report.wallClockOffset, all: all)
+    }
+
+    /// `GET /baseline/record`: a baseline of what the readers see now.
+    package func recording(by: String?) -> String {
+        let snapshot = fold.snapshot
+        let unobserved = HealthPolicy(config: config).unobservedKinds(snapshot, now: clock())
+        return BaselineWriter.yaml(
+            DriftDomains.record(snapshot, by: by, at: wallClock().rfc3339, unobserved: Set(unobserved.keys)), leftOut: unobserved)
+    }
+
+    /// `GET /inventory`.
+    package func inventory() -> [UInt8] {
+        InventoryDocument(fold.snapshot).json()
+    }
 }
