@@ -123,11 +123,15 @@ package struct HealthPolicy: Sendable {
         transitions = NamedEvent.attach(namedEvents, to: transitions, components: next, previous: previous.components, now: now)
 
         let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
-        let components = next.values.map { remembered in
+        let judged = next.values.map { remembered in
             var component = remembered.current
             component.ignored = ignored.contains(component.id) || (!policy.isEmpty && policy.rule(for: component.id).ignore == true)
             return component
-        }.sorted { $0.id < $1.id }
+        }
+        // In id order. The positions are sorted, not the components: a hypervisor or storage
+        // server has thousands, and a sort that moves them copies every one of them again and
+        // again at each evaluation.
+        let components = judged.indices.sorted { judged[$0].id < judged[$1].id }.map { judged[$0] }
         let host = judgeHost(
             components, readerProblems: readerProblems, previous: previous.host, maintenance: memory.maintenance, now: now)
         if let old = previous.host, old.state != host.state {

@@ -135,7 +135,25 @@ package actor HealthEngine {
         let before = fold.readers[collector]
         let change = fold.apply(update, at: now)
         if let status = fold.readers[collector], let before { log(status, before: before) }
-        if change >= .status { evaluate(now: now) }
+        if change == .data || (change == .status && statusCanChangeAVerdict(collector, before: before, now: now)) {
+            evaluate(now: now)
+        }
+    }
+
+    /// A reader's newer success alone changes no verdict while its data was fresh anyway: the
+    /// last evaluation scheduled itself for when that data would turn stale (`nextChange`) and
+    /// sees the newer success then. Judging at every such read cost a whole evaluation a
+    /// second on a storage server with a rebuild (its array is polled every second) and ~1,400
+    /// components. A first success, a changed error or availability, or data that was stale
+    /// is judged at once.
+    private func statusCanChangeAVerdict(_ collector: Collector, before: ReaderStatus?, now: Timestamp) -> Bool {
+        // SMART is judged fresh or stale per disk, not by the reader's last success: every
+        // change of its status is judged.
+        let limit = collector == .smart ? nil : config.staleAfterSeconds(of: collector)
+        guard let limit, let before, let after = fold.readers[collector], let last = before.lastSuccess,
+              before.lastError == after.lastError, before.unavailable == after.unavailable
+        else { return true }
+        return now - last >= limit
     }
 
     /// Records that a reader could not run or read (no socket, a failed dump), and judges

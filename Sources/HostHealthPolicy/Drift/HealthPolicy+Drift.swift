@@ -40,15 +40,7 @@ extension HealthPolicy {
     package func unobservedKinds(_ snapshot: HostSnapshot, now: Timestamp) -> [DriftKind: String] {
         var unobserved: [DriftKind: String] = [:]
         for domain in DriftDomains.all {
-            let limit: Double = switch domain.collector {
-            case .links: config.links.staleAfterSeconds
-            case .arrays: config.arrays.staleAfterSeconds
-            case .disks: config.disks.staleAfterSeconds
-            case .sensors: config.sensors.staleAfterSeconds
-            case .smart: config.smart.staleAfterSeconds
-            case .pcie: config.pcie.staleAfterSeconds
-            case .kmsg: .infinity
-            }
+            let limit = config.staleAfterSeconds(of: domain.collector) ?? .infinity
             if let stale = staleness(of: snapshot.reader(domain.collector.rawValue), limit: limit, now: now) {
                 unobserved[domain.kind] = stale
             }
