@@ -327,10 +327,13 @@ class NamespaceBench:
         batch = os.path.join(self.tmpdir, "links.batch")
         with open(batch, "w") as f:
             f.write("link set lo up\n")
+            # `up` on the add saves one RTM_NEWLINK per pair (the peer takes no `up` there):
+            # 5,000 pairs came up in 15 s instead of 23 s (one rtnl-bound `ip -batch`; running
+            # four in parallel was no faster).
             for i in range(pairs):
-                f.write(f"link add hb{i}a type veth peer name hb{i}b\n")
+                f.write(f"link add hb{i}a up type veth peer name hb{i}b\n")
             for i in range(pairs):
-                f.write(f"link set hb{i}a up\nlink set hb{i}b up\n")
+                f.write(f"link set hb{i}b up\n")
         self.run(["ip", "-n", self.ns, "-batch", batch])
         took = time.monotonic() - t0
         # verify: every link present and up
@@ -342,9 +345,12 @@ class NamespaceBench:
         self.setup_seconds = took
         log(f"namespace {self.ns}: lo + {pairs} veth pairs ({2 * pairs} links) up in {took:.2f} s")
 
-    def start_worker(self, name="helper", args=()):
+    def start_worker(self, name="helper", args=(), wrapper=()):
+        """`wrapper` goes before the interpreter, e.g. `umockdev-wrapper` for a helper that
+        builds a testbed."""
         self.workers[name] = subprocess.Popen(
-            ["ip", "netns", "exec", self.ns, SYSTEM_PYTHON, "-u", self.script, "--worker", self.ns, *args],
+            ["ip", "netns", "exec", self.ns, *wrapper, SYSTEM_PYTHON, "-u", self.script, "--worker", self.ns,
+             *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
         r = self.ask({"cmd": "ping"}, worker=name)
         if not r.get("ok"):

@@ -15,6 +15,9 @@ package struct AgentConfig: Sendable, Equatable {
     package var cpu = CPUConfig()
     package var hooks: HookConfig
     package var policy: PolicyConfig
+    /// The declared intent (`baseline.yaml`), loaded beside the file by `BaselineLoader`;
+    /// nil: no drift judgement.
+    package var baseline: LoadedBaseline?
 
     package init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),

@@ -10,23 +10,32 @@ package struct ConfigLoader: Sendable {
 
     package var path: String
     package var explicit: Bool
+    /// The declared intent read with the configuration, so that one reload takes both or
+    /// neither: a bad baseline keeps the old one in force, as a bad file does.
+    package var baseline: BaselineLoader
 
-    package init(path: String?) {
+    package init(path: String?, baselinePath: String? = nil) {
         self.path = path ?? Self.defaultPath
         self.explicit = path != nil
+        self.baseline = BaselineLoader(path: baselinePath)
     }
 
     package func load() throws(ConfigError) -> AgentConfig {
+        var config: AgentConfig
         switch FileContents.read(path, limit: 1 << 20) {
         case .success(let bytes):
             if let line = Self.firstInvalidUTF8Line(bytes) {
                 throw ConfigError(file: path, line: line, reason: "not valid UTF-8 (the file must be UTF-8 text)")
             }
-            return try ConfigParser(file: path).parse(String(decoding: bytes, as: UTF8.self))
+            config = try ConfigParser(file: path).parse(String(decoding: bytes, as: UTF8.self))
         case .failure(let failure):
-            if failure == .noSuchFileOrDirectory && !explicit { return AgentConfig() }
-            throw ConfigError(file: path, reason: "cannot read the configuration file: \(failure)")
+            guard failure == .noSuchFileOrDirectory && !explicit else {
+                throw ConfigError(file: path, reason: "cannot read the configuration file: \(failure)")
+            }
+            config = AgentConfig()
         }
+        config.baseline = try baseline.load()
+        return config
     }
 
     /// The 1-based line of the first byte that is not UTF-8, or nil when all of it is: decoding

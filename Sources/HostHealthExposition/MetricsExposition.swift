@@ -61,6 +61,7 @@ package enum MetricsExposition {
         if let memory = snapshot.memory { MemoryExposition.render(memory, into: &writer) }
         if let cpu = snapshot.cpu { CPUExposition.render(cpu, into: &writer) }
         PCIeExposition.render(snapshot, into: &writer)
+        DriftExposition.render(report, into: &writer)
         return writer.bytes
     }
 

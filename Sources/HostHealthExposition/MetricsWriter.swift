@@ -115,7 +115,24 @@ package struct MetricsWriter: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// A small string (up to 15 bytes: most names, label keys and literals here) has no
+    /// contiguous UTF-8 to copy from, so appending its `utf8` went byte by byte; `withUTF8`
+    /// gives a buffer, and the append is one copy.
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     mutating func appendEscaped(_ text: String, quote: Bool) {
+        // Most label values (link, disk and sensor names) need no escape: copied whole, not
+        // appended byte by byte (a scrape with 10,000 links writes ~100,000 of them).
+        let needsEscape = text.utf8.contains {
+            $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quote && $0 == UInt8(ascii: "\""))
+        }
+        guard needsEscape else {
+            append(text)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))

@@ -46,12 +46,14 @@ package struct StatusDocument: Sendable, Codable, Equatable {
         package var ignored: Bool?
         /// More about the component where its domain has it (a disk's identity and counters).
         package var detail: String?
+        /// How it compares with the baseline; absent without one, or for what it does not declare.
+        package var drift: Drift?
 
         enum CodingKeys: String, CodingKey {
             case kind, id, name, state, reason, since, progress
             case etaSeconds = "eta_seconds"
             case stale, ignored
-            case detail
+            case detail, drift
         }
 
         package init(
@@ -73,6 +75,13 @@ package struct StatusDocument: Sendable, Codable, Equatable {
         }
     }
 
+    /// A component's drift: its status, what changed, and a converging replacement's deadline.
+    package struct Drift: Sendable, Codable, Equatable {
+        package var status: String
+        package var changes: [DiffDocument.Change]
+        package var deadline: String?
+    }
+
     package var host: Host
     package var components: [Component]
 
@@ -86,11 +95,20 @@ package struct StatusDocument: Sendable, Codable, Equatable {
         host = Host(
             state: report.host.state, capacity: report.host.capacity, since: report.wallTime(report.host.since).rfc3339,
             maintenance: report.host.maintenance, reasons: report.host.reasons)
+        var drift: [ComponentID: Drift] = [:]
+        for item in report.drift?.items ?? [] {
+            guard let id = item.component, drift[id] == nil || item.deviates else { continue }
+            drift[id] = Drift(
+                status: item.status.rawValue, changes: item.changes.map { DiffDocument.Change(path: $0.path, from: $0.from, to: $0.to) },
+                deadline: item.deadline.map { report.wallTime($0).rfc3339 })
+        }
         components = report.components.map {
-            Component(
+            var component = Component(
                 kind: $0.id.kind.rawValue, id: $0.id.description, name: $0.name, state: $0.state,
                 reason: $0.reason, since: report.wallTime($0.since).rfc3339, progress: $0.progress,
                 etaSeconds: $0.etaSeconds, stale: $0.stale, ignored: $0.ignored, detail: details[$0.id])
+            component.drift = drift[$0.id]
+            return component
         }
     }
 }
@@ -127,6 +145,14 @@ extension StatusDocument {
                 for component in components {
                     list.object { item in
                         if let detail = component.detail { item.key("detail"); item.string(detail) }
+                        if let drift = component.drift {
+                            item.key("drift")
+                            item.object { object in
+                                object.key("changes"); DiffDocument.Change.write(drift.changes, to: &object)
+                                object.key("deadline"); object.optional(drift.deadline) { $0.string($1) }
+                                object.key("status"); object.string(drift.status)
+                            }
+                        }
                         item.key("eta_seconds"); item.optional(component.etaSeconds) { $0.number($1) }
                         item.key("id"); item.string(component.id)
                         item.key("ignored"); item.bool(component.ignored ?? false)

@@ -32,20 +32,55 @@ package struct DiskTrouble: Sendable, Equatable {
     /// (`sda1`, `nvme0n1p2`, `mmcblk0p1`), or the disk behind a port, controller or SCSI
     /// address that appears in its sysfs path. nil when no current disk matches.
     package func attribute(to disks: some Collection<Disk>) -> String? {
-        if let disk = disks.first(where: { $0.name == subject }) { return disk.name }
+        DiskAttribution(disks).disk(for: subject)
+    }
+}
+
+/// `DiskTrouble.attribute(to:)` for many subjects against one set of disks, judged at every
+/// evaluation (a storage server has ~100 disks and the kernel log up to
+/// `KernelDiskErrors.maxSubjects` subjects): a subject is looked for in the bytes of each
+/// disk's sysfs path, not by splitting every path into strings again for every subject.
+package struct DiskAttribution: Sendable {
+    private let disks: [Disk]
+    private let names: Set<String>
+    /// Each disk's sysfs path as bytes, in the disks' order.
+    private let paths: [(disk: String, bytes: [UInt8])]
+
+    package init(_ disks: some Collection<Disk>) {
+        self.disks = Array(disks)
+        names = Set(disks.map(\.name))
+        paths = disks.compactMap { disk in disk.identity.sysfsPath.map { (disk.name, Array($0.utf8)) } }
+    }
+
+    package func disk(for subject: String) -> String? {
+        if names.contains(subject) { return subject }
         for disk in disks where subject.hasPrefix(disk.name) {
             var rest = subject.dropFirst(disk.name.count)
             if rest.first == "p", disk.name.last?.isNumber == true { rest = rest.dropFirst() }
             if !rest.isEmpty, rest.allSatisfy(\.isNumber) { return disk.name }
         }
-        for disk in disks {
-            guard let path = disk.identity.sysfsPath else { continue }
-            if path.split(separator: "/").contains(where: { $0 == subject }) { return disk.name }
+        // A port, controller or SCSI address: a whole component of the disk's sysfs path.
+        if !subject.isEmpty, !subject.utf8.contains(UInt8(ascii: "/")) {
+            let needle = Array(subject.utf8)
+            for path in paths where Self.hasComponent(path.bytes, needle) { return path.disk }
         }
         // NVMe multipath puts namespaces under a virtual subsystem: nvme0 → nvme0n*.
         if subject.hasPrefix("nvme") {
             return disks.map(\.name).sorted().first { $0.hasPrefix(subject + "n") && $0.dropFirst(subject.count + 1).allSatisfy(\.isNumber) }
         }
         return nil
+    }
+
+    /// Whether `needle` is one of the `/`-separated components of `path`.
+    static func hasComponent(_ path: [UInt8], _ needle: [UInt8]) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var start = 0
+        while start <= path.count {
+            var end = start
+            while end < path.count, path[end] != slash { end += 1 }
+            if end - start == needle.count, path[start ..< end].elementsEqual(needle) { return true }
+            start = end + 1
+        }
+        return false
     }
 }

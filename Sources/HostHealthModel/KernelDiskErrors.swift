@@ -23,10 +23,10 @@ package struct KernelDiskErrors: Sendable, Equatable {
     /// The counts per disk name; what no current disk claims stays under its own subject,
     /// so nothing counted is ever dropped from the metrics.
     package func perDisk(_ disks: [String: Disk]?) -> [String: [DiskErrorKind: UInt64]] {
-        let list = disks.map { Array($0.values) } ?? []
+        let attribution = DiskAttribution(disks.map { Array($0.values) } ?? [])
         var result: [String: [DiskErrorKind: UInt64]] = [:]
         for (subject, kinds) in bySubject {
-            let name = DiskTrouble(kind: .ioError, subject: subject).attribute(to: list) ?? subject
+            let name = attribution.disk(for: subject) ?? subject
             for (kind, count) in kinds { result[name, default: [:]][kind, default: 0] += count }
         }
         return result

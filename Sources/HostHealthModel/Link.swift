@@ -20,6 +20,9 @@ package struct Link: Sendable, Equatable {
     /// without carrier).
     package var speedMbps: UInt32?
     package var duplex: Duplex?
+    /// The device under the link (IFLA_PARENT_DEV_NAME): a PCI address such as `0000:3b:00.0`,
+    /// or `bus:device` for another bus; nil for virtual links and kernels before 5.14.
+    package var parentDevice: String?
 
     package init(
         index: Int32, name: String, kind: String, operState: OperState, adminUp: Bool,

@@ -21,6 +21,8 @@ package struct HealthMemory: Sendable, Equatable {
     package var windows: EventWindows = [:]
     /// Per CPU package: how its throttle counters have been rising.
     package var throttling: [ComponentID: ThrottleHistory] = [:]
+    /// Deadlines and last statuses of drift against the baseline.
+    package var drift = DriftMemory()
 
     package init() {}
 }
@@ -60,8 +62,16 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeMemory(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgeCPU(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        let previousDrift = memory.drift
+        let drift = judgeDrift(snapshot, verdicts: &verdicts, memory: &memory, now: now, next: &next)
 
         var evaluation = evaluate(verdicts: verdicts, readerProblems: readerProblems, events: namedEvents, memory: memory, now: now)
+        if let drift {
+            evaluation.report.drift = drift
+            evaluation.report.baseline = config.baseline.map { BaselineReference(path: $0.path, sha256: $0.sha256) }
+            evaluation.transitions += Self.driftTransitions(
+                drift, previous: previousDrift, components: evaluation.report.components, host: evaluation.report.host.state, now: now)
+        }
         next.at(evaluation.nextChange)
         evaluation.nextChange = next.earliest
         return evaluation
@@ -117,11 +127,15 @@ package struct HealthPolicy: Sendable {
         transitions = NamedEvent.attach(namedEvents, to: transitions, components: next, previous: previous.components, now: now)
 
         let ignored = Set(verdicts.lazy.filter { policy.rule(for: $0).ignore == true }.map(\.id))
-        let components = next.values.map { remembered in
+        let judged = next.values.map { remembered in
             var component = remembered.current
             component.ignored = ignored.contains(component.id) || (!policy.isEmpty && policy.rule(for: component.id).ignore == true)
             return component
-        }.sorted { $0.id < $1.id }
+        }
+        // In id order. The positions are sorted, not the components: a hypervisor or storage
+        // server has thousands, and a sort that moves them copies every one of them again and
+        // again at each evaluation.
+        let components = judged.indices.sorted { judged[$0].id < judged[$1].id }.map { judged[$0] }
         let host = judgeHost(
             components, readerProblems: readerProblems, previous: previous.host, maintenance: memory.maintenance, now: now)
         if let old = previous.host, old.state != host.state {

@@ -30,6 +30,9 @@ package struct HealthReport: Sendable, Equatable {
     /// monotonic clock, so a stepped system clock cannot fake a held recovery or a stale
     /// reader; outputs convert with this when they show a time.
     package var wallClockOffset: Double
+    /// Drift against the baseline; nil when none is loaded (no drift judgement).
+    package var drift: DriftReport?
+    package var baseline: BaselineReference?
 
     package init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp, wallClockOffset: Double = 0) {
         self.host = host
@@ -41,5 +44,16 @@ package struct HealthReport: Sendable, Equatable {
     /// A timestamp of this report as Unix time.
     package func wallTime(_ time: Timestamp) -> Timestamp {
         time + wallClockOffset
+    }
+}
+
+/// Which baseline a report was judged against.
+package struct BaselineReference: Sendable, Equatable {
+    package var path: String
+    package var sha256: String
+
+    package init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
     }
 }

@@ -10,22 +10,37 @@ internal import Glibc
 package enum FileContents {
     package static func read(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
         let fd: Int32
+        let size: Int
         switch openRegular(path) {
         case .failure(let code): return .failure(code)
-        case .success(let opened): fd = opened.fd
+        case .success(let opened): (fd, size) = (opened.fd, Int(opened.status.st_size))
         }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        // sysfs and /proc files report size 0: read until end of file, whatever fstat says.
-        var chunk = [UInt8](repeating: 0, count: min(64 * 1024, limit + 1))
+        // /proc files report size 0 and sysfs attributes one page, whatever they hold: read
+        // until end of file. A chunk of the reported size (a page at least) into memory that is
+        // not zeroed first: most reads are sysfs attributes of a few bytes, read every second
+        // on a big host, and a zero-filled 64 KiB buffer for each cost more than the read.
+        let chunkSize = min(max(size + 1, 4096), 64 * 1024, limit + 1)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.current)
+            var failure: Errno?
+            let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
+                initialized = 0
+                while true {
+                    let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+                    if count >= 0 {
+                        initialized = count
+                    } else if errno == EINTR {
+                        continue
+                    } else {
+                        failure = .current
+                    }
+                    return
+                }
             }
-            if count == 0 { return .success(bytes) }
-            bytes += chunk[..<count]
+            if let failure { return .failure(failure) }
+            if chunk.isEmpty { return .success(bytes) }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
             if bytes.count > limit { return .failure(.fileTooLarge) }
         }
     }

@@ -5,8 +5,8 @@ internal import Udev
 package import HostSystem
 
 /// Watches md arrays: all of them read at start and after lost uevents, one array again on its
-/// uevent, and all again every second while a sync runs (progress moves without uevents) or
-/// every `idleInterval` when nothing runs. Runs on the thread that calls `run`.
+/// uevent, the syncing ones again every second while a sync runs (progress moves without
+/// uevents), and all again every `idleInterval`. Runs on the thread that calls `run`.
 package final class MDArrayWatcher: Sendable {
     package let reader: MDArrayReader
     private let watcher = UdevWatcher(matches: [UdevMatch(subsystem: "block", devtype: "disk")])
@@ -28,8 +28,9 @@ package final class MDArrayWatcher: Sendable {
     package func run(_ deliver: (ArrayUpdate) -> Void) throws(HostHealthError) {
         var refresh = ArrayRefresh(reader: reader)
         try watcher.run { wakeup in
-            if let update = refresh.update(for: wakeup) { deliver(update) }
-            return refresh.syncing.isEmpty ? idleInterval.withLock { $0 } : Self.syncInterval
+            let idle = idleInterval.withLock { $0 }
+            if let update = refresh.update(for: wakeup, fullReadEvery: idle) { deliver(update) }
+            return refresh.syncing.isEmpty ? idle : Self.syncInterval
         }
     }
 
@@ -46,23 +47,42 @@ struct ArrayRefresh {
     /// What each md device's udev properties declare, from the enumeration and its uevents:
     /// arrays are read from sysfs, which has no udev properties.
     private(set) var declared: [String: ComponentRule] = [:]
+    /// When every array was last read (monotonic seconds).
+    private(set) var lastFullRead: Double?
 
     init(reader: MDArrayReader) {
         self.reader = reader
     }
 
-    mutating func update(for wakeup: UdevWakeup) -> ArrayUpdate? {
+    /// - Parameters:
+    ///   - now: monotonic seconds, for when every array is due again.
+    ///   - fullReadEvery: how often a wakeup during a sync reads every array, not only the
+    ///     syncing ones (`arrays.resync_interval`): the net for a lost uevent.
+    mutating func update(
+        for wakeup: UdevWakeup, now: Double = SystemClock.monotonic.seconds(), fullReadEvery: Double = 10
+    ) -> ArrayUpdate? {
         let start = SystemClock.monotonic.seconds()
         var update: ArrayUpdate
         switch wakeup {
         case .started(let devices):
             remember(devices, whole: true)
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "start")
+            lastFullRead = now
         case .overflow(let devices):
             remember(devices, whole: true)
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: "overflow")
+            lastFullRead = now
+        case .timeout where !syncing.isEmpty && lastFullRead.map({ now - $0 < fullReadEvery }) == true:
+            // Only a sync's progress moves without a uevent: the arrays that do not sync are
+            // read again when the kernel says they changed, or at the next full read. On a
+            // storage server with a dozen arrays this is one array's files a second, not all.
+            update = ArrayUpdate(scope: .changes, arrays: [], cause: "sync")
+            for name in syncing.sorted() {
+                if let array = reader.read(name) { update.arrays.append(array) } else { update.removed.append(name) }
+            }
         case .timeout:
             update = ArrayUpdate(scope: .all, arrays: reader.readAll(), cause: syncing.isEmpty ? "resync" : "sync")
+            lastFullRead = now
         case .events(let devices):
             let arrays = devices.filter { MDArrayReader.isArrayName($0.sysname) }
             guard !arrays.isEmpty else { return nil }

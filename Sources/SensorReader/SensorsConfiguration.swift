@@ -71,19 +71,11 @@ package struct SensorsConfiguration: Sendable, Equatable {
     /// The directory's visible entries in byte order (libsensors: scandir with alphasort,
     /// hidden files skipped).
     static func entries(of directory: String) throws(HostHealthError) -> [String] {
-        guard let handle = opendir(directory) else {
-            if errno == ENOENT { return [] }
-            throw HostHealthError(.sensorsConfiguration, "cannot read the sensors configuration directory \(directory): \(Errno.current)")
+        switch DirectoryEntries.sorted(directory) {
+        case .success(let names): return names
+        case .failure(let failure):
+            throw HostHealthError(.sensorsConfiguration, "cannot read the sensors configuration directory \(directory): \(failure)")
         }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 }
 

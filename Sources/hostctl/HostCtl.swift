@@ -14,7 +14,7 @@ struct HostCtl: AsyncParsableCommand {
         commandName: "hostctl",
         abstract: "Ask the local hosthealth agent how this host is doing.",
         version: AgentInfo.releaseVersion,
-        subcommands: [Status.self, Check.self, Events.self, MaintenanceCommand.self])
+        subcommands: [Status.self, Check.self, Events.self, MaintenanceCommand.self, DiffCommand.self, BaselineCommand.self, InventoryCommand.self])
 }
 
 struct Status: AsyncParsableCommand {
@@ -76,13 +76,18 @@ struct StatusSource: ParsableArguments {
         valueName: "path"))
     var configFile: String?
 
+    @Option(name: .customLong("baseline.file"), help: ArgumentHelp(
+        "With --direct: the baseline to judge drift by (default: \(BaselineLoader.defaultPath) when present).",
+        valueName: "path"))
+    var baselineFile: String?
+
     /// The document and, from the agent, its exact bytes. Every failure is `.agentUnreachable`
     /// but a bad configuration for `--direct` (`.badConfig`, the `ConfigError` its cause).
     func fetch() async throws(HostHealthError) -> (StatusDocument, [UInt8]) {
         if direct {
             let config: AgentConfig
             do {
-                config = try ConfigLoader(path: configFile).load()
+                config = try ConfigLoader(path: configFile, baselinePath: baselineFile).load()
             } catch {
                 throw HostHealthError(.badConfig, "\(error)", cause: error)
             }

@@ -1915,6 +1915,66 @@ def test_host_without_smartctl_says_smart_is_unavailable(ctx):
     check("SMART unavailable" in result.stdout, f"hostctl status does not say it: {result.stdout!r:.400}")
 
 
+def test_link_drift_mtu_warns_and_a_deleted_link_is_missing(ctx):
+    """Declared links on real veth pairs: an MTU changed is drift that only warns; a declared
+    link deleted is missing and degrades the host; a bad baseline on SIGHUP is refused with its
+    file, line and key, and the old one kept."""
+    for name in ("drf0", "drf1"):
+        run(["ip", "link", "add", f"{name}a", "type", "veth", "peer", "name", f"{name}b"])
+    try:
+        agent = Agent(ctx, "links:\n  recover_after: 1s\n", name="drift")
+        baseline = os.path.join(agent.dir, "baseline.yaml")
+        with open(baseline, "w") as f:
+            f.write("schema: 1\nlinks:\n  - id: drf0a\n    mtu: 1500\n  - id: drf1a\n")
+        agent.extra_args.append(f"--baseline.file={baseline}")
+        agent.start()
+        agent.wait_health(200, "ok", 5)
+
+        def diff():
+            result = hostctl(ctx, "diff", "--json", f"--socket={agent.socket}")
+            return result.returncode, json.loads(result.stdout)
+
+        def item(document, key):
+            return next((i for i in document["items"] if f"{i['kind']}:{i['id']}" == key), None)
+
+        code, document = diff()
+        check(code == 0 and document["summary"] == {"in_sync": 2}, f"declared links: exit {code}, {document}")
+        run(["ip", "link", "set", "drf0a", "mtu", "9000"])
+        def mtu_drift():
+            code, document = diff()
+            return (item(document, "link:drf0a") or {}).get("status") == "changed", (code, document)
+        ok, value, _ = wait_until(mtu_drift, 5, 0.1)
+        check(ok, f"MTU change not seen as drift: {value}")
+        code, document = diff()
+        entry = item(document, "link:drf0a")
+        check(code == 2 and entry["effect"] == "warn" and entry["changes"] == [{"path": "mtu", "from": "1500", "to": "9000"}],
+              f"MTU drift: exit {code}, {entry}")
+        status, health = agent.health()
+        check(status == 200 and health["state"] == "ok", f"a warn changed /health: {status} {health}")
+        status, _, body = agent.get("/metrics")
+        check('hosthealth_drift_item{kind="link",id="drf0a",status="changed",effect="warn"} 1' in body.decode().splitlines(),
+              "no per-item drift series for drf0a")
+
+        run(["ip", "link", "del", "drf1a"])
+        agent.wait_health(503, "degraded", 5)
+        code, document = diff()
+        check(code == 2 and item(document, "link:drf1a")["status"] == "missing", f"deleted link: exit {code}, {document}")
+        events = [e.get("event") for e in json.loads(agent.get("/events")[2])["events"]]
+        check("DriftChanged" in events and "DriftMissing" in events, f"drift in the journal: {events}")
+
+        with open(baseline, "w") as f:
+            f.write("schema: 1\nlinks:\n  - id: drf0a\n    mtu: jumbo\n")
+        agent.proc.send_signal(signal.SIGHUP)
+        ok, _, _ = wait_until(lambda: ("not reloaded" in agent.log_text(), None), 3)
+        line = next((l for l in agent.log_text().splitlines() if "not reloaded" in l), "")
+        check(ok and f"{baseline}:4:10: links[0].mtu: expected a whole number" in line, f"bad baseline refusal: {line}")
+        code, document = diff()
+        check(item(document, "link:drf1a")["status"] == "missing", "the old baseline was not kept")
+    finally:
+        run(["ip", "link", "del", "drf0a"], check_rc=False)
+        run(["ip", "link", "del", "drf1a"], check_rc=False)
+
+
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
@@ -1953,6 +2013,7 @@ TESTS = [
      test_state_dir_others_can_write_is_refused_and_links_are_not_followed),
     ("state_disk_with_hung_fsync_never_blocks_maintenance_or_health",
      test_state_disk_with_hung_fsync_never_blocks_maintenance_or_health),
+    ("link_drift_mtu_warns_and_a_deleted_link_is_missing", test_link_drift_mtu_warns_and_a_deleted_link_is_missing),
 ]
 
 

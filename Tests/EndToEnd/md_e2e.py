@@ -146,21 +146,21 @@ class Testbed:
 
 
 class Agent:
-    def __init__(self, bin_dir, testbed, workdir):
+    def __init__(self, bin_dir, testbed, workdir, config_text=CONFIG, extra=()):
         self.bin_dir = bin_dir
         self.port = free_port()
         self.check_port = free_port()
         self.socket = os.path.join(workdir, "control.sock")
         config = os.path.join(workdir, "hosthealth.yaml")
         with open(config, "w") as f:
-            f.write(CONFIG)
+            f.write(config_text)
         self.log_path = os.path.join(workdir, "agent.log")
         env = dict(os.environ, UMOCKDEV_DIR=testbed.root, LD_PRELOAD="libumockdev-preload.so.0")
         env.pop("NOTIFY_SOCKET", None)
         argv = [os.path.join(bin_dir, "hosthealthd"), f"--config.file={config}",
                 f"--web.listen-address=127.0.0.1:{self.port}", f"--agent-check.listen-address=127.0.0.1:{self.check_port}",
                 f"--control.socket={self.socket}", f"--state.dir={os.path.join(workdir, 'state')}",
-                "--no-collector.links", "--log.level=debug"]
+                "--no-collector.links", "--log.level=debug", *extra]
         with open(self.log_path, "wb") as out:
             self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          env=env, start_new_session=True)
@@ -413,12 +413,261 @@ def scenario(agent, bed, trials, haproxy=None):
     ]
 
 
+# Drift: a raid1 on two SAS disks with by-path slots, judged against a baseline recorded from it.
+WWN = {"sdb": "0x5000c500000000b1", "sdc": "0x5000c500000000c1", "sdd": "0x5000c500000000d1", "sde": "0x5000c500000000e1"}
+SLOT = {n: f"pci-0000:3b:00.0-sas-phy{n}-lun-0" for n in range(1, 6)}
+DRIFT_CONFIG = """\
+arrays:
+  recover_after: 0s
+  stall_after: 5s
+disks:
+  recover_after: 0s
+  refresh_interval: 1s
+  stale_after: 5s
+"""
+
+
+class DriftTestbed(Testbed):
+    """sdb in slot 1 and sdc in slot 2, md0 (raid1) on sdb1 and sdc1."""
+
+    def __init__(self):
+        self.bed = UMockdev.Testbed.new()
+        self.disks = {}
+        self.add_disk("sdb", 1)
+        self.add_disk("sdc", 2)
+        self.md0 = self.add("md0", array_attributes("raid1", [("sdb1", "in_sync", "0"), ("sdc1", "in_sync", "1")]))
+
+    def add_disk(self, name, slot, wwn=None):
+        device = self.bed.add_device(
+            "block", name, None, ["size", "2000000\n", "removable", "0\n", "stat", "1 0 8 0 0 0 0 0 0 0 0\n"],
+            ["DEVTYPE", "disk", "DEVNAME", f"/dev/{name}", "ID_BUS", "scsi", "ID_MODEL", "ST4000NM0023",
+             "ID_SERIAL_SHORT", name.upper(), "ID_WWN", wwn or WWN[name], "ID_PATH", SLOT[slot]])
+        self.disks[name] = device
+        return device
+
+    def remove_disk(self, name):
+        device = self.disks.pop(name)
+        self.bed.uevent(device, "remove")
+        self.bed.remove_device(device)
+
+    def replace_sdc_with_sdd_recovering(self, ratio):
+        self.remove_disk("sdc")
+        self.add_disk("sdd", 2)
+        self.set(self.md0, array_state="active", degraded="1", dev_sdc1__state="faulty", dev_sdc1__slot="none")
+        os.makedirs(os.path.join(self.root, "sys/devices/md0/md/dev-sdd1"), exist_ok=True)
+        self.set(self.md0, dev_sdd1__state="", dev_sdd1__slot="1", dev_sdd1__errors="0",
+                 sync_action="recover", sync_completed=f"{int(ratio * TOTAL)} / {TOTAL}", sync_speed="100000")
+        self.change(self.md0)
+
+
+def drift_scenario(agent, bed, workdir):
+    """The drift story under the real agent: recorded → in sync; slot 2 replaced and recovering →
+    converging with an ETA; stalled → changed, host degraded; finished → accepted-pending, then
+    accepted → in sync; a disk moved → moved; a foreign disk → unexpected (warn)."""
+    baseline = os.path.join(workdir, "baseline.yaml")
+
+    def diff():
+        rc, text = agent.hostctl("diff", "--json")
+        try:
+            return rc, json.loads(text)
+        except ValueError:
+            raise Fail(f"hostctl diff --json exit {rc}: {text[:300]}")
+
+    def item(document, key):
+        return next((i for i in document["items"] if f"{i['kind']}:{i['id']}" == key), None)
+
+    def wait_diff(probe, timeout=8):
+        def poll():
+            rc, document = diff()
+            return probe(rc, document), (rc, document)
+        agent.wait(poll, timeout, interval=0.2)
+        return diff()
+
+    def reload():
+        agent.proc.send_signal(signal.SIGHUP)
+
+    old = f"disk:wwn-{WWN['sdc']}"
+    md0 = f"array:{UUID0}"
+
+    def recorded_in_sync():
+        agent.wait_health(200, "ok", timeout=10)
+        rc, text = agent.hostctl("baseline", "record", "--output", baseline)
+        check(rc == 1 and "exists; use --force" in text, f"record over a file without --force: {rc} {text}")
+        rc, text = agent.hostctl("baseline", "record", "--output", baseline, "--force")
+        check(rc == 0, f"record: {rc} {text}")
+        recorded = open(baseline).read()
+        for want in (f"id: wwn-{WWN['sdb']}", f"slot: {SLOT[2]}", f"id: {UUID0}",
+                     f"- {{role: 1, disk: wwn-{WWN['sdc']}, slot: {SLOT[2]}}}", "schema: 1"):
+            check(want in recorded, f"recording lacks {want!r}:\n{recorded}")
+        result = subprocess.run([os.path.join(agent.bin_dir, "hostctl"), "baseline", "validate", baseline],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        check(result.returncode == 0, f"validate: {result.stdout}")
+        reload()
+        rc, document = wait_diff(lambda rc, d: d["summary"].get("in_sync") == 3)
+        check(rc == 0 and document["items"] == [], f"diff exit {rc}: {document}")
+        rc, text = agent.hostctl("diff", "--no-color")
+        check(rc == 0 and text.startswith("in sync: 3 in_sync"), f"diff text: {rc} {text}")
+        status, body = agent.get("/metrics")
+        text = body.decode()
+        for line in ('hosthealth_components_expected{kind="disk"} 2', 'hosthealth_components_present{kind="disk"} 2',
+                     'hosthealth_drift_items{kind="array",status="in_sync"} 1'):
+            check(line in text.splitlines(), f"missing from /metrics: {line}")
+        check("hosthealth_baseline_info{sha256=" in text, "no hosthealth_baseline_info")
+        rc, findings = promtool_findings(body)
+        check(rc == 0 and findings == "", f"promtool: {findings}")
+
+    nudges = [0]
+
+    def nudge():
+        # Keep the rebuild moving while the test looks (a slow machine must not see it stall
+        # before it has seen it converge): one sector more per look, still 42%.
+        nudges[0] += 1
+        bed.set(bed.md0, sync_completed=f"{int(0.42 * TOTAL) + nudges[0]} / {TOTAL}")
+
+    def advancing(rc, document):
+        nudge()
+        return (item(document, old) or {}).get("status") == "converging"
+
+    def replaced_and_recovering_converges():
+        bed.replace_sdc_with_sdd_recovering(0.42)
+        rc, document = wait_diff(advancing)
+        entry = item(document, old)
+        check(rc == 0, f"diff exit {rc}, want 0 (converging is in sync): {document}")
+        check(entry["changes"] == [{"path": "id", "from": f"wwn-{WWN['sdc']}", "to": f"wwn-{WWN['sdd']}"}], f"changes {entry}")
+        check("replaced, rebuilding md0 42%" in entry["note"] and "within 72h" in entry["note"], f"note {entry['note']}")
+        check(entry["deadline"] is not None and entry["eta_seconds"] is not None, f"no deadline or ETA: {entry}")
+        nudge()
+        agent.wait_health(200, "converging")
+        nudge()
+        rc, text = agent.hostctl("diff", "--no-color")
+        check(f"~ disk wwn-{WWN['sdc']}: id wwn-{WWN['sdc']} → wwn-{WWN['sdd']} (replaced, rebuilding md0 42%" in text, text)
+        components = agent.json("/status")["components"]
+        drifted = [c for c in components if (c.get("drift") or {}).get("status") == "converging"]
+        check(drifted, f"no component carries drift converging: {components}")
+
+    def stalled_recovery_is_changed_and_degrades():
+        # No progress for longer than stall_after (5 s).
+        rc, document = wait_diff(lambda rc, d: (item(d, old) or {}).get("status") == "changed", timeout=15)
+        check(rc == 2, f"diff exit {rc}, want 2: {document}")
+        check("stalled" in item(document, old)["note"], f"note {item(document, old)}")
+        agent.wait_health(503, "degraded")
+        events = [e.get("event") for e in agent.json("/events")["events"]]
+        check("DriftConverging" in events and "DriftChanged" in events, f"drift events in the journal: {events}")
+
+    def finished_is_accepted_pending_then_accepted():
+        bed.set(bed.md0, sync_action="idle", sync_completed="none", sync_speed="none", degraded="0",
+                array_state="clean", dev_sdd1__state="in_sync")
+        bed.change(bed.md0)
+        rc, document = wait_diff(lambda rc, d: (item(d, old) or {}).get("accepted_pending") is True)
+        check(rc == 0, f"diff exit {rc}, want 0 (accepted-pending is tolerated): {document}")
+        agent.wait_health(200, "ok")
+        rc, text = agent.hostctl("baseline", "accept", old, "--baseline", baseline, "--print")
+        check(rc == 0 and f"-      - {{role: 1, disk: wwn-{WWN['sdc']}, slot: {SLOT[2]}}}" in text
+              and f"+      - {{role: 1, disk: wwn-{WWN['sdd']}, slot: {SLOT[2]}}}" in text, f"accept --print: {text}")
+        check(f"wwn-{WWN['sdd']}" not in open(baseline).read(), "--print wrote the file")
+        rc, text = agent.hostctl("baseline", "accept", old, "--baseline", baseline)
+        check(rc == 0, f"accept: {rc} {text}")
+        check(f"wwn-{WWN['sdd']}" in open(baseline).read(), "the accepted baseline lacks the new disk")
+        reload()
+        rc, document = wait_diff(lambda rc, d: d["items"] == [])
+        check(rc == 0, f"after accept: exit {rc}: {document}")
+
+    def moved_disk_is_moved():
+        # Re-plugged in another bay, it comes back under another kernel name: identity is the WWN.
+        bed.remove_disk("sdb")
+        bed.add_disk("sdf", 3, wwn=WWN["sdb"])
+        key = f"disk:wwn-{WWN['sdb']}"
+        rc, document = wait_diff(lambda rc, d: (item(d, key) or {}).get("status") == "moved")
+        entry = item(document, key)
+        check(entry["changes"][0] == {"path": "slot", "from": SLOT[1], "to": SLOT[3]}, f"moved: {entry}")
+        check(entry["effect"] == "warn" and rc == 2, f"moved warns, diff exit 2: {rc} {entry}")
+        check(agent.get("/health")[0] == 200, "a warn changed /health")
+
+    def foreign_disk_is_unexpected():
+        bed.add_disk("sde", 5)
+        key = f"disk:wwn-{WWN['sde']}"
+        rc, document = wait_diff(lambda rc, d: (item(d, key) or {}).get("status") == "unexpected")
+        check(item(document, key)["effect"] == "warn", f"unexpected: {item(document, key)}")
+        check(agent.get("/health")[0] == 200, "a warn changed /health")
+        status, body = agent.get("/metrics")
+        check(f'hosthealth_drift_item{{kind="disk",id="wwn-{WWN["sde"]}",status="unexpected",effect="warn"}} 1'
+              in body.decode().splitlines(), "no per-item series for the unexpected disk")
+
+    return [
+        ("drift_recorded_baseline_is_in_sync", recorded_in_sync),
+        ("drift_replacement_recovering_is_converging_with_eta", replaced_and_recovering_converges),
+        ("drift_stalled_recovery_is_changed_and_degrades", stalled_recovery_is_changed_and_degrades),
+        ("drift_finished_is_accepted_pending_then_accepted", finished_is_accepted_pending_then_accepted),
+        ("drift_moved_disk_is_moved", moved_disk_is_moved),
+        ("drift_foreign_disk_is_unexpected_and_warns", foreign_disk_is_unexpected),
+    ]
+
+
+def drift_reader_off_is_unknown(bin_dir, bed, workdir, baseline):
+    """The disk reader gone: its items are unknown, never missing, and diff adds 4."""
+    agent = Agent(bin_dir, bed, workdir, DRIFT_CONFIG, extra=(f"--baseline.file={baseline}", "--no-collector.disks",
+                                                              "--no-collector.smart", "--no-collector.kmsg"))
+    try:
+        def poll():
+            rc, text = agent.hostctl("diff", "--json")
+            return rc == 4, (rc, text[:400])
+        agent.wait(poll, 10, interval=0.2)
+        document = json.loads(agent.hostctl("diff", "--json")[1])
+        statuses = {i["status"] for i in document["items"] if i["kind"] == "disk"}
+        check(statuses == {"unknown"} and "missing" not in document["summary"], f"disk statuses {statuses}: {document}")
+        check("disk" in document["incomplete"], f"incomplete {document['incomplete']}")
+    finally:
+        agent.stop()
+
+
+def run_drift(bin_dir):
+    workdir = tempfile.mkdtemp(prefix="hhdrift-")
+    bed = DriftTestbed()
+    baseline = os.path.join(workdir, "baseline.yaml")
+    with open(baseline, "w") as f:
+        f.write("schema: 1\n")
+    agent = Agent(bin_dir, bed, workdir, DRIFT_CONFIG, extra=(f"--baseline.file={baseline}", "--no-collector.smart",
+                                                              "--no-collector.kmsg"))
+    passed = failed = 0
+    try:
+        steps = drift_scenario(agent, bed, workdir)
+        for name, step in steps:
+            try:
+                step()
+                print(f"PASS {name}")
+                passed += 1
+            except Fail as error:
+                print(f"FAIL {name}: {error}")
+                log(agent.tail(20))
+                failed += 1
+                break
+            sys.stdout.flush()
+        agent.stop()
+        if not failed:
+            try:
+                drift_reader_off_is_unknown(bin_dir, bed, workdir, baseline)
+                print("PASS drift_disk_reader_off_is_unknown_never_missing")
+                passed += 1
+            except Fail as error:
+                print(f"FAIL drift_disk_reader_off_is_unknown_never_missing: {error}")
+                failed += 1
+    finally:
+        agent.stop()
+        subprocess.run(["rm", "-rf", workdir])
+    return passed, failed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin-dir", default=".build/debug")
     parser.add_argument("--trials", type=int, default=20, help="degrade/restore cycles for the latency figure")
+    parser.add_argument("--drift-only", action="store_true", help="run only the drift story")
     args = parser.parse_args()
     bin_dir = os.path.abspath(args.bin_dir)
+    if args.drift_only:
+        passed, failed = run_drift(bin_dir)
+        print(f"{passed} passed, {failed} failed")
+        return 1 if failed else 0
     workdir = tempfile.mkdtemp(prefix="hhmd-")
     bed = Testbed()
     agent = Agent(bin_dir, bed, workdir)
@@ -444,6 +693,9 @@ def main():
             haproxy.stop()
         agent.stop()
         subprocess.run(["rm", "-rf", workdir])
+    more_passed, more_failed = run_drift(bin_dir)
+    passed += more_passed
+    failed += more_failed
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

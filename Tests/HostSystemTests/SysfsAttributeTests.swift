@@ -49,6 +49,35 @@ import Testing
         #expect(FileContents.read(path, limit: 1024) == .failure(.fileTooLarge))
     }
 
+    @Test func fileLargerThanOneChunkIsReadWhole() throws {
+        // 150 KiB: three 64 KiB chunks, the last one partly filled.
+        let contents = (0 ..< 150 * 1024).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) }
+        let path = try file(String(contents))
+        defer { unlink(path) }
+        #expect(FileContents.read(path, limit: 1 << 20) == .success(Array(String(contents).utf8)))
+    }
+
+    @Test func procFileThatReportsSizeZeroIsReadWhole() throws {
+        // mountinfo does not change within the test; a read that trusted st_size (0) would cut it.
+        let expected = try #require(Self.stdio("/proc/self/mountinfo"))
+        #expect(FileContents.read("/proc/self/mountinfo", limit: 1 << 20) == .success(expected))
+    }
+
+    /// The file as stdio reads it, byte by byte: what `FileContents` must agree with.
+    static func stdio(_ path: String) -> [UInt8]? {
+        guard let stream = fopen(path, "r") else { return nil }
+        defer { fclose(stream) }
+        var bytes: [UInt8] = []
+        while case let byte = fgetc(stream), byte != EOF { bytes.append(UInt8(byte)) }
+        return bytes
+    }
+
+    @Test func fileOfExactlyTheLimitIsRead() throws {
+        let path = try file(String(repeating: "x", count: 1024))
+        defer { unlink(path) }
+        #expect(FileContents.read(path, limit: 1024) == .success(Array(repeating: UInt8(ascii: "x"), count: 1024)))
+    }
+
     @Test func errnoDescribesItselfThroughStrerror() {
         #expect(Errno.noSuchFileOrDirectory.description == "No such file or directory")
     }

@@ -88,4 +88,18 @@ struct DiskTroubleTests {
         #expect(owner("sdc") == nil)
         #expect(owner("ata9") == nil)
     }
+
+    @Test func aPathComponentMatchesOnlyWhole() {
+        let attribution = DiskAttribution([
+            disk("sdk", path: "pci0000:3a/0000:3b:00.0/host10/port-10:0/end_device-10:0:1/target10:0:1/10:0:1:0"),
+            disk("sda", path: "pci0000:00/0000:00:17.0/ata1/host1/target1:0:0/1:0:0:0"),
+        ])
+        #expect(attribution.disk(for: "host1") == "sda")
+        #expect(attribution.disk(for: "host10") == "sdk")
+        #expect(attribution.disk(for: "0:1:0") == nil)
+        #expect(attribution.disk(for: "pci0000:3a") == "sdk")
+        #expect(attribution.disk(for: "10:0:1:0") == "sdk")
+        #expect(attribution.disk(for: "host1/port-10:0") == nil)
+        #expect(attribution.disk(for: "") == nil)
+    }
 }

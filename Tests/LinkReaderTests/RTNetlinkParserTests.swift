@@ -246,6 +246,15 @@ struct RTNetlinkParserTests {
         #expect(RTNetlinkParser.parse(reply).links.map(\.kind) == ["loopback"])
     }
 
+    /// IFLA_PARENT_DEV_NAME (56) and IFLA_PARENT_DEV_BUS_NAME (57), Linux 5.14: the PCI
+    /// address a baseline declares as the link's `pci_path`; another bus carries its name.
+    @Test func theParentDeviceIsThePCIAddressOrBusAndDevice() {
+        let pci = linkMessage(index: 2, name: "eth0", rtattr(56, cString("0000:3b:00.0")) + rtattr(57, cString("pci")))
+        #expect(RTNetlinkParser.parse(pci).links.first?.parentDevice == "0000:3b:00.0")
+        let virtio = linkMessage(index: 3, name: "eth1", rtattr(56, cString("virtio2")) + rtattr(57, cString("virtio")))
+        #expect(RTNetlinkParser.parse(virtio).links.first?.parentDevice == "virtio:virtio2")
+    }
+
     @Test func aDeviceWithoutKindIsPhysical() {
         #expect(RTNetlinkParser.parse(eth0Reply).messages == [.link(eth0Link)])
     }

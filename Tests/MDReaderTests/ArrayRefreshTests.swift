@@ -70,6 +70,41 @@ import Udev
         #expect(refresh.syncing.isEmpty)
     }
 
+    @Test func pollDuringASyncRereadsOnlyTheSyncingArraysUntilAFullReadIsDue() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        _ = refresh.update(for: .started([]), now: 100, fullReadEvery: 10)
+        let pollNext = refresh.update(for: .timeout, now: 101, fullReadEvery: 10)
+        let poll = try #require(pollNext)
+        #expect(poll.scope == .changes)
+        #expect(poll.arrays.map(\.name) == ["md1"])
+        #expect(poll.cause == "sync")
+        // md0 changed without a uevent (one lost): the full read, due after 10 s, finds it.
+        tree.write("block/md0/md/array_state", "active\n")
+        let laterNext = refresh.update(for: .timeout, now: 109.5, fullReadEvery: 10)
+        let later = try #require(laterNext)
+        #expect(later.arrays.map(\.name) == ["md1"])
+        let fullNext = refresh.update(for: .timeout, now: 110, fullReadEvery: 10)
+        let full = try #require(fullNext)
+        #expect(full.scope == .all)
+        #expect(full.arrays.map(\.name) == ["md0", "md1"])
+        #expect(full.arrays.first?.arrayState == .active)
+        let nextNext = refresh.update(for: .timeout, now: 111, fullReadEvery: 10)
+        let next = try #require(nextNext)
+        #expect(next.scope == .changes)
+    }
+
+    @Test func syncingArrayThatVanishedWithoutAUeventIsReportedGone() throws {
+        let tree = tree()
+        var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))
+        _ = refresh.update(for: .started([]), now: 100, fullReadEvery: 10)
+        tree.remove("block/md1")
+        let pollNext = refresh.update(for: .timeout, now: 101, fullReadEvery: 10)
+        let poll = try #require(pollNext)
+        #expect(poll.removed == ["md1"])
+        #expect(refresh.syncing.isEmpty)
+    }
+
     @Test func syncEndingStopsThePolling() throws {
         let tree = tree()
         var refresh = ArrayRefresh(reader: MDArrayReader(sysfsRoot: tree.root))

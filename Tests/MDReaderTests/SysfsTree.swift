@@ -49,6 +49,11 @@ final class SysfsTree {
         }
     }
 
+    /// Removes a file or folder of the tree, as the kernel does when an array stops.
+    func remove(_ relative: String) {
+        Self.remove("\(root)/\(relative)")
+    }
+
     private static func remove(_ path: String) {
         if let dir = opendir(path) {
             while let entry = readdir(dir) {

@@ -135,7 +135,25 @@ package actor HealthEngine {
         let before = fold.readers[collector]
         let change = fold.apply(update, at: now)
         if let status = fold.readers[collector], let before { log(status, before: before) }
-        if change >= .status { evaluate(now: now) }
+        if change == .data || (change == .status && statusCanChangeAVerdict(collector, before: before, now: now)) {
+            evaluate(now: now)
+        }
+    }
+
+    /// A reader's newer success alone changes no verdict while its data was fresh anyway: the
+    /// last evaluation scheduled itself for when that data would turn stale (`nextChange`) and
+    /// sees the newer success then. Judging at every such read cost a whole evaluation a
+    /// second on a storage server with a rebuild (its array is polled every second) and ~1,400
+    /// components. A first success, a changed error or availability, or data that was stale
+    /// is judged at once.
+    private func statusCanChangeAVerdict(_ collector: Collector, before: ReaderStatus?, now: Timestamp) -> Bool {
+        // SMART is judged fresh or stale per disk, not by the reader's last success: every
+        // change of its status is judged.
+        let limit = collector == .smart ? nil : config.staleAfterSeconds(of: collector)
+        guard let limit, let before, let after = fold.readers[collector], let last = before.lastSuccess,
+              before.lastError == after.lastError, before.unavailable == after.unavailable
+        else { return true }
+        return now - last >= limit
     }
 
     /// Records that a reader could not run or read (no socket, a failed dump), and judges
@@ -318,5 +336,26 @@ package actor HealthEngine {
                 "event": "\(transition.event ?? "")",
             ])
         }
+    }
+
+    // MARK: - Drift
+
+    /// `GET /drift`: the last evaluation's drift against the loaded baseline; nil without one.
+    package func driftDocument(all: Bool) -> DiffDocument? {
+        guard let drift = report.drift, let baseline = report.baseline else { return nil }
+        return DiffDocument(report: drift, baseline: baseline, wallClockOffset: report.wallClockOffset, all: all)
+    }
+
+    /// `GET /baseline/record`: a baseline of what the readers see now.
+    package func recording(by: String?) -> String {
+        let snapshot = fold.snapshot
+        let unobserved = HealthPolicy(config: config).unobservedKinds(snapshot, now: clock())
+        return BaselineWriter.yaml(
+            DriftDomains.record(snapshot, by: by, at: wallClock().rfc3339, unobserved: Set(unobserved.keys)), leftOut: unobserved)
+    }
+
+    /// `GET /inventory`.
+    package func inventory() -> [UInt8] {
+        InventoryDocument(fold.snapshot).json()
     }
 }

@@ -38,6 +38,21 @@ package struct Routes: Sendable {
         if let control, path == "/maintenance" {
             return await control.maintenance(head, body: body, peer: peer, engine: engine)
         }
+        // What is there and how it compares with the baseline: the control socket only, as
+        // it names every disk's identity and slot.
+        if control != nil, head.method == .GET, ["/drift", "/baseline/record", "/inventory"].contains(path) {
+            switch path {
+            case "/drift":
+                guard let document = await engine.driftDocument(all: query["all"] == "1") else {
+                    return HTTPResponse(status: .notFound, text: "no baseline loaded (\(BaselineLoader.defaultPath) or --baseline.file); no drift judgement\n")
+                }
+                return json(ByteBuffer(bytes: document.json()), status: .ok)
+            case "/baseline/record":
+                return HTTPResponse(status: .ok, contentType: "application/yaml", body: Array(await engine.recording(by: query["by"]).utf8))
+            default:
+                return json(ByteBuffer(bytes: await engine.inventory()), status: .ok)
+            }
+        }
         guard head.method == .GET || head.method == .HEAD else {
             var response = HTTPResponse(status: .methodNotAllowed, text: "only GET and HEAD are served\n")
             response.headers = [("Allow", "GET, HEAD")]

@@ -39,7 +39,7 @@ package struct Agent: Sendable {
         // /livez answers, and until now its default action would kill the agent. One that
         // arrives during start-up waits in the sequence and is handled once the agent runs.
         let reloads = await UnixSignalsSequence(trapping: .sighup)
-        let loader = ConfigLoader(path: options.configFile)
+        let loader = ConfigLoader(path: options.configFile, baselinePath: options.baselineFile)
         let config = try loader.load()
         let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()
@@ -222,6 +222,7 @@ package struct Agent: Sendable {
 
         logger.info("starting", metadata: [
             "version": "\(Self.version)", "config": "\(loader.path)\(loader.explicit ? "" : " (default)")",
+            "baseline": "\(config.baseline.map { "\($0.files.joined(separator: ",")) sha256=\($0.sha256)" } ?? "none")",
             "web": "\(options.webListenAddresses.map(\.description).joined(separator: ","))",
             "agent_check": "\(options.agentCheckAddress?.description ?? "off")",
             "control_socket": "\(options.controlSocket ?? "off")",

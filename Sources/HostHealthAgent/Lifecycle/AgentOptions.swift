@@ -11,6 +11,8 @@ package struct AgentOptions: Sendable, Equatable {
     package static let defaultStateDirectory = "/var/lib/hosthealth"
 
     package var configFile: String?
+    /// `--baseline.file`; nil: the default path, when present.
+    package var baselineFile: String?
     package var webListenAddresses: [ListenAddress]
     /// TLS and basic auth for the web listeners (exporter-toolkit format).
     package var webConfigFile: String?

@@ -39,6 +39,10 @@ package struct DaemonFlags: Sendable {
             guard !path.isEmpty else { throw HostHealthError(.badFlag, "--config.file needs a path") }
             parsed.options.configFile = path
         },
+        Flag(name: "baseline.file", value: "path", help: "The declared intent (plus baseline.d/*.yaml beside it, in lexical order); without one there is no drift judgement. A file named here must exist. (default: \(BaselineLoader.defaultPath) when present)") { (path, parsed) throws(HostHealthError) in
+            guard !path.isEmpty else { throw HostHealthError(.badFlag, "--baseline.file needs a path") }
+            parsed.options.baselineFile = path
+        },
         Flag(name: "web.listen-address", value: "host:port", help: "Address for /metrics, /health, /livez, /status, /events; repeat to listen on several. (default: :\(AgentOptions.defaultWebPort))") { (text, parsed) throws(HostHealthError) in
             guard !text.isEmpty else { throw HostHealthError(.badFlag, "--web.listen-address cannot be empty") }
             parsed.webAddresses.append(try ListenAddress(parsing: text))

@@ -44,7 +44,10 @@ final class ReloadService: Service {
                     let config = try self.loader.load()
                     await self.engine.reload(config)
                     self.onReload(config)
-                    self.logger.info("configuration reloaded", metadata: ["file": "\(self.loader.path)"])
+                    self.logger.info("configuration reloaded", metadata: [
+                        "file": "\(self.loader.path)",
+                        "baseline": "\(config.baseline.map { "\($0.files.joined(separator: ",")) sha256=\($0.sha256)" } ?? "none")",
+                    ])
                 } catch {
                     self.logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
                 }

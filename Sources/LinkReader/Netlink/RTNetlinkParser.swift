@@ -53,6 +53,9 @@ package enum RTNetlinkParser {
         static let carrierUpCount: UInt16 = 47
         static let carrierDownCount: UInt16 = 48
         static let permAddress: UInt16 = 54
+        /// The device under the link and its bus (Linux 5.14): `0000:3b:00.0` on `pci`.
+        static let parentDevName: UInt16 = 56
+        static let parentDevBusName: UInt16 = 57
         /// The highest attribute this parser's kernel headers (Linux 6.1, as in Debian 12) know; anything above
         /// comes from a newer kernel and is counted as unknown.
         static let max: UInt16 = 61
@@ -129,6 +132,7 @@ package enum RTNetlinkParser {
             index: index, name: "", kind: deviceType == ARPHRD_LOOPBACK ? "loopback" : "physical",
             operState: .unknown, adminUp: flags & IFF_UP != 0)
         var stats32: LinkStatistics?
+        var parentBus: String?
         forEachAttribute(UnsafeRawBufferPointer(rebasing: payload[ifinfomsgLength...]), result: &result) { type, value, result in
             switch type {
             case IFLA.ifname:
@@ -137,6 +141,10 @@ package enum RTNetlinkParser {
                 link.address = macAddress(value)
             case IFLA.permAddress:
                 link.permanentAddress = macAddress(value)
+            case IFLA.parentDevName:
+                link.parentDevice = string(value)
+            case IFLA.parentDevBusName:
+                parentBus = string(value)
             case IFLA.mtu:
                 link.mtu = u32(value, &result)
             case IFLA.operstate:
@@ -167,6 +175,8 @@ package enum RTNetlinkParser {
             }
         }
         if link.statistics == nil { link.statistics = stats32 }
+        // A PCI address is named as it is; another bus's device carries its bus.
+        if let bus = parentBus, bus != "pci", let device = link.parentDevice { link.parentDevice = "\(bus):\(device)" }
         guard !link.name.isEmpty else {
             result.skip("malformed_attribute")
             return nil
