@@ -189,11 +189,11 @@ class Running:
 
     def __init__(self, bin_dir, bed, workdir):
         self.bin_dir, self.bed, self.workdir = bin_dir, bed, workdir
-        self.agent = md_e2e.Agent(bin_dir, bed, workdir)
+        self.agent = md_e2e.Agent(bin_dir, bed, workdir, CONFIG)
 
     def restart(self):
         self.agent.stop()
-        self.agent = md_e2e.Agent(self.bin_dir, self.bed, self.workdir)
+        self.agent = md_e2e.Agent(self.bin_dir, self.bed, self.workdir, CONFIG)
 
     def __getattr__(self, name):
         return getattr(self.agent, name)
@@ -364,7 +364,6 @@ def main():
     bin_dir = os.path.abspath(args.bin_dir)
     workdir = tempfile.mkdtemp(prefix="hhpcie-")
     bed = Testbed()
-    md_e2e.CONFIG = CONFIG
     agent = Running(bin_dir, bed, workdir)
     passed, failed = 0, 0
     try:
