@@ -77,6 +77,11 @@ let package = Package(
             dependencies: ["HostHealthModel", "HostSystem", "Udev", "CSystemShims", "Spawn"],
             swiftSettings: swiftSettings
         ),
+        // Reader: memory errors from EDAC sysfs (their kernel-log lines are KernelLogReader's).
+        .target(name: "MemoryReader", dependencies: ["HostHealthModel", "HostSystem"], swiftSettings: swiftSettings),
+        // Reader: CPU packages and their thermal throttle counters from sysfs (machine checks
+        // are KernelLogReader's).
+        .target(name: "CPUReader", dependencies: ["HostHealthModel", "HostSystem"], swiftSettings: swiftSettings),
         // Reader: hardware sensors through libsensors, honouring sensors.conf.
         .target(
             name: "SensorReader",
@@ -90,14 +95,14 @@ let package = Package(
             name: "HostHealthCollection",
             dependencies: [
                 "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostSystem",
-                "LinkReader", "MDReader", "DiskReader", "SensorReader", "PCIeReader",
+                "LinkReader", "MDReader", "DiskReader", "SensorReader", "PCIeReader", "MemoryReader", "CPUReader",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HostHealthAgent",
             dependencies: [
-                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "SensorReader", "PCIeReader", "Udev", "Spawn",
+                "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition", "HostHealthCollection", "LinkReader", "MDReader", "HostSystem", "CSystemShims", "CCrypt", "DiskReader", "KernelLogReader", "SensorReader", "PCIeReader", "MemoryReader", "CPUReader", "Udev", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -153,6 +158,9 @@ let package = Package(
         .testTarget(name: "UdevTests", dependencies: ["Udev"], exclude: ["watch-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "DiskReaderTests", dependencies: ["DiskReader", "HostSystem", "HostHealthModel", "HostHealthPolicy", "Udev", "TestFixtures"], exclude: ["testbeds", "hotplug-under-umockdev.py"], swiftSettings: swiftSettings),
         .testTarget(name: "KernelLogReaderTests", dependencies: ["KernelLogReader", "HostSystem", "HostHealthModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MemoryReaderTests", dependencies: ["MemoryReader", "CPUReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"],
+            swiftSettings: swiftSettings),
         // Run by DiskReaderTests under umockdev testbeds; not shipped.
         .executableTarget(name: "disk-probe", dependencies: ["DiskReader", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], path: "Tests/Tools/DiskProbe", swiftSettings: swiftSettings),
         .testTarget(name: "LinkReaderTests", dependencies: ["LinkReader", "HostSystem", "HostHealthModel", "HostHealthConfig", "HostHealthPolicy", "HostHealthExposition"], swiftSettings: swiftSettings),

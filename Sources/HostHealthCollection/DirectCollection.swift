@@ -5,6 +5,8 @@ package import HostHealthConfig
 package import HostHealthExposition
 internal import LinkReader
 internal import MDReader
+internal import MemoryReader
+internal import CPUReader
 internal import PCIeReader
 internal import SensorReader
 internal import HostSystem
@@ -15,13 +17,13 @@ internal import HostSystem
 /// after it is opened).
 package enum DirectCollection {
     /// The readers run once; not the kernel log.
-    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .pcie]
+    static let collectors: Set<Collector> = [.links, .arrays, .disks, .smart, .sensors, .pcie, .memory, .cpu]
 
     /// The status document, with each disk's detail line.
     package static func statusDocument(config: AgentConfig, now: Timestamp = Timestamp(secondsSinceEpoch: SystemClock.realtime.seconds())) -> StatusDocument {
         let snapshot = snapshot(config: config, now: now)
         let report = HealthPolicy(config: config).evaluate(previous: HealthMemory(), snapshot: snapshot, now: now).report
-        return StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now).merging(PCIeExposition.details(snapshot)) { $1 })
+        return StatusDocument(report: report, details: ComponentDetails.details(snapshot, now: now))
     }
 
     /// - Parameter smart: run smartctl on every disk; drift needs no SMART, and on a host of 90
@@ -49,6 +51,8 @@ package enum DirectCollection {
         if let devices { fold.apply(devices, at: now) }
         let sensors = SensorCollector(configuration: .system(config.sensors))
         fold.apply(sensors.collect(cause: "direct"), at: now)
+        fold.apply(EDACReader().read(), at: now)
+        fold.apply(CPUReader().read(), at: now)
         return fold.snapshot
     }
 

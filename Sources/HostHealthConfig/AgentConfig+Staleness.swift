@@ -13,6 +13,8 @@ extension AgentConfig {
         case .sensors: sensors.staleAfterSeconds
         case .smart: smart.staleAfterSeconds
         case .pcie: pcie.staleAfterSeconds
+        case .memory: memory.staleAfterSeconds
+        case .cpu: cpu.staleAfterSeconds
         case .kmsg: nil
         }
     }

@@ -11,6 +11,8 @@ package struct AgentConfig: Sendable, Equatable {
     package var kmsg = KernelLogConfig()
     package var pcie = PCIeConfig()
     package var sensors: SensorConfig
+    package var memory = MemoryConfig()
+    package var cpu = CPUConfig()
     package var hooks: HookConfig
     package var policy: PolicyConfig
     /// The declared intent (`baseline.yaml`), loaded beside the file by `BaselineLoader`;

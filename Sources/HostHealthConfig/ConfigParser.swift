@@ -35,6 +35,8 @@ package struct ConfigParser: Sendable {
             .field("kmsg", \.kmsg) { (parser, node, _) throws(ConfigError) in try parser.kmsg(node) },
             .field("pcie", \.pcie) { (parser, node, _) throws(ConfigError) in try parser.pcie(node) },
             .field("sensors", \.sensors) { (parser, node, _) throws(ConfigError) in try parser.sensors(node) },
+            .field("memory", \.memory) { (parser, node, _) throws(ConfigError) in try parser.memory(node) },
+            .field("cpu", \.cpu) { (parser, node, _) throws(ConfigError) in try parser.cpu(node) },
             .field("hooks", \.hooks) { (parser, node, _) throws(ConfigError) in try parser.hooks(node) },
             .field("policy", \.policy) { (parser, node, _) throws(ConfigError) in try parser.policy(node) },
         ])

@@ -58,6 +58,8 @@ package enum MetricsExposition {
             ArrayExposition.render(arrays, into: &writer)
         }
         DiskExposition.renderState(snapshot, report: report, into: &writer)
+        if let memory = snapshot.memory { MemoryExposition.render(memory, into: &writer) }
+        if let cpu = snapshot.cpu { CPUExposition.render(cpu, into: &writer) }
         PCIeExposition.render(snapshot, into: &writer)
         DriftExposition.render(report, into: &writer)
         return writer.bytes

@@ -5,6 +5,8 @@ package enum ComponentKind: String, Sendable, Codable, CaseIterable {
     case disk
     case sensor
     case link
+    case memory
+    case cpu
     case pcie
 
     /// The prefix of this kind's ids: `md:` for arrays, as operators name them; the kind's own

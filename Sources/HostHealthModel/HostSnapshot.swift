@@ -14,6 +14,12 @@ package struct HostSnapshot: Sendable, Equatable {
     package var smart: [String: SmartObservation]?
     /// Disk trouble from the kernel log, present only when the kmsg collector is enabled.
     package var kernelDiskErrors: KernelDiskErrors?
+    /// EDAC memory controllers and the memory errors the kernel log attributed, present only
+    /// when the memory collector is enabled.
+    package var memory: MemorySnapshot?
+    /// CPU packages and the machine checks of the kernel log, present only when the cpu
+    /// collector is enabled.
+    package var cpu: CPUSnapshot?
     /// PCI functions by bus address, present only when the pcie collector is enabled.
     package var pcie: [String: PCIeDevice]?
     /// AER errors the kernel log reported since the agent started, by bus address and

@@ -19,6 +19,8 @@ package struct HealthMemory: Sendable, Equatable {
     /// a window" rules read. The engine persists them in the state directory and restores
     /// them at start, so that a restart never forgives a component (see `EventWindow`).
     package var windows: EventWindows = [:]
+    /// Per CPU package: how its throttle counters have been rising.
+    package var throttling: [ComponentID: ThrottleHistory] = [:]
     /// Deadlines and last statuses of drift against the baseline.
     package var drift = DriftMemory()
 
@@ -57,6 +59,8 @@ package struct HealthPolicy: Sendable {
         verdicts += judgeArrays(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeDisks(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, events: &namedEvents, next: &next)
         verdicts += judgeSensors(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgeMemory(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
+        verdicts += judgeCPU(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         verdicts += judgePCIe(snapshot, memory: &memory, now: now, readerProblems: &readerProblems, next: &next)
         let previousDrift = memory.drift
         let drift = judgeDrift(snapshot, verdicts: &verdicts, memory: &memory, now: now, next: &next)

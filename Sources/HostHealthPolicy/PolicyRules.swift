@@ -13,6 +13,8 @@ extension AgentConfig {
         case .array: Hysteresis(recoverAfterSeconds: arrays.recoverAfterSeconds)
         case .disk: Hysteresis(recoverAfterSeconds: disks.recoverAfterSeconds)
         case .sensor: Hysteresis(recoverAfterSeconds: sensors.recoverAfterSeconds, worsenAfterSeconds: sensors.forSeconds)
+        case .memory: Hysteresis(recoverAfterSeconds: memory.recoverAfterSeconds)
+        case .cpu: Hysteresis(recoverAfterSeconds: cpu.recoverAfterSeconds)
         case .pcie: Hysteresis(recoverAfterSeconds: pcie.recoverAfterSeconds)
         }
         return policy.hysteresis(for: id, domain: domain)

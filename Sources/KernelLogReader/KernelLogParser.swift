@@ -18,6 +18,8 @@ package enum KernelLogParsers {
     package static func all() -> [any KernelLogParser] {
         [
             DiskTroubleParser(),
+            MemoryErrorParser(),
+            MachineCheckParser(),
             PCIeAERParser(),
         ]
     }

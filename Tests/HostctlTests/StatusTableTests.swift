@@ -203,3 +203,25 @@ struct StatusTableTests {
         #expect(StatusExitCode.unreachable == StatusExitCode.forState(.unknown))
     }
 }
+
+@Suite("StatusTable: kinds a host has dozens of")
+struct StatusTableCountedKindsTests {
+    func component(_ kind: String, _ name: String, _ state: HealthState, _ reason: String = "") -> StatusDocument.Component {
+        StatusDocument.Component(kind: kind, id: "\(kind):\(name)", name: name, state: state, reason: reason)
+    }
+
+    @Test func okMemoryAndSensorsAreCountedAndABadDimmIsListed() {
+        var components = (0..<3).map { component("memory", "DIMM_A\($0)", .ok) }
+        components.append(component("memory", "DIMM_B1", .failed, "1 uncorrectable error since boot"))
+        components.append(component("sensor", "coretemp-isa-0000/temp1", .ok))
+        components.append(component("cpu", "package0", .ok))
+        let document = StatusDocument(
+            host: StatusDocument.Host(state: .failed, capacity: 0, since: "2026-11-27T21:54:00Z", maintenance: nil, reasons: []),
+            components: components)
+        let table = StatusTable(color: false).render(document)
+        #expect(table.contains("memory  DIMM_B1   failed      1 uncorrectable error since boot\n"))
+        #expect(table.contains("cpu     package0  ok\n"))
+        #expect(!table.contains("DIMM_A1"))
+        #expect(table.hasSuffix("(1 more sensor, 3 more memory components ok)\n"))
+    }
+}

@@ -279,7 +279,7 @@ package actor HealthEngine {
             let snapshot = fold.snapshot
             let now = clock()
             return rendered.value(.document(kind), from: inputs(showing: Self.stateDomains)) {
-                ByteBuffer(bytes: StatusDocument(report: report, details: DiskSummary.details(snapshot, now: now).merging(PCIeExposition.details(snapshot)) { $1 }).json())
+                ByteBuffer(bytes: StatusDocument(report: report, details: ComponentDetails.details(snapshot, now: now)).json())
             }
         }
     }

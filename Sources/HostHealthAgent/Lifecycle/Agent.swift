@@ -7,6 +7,8 @@ internal import HostHealthExposition
 internal import HostHealthPolicy
 internal import LinkReader
 internal import MDReader
+internal import MemoryReader
+internal import CPUReader
 internal import PCIeReader
 internal import SensorReader
 internal import Spawn
@@ -184,6 +186,16 @@ package struct Agent: Sendable {
             ? SensorService(engine: engine, configuration: .system(config.sensors), intervalSeconds: config.sensors.intervalSeconds, logger: logger)
             : nil
         if let sensorService { services.append(sensorService) }
+        let memoryService = options.collectors.contains(.memory)
+            ? PollingReaderService<MemoryUpdate>(
+                name: "memory", engine: engine, intervalSeconds: config.memory.intervalSeconds, logger: logger, read: { EDACReader().read() })
+            : nil
+        if let memoryService { services.append(memoryService) }
+        let cpuService = options.collectors.contains(.cpu)
+            ? PollingReaderService<CPUUpdate>(
+                name: "cpu", engine: engine, intervalSeconds: config.cpu.intervalSeconds, logger: logger, read: { CPUReader().read() })
+            : nil
+        if let cpuService { services.append(cpuService) }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
@@ -193,6 +205,8 @@ package struct Agent: Sendable {
                 pcieWatcher?.configure(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
                 disks.reload(config)
                 sensorService?.setInterval(config.sensors.intervalSeconds)
+                memoryService?.setInterval(config.memory.intervalSeconds)
+                cpuService?.setInterval(config.cpu.intervalSeconds)
                 Task { await hooks.reload(config.hooks) }
             },
             reloadOthers: { [logger] in

@@ -23,6 +23,9 @@ package struct SnapshotFold: Sendable, Equatable {
     package internal(set) var disks: [String: Disk] = [:]
     package internal(set) var smart: [String: SmartObservation] = [:]
     package internal(set) var kernelDiskErrors = KernelDiskErrors()
+    package internal(set) var memory: [MemoryController] = []
+    package internal(set) var kernelMemoryErrors = KernelMemoryErrors()
+    package internal(set) var cpu = CPUSnapshot()
     package internal(set) var pcieDevices: [String: PCIeDevice] = [:]
     package internal(set) var pcieLogged: [String: [PCIeAERSeverity: UInt64]] = [:]
 
@@ -78,6 +81,8 @@ package struct SnapshotFold: Sendable, Equatable {
             snapshot.pcieLogged = pcieLogged
         }
         if on(.pcie) { snapshot.pcie = pcieDevices }
+        if on(.memory) { snapshot.memory = MemorySnapshot(controllers: memory, kernelErrors: kernelMemoryErrors) }
+        if on(.cpu) { snapshot.cpu = cpu }
         snapshot.readers = Self.readerOrder.compactMap { readers[$0] }
         return snapshot
     }

@@ -8,6 +8,8 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     case smart
     case kmsg
     case sensors
+    case memory
+    case cpu
     case pcie
 
     /// What the collector reads, for `--help`.
@@ -20,6 +22,8 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
         case .kmsg: "The kernel log (/dev/kmsg), one reader for every domain: disk I/O errors, timeouts and resets, and what other domains recognise in it."
         case .pcie: "PCIe devices from sysfs, woken by udev: link training against capability, AER error counters."
         case .sensors: "Hardware sensors through libsensors and sensors.conf: temperatures, voltages, fans, power, limits, alarms."
+        case .memory: "Memory errors from EDAC (/sys/devices/system/edac): corrected and uncorrected per DIMM, at once from the kernel log."
+        case .cpu: "CPU packages: thermal throttling (/sys/devices/system/cpu/*/thermal_throttle) and machine checks from the kernel log."
         }
     }
 
@@ -28,7 +32,7 @@ package enum Collector: String, Sendable, CaseIterable, Comparable {
     /// its whole timeout.
     package var readsAtStart: Bool {
         switch self {
-        case .links, .arrays, .disks, .sensors, .pcie: true
+        case .links, .arrays, .disks, .sensors, .pcie, .memory, .cpu: true
         case .smart, .kmsg: false
         }
     }

@@ -25,11 +25,14 @@ package struct StatusTable: Sendable {
         for reason in host.reasons {
             out += "  - \(reason)\n"
         }
-        // A host has dozens of sensors: the ones that are ok are only counted.
-        let okSensors = document.components.count { $0.kind == ComponentKind.sensor.rawValue && $0.state == .ok }
+        // A host has dozens of sensors and DIMMs: the ones that are ok are only counted.
+        let counted = Self.countedWhenOk.map { kind, noun in
+            (noun, document.components.count { $0.kind == kind.rawValue && $0.state == .ok })
+        }.filter { $0.1 > 0 }
+        let okSensors = counted.reduce(0) { $0 + $1.1 }
         let components = document.components
             .filter { !problemsOnly || $0.state != .ok }
-            .filter { $0.kind != ComponentKind.sensor.rawValue || $0.state != .ok }
+            .filter { component in component.state != .ok || !Self.countedWhenOk.contains { $0.kind.rawValue == component.kind } }
             .sorted { $0.state != $1.state ? $0.state > $1.state : ($0.kind, $0.name) < ($1.kind, $1.name) }
         let okCount = document.components.count { $0.state == .ok }
         if components.isEmpty {
@@ -58,10 +61,13 @@ package struct StatusTable: Sendable {
         if problemsOnly, okCount > 0 {
             out += "(\(okCount) more ok)\n"
         } else if okSensors > 0 {
-            out += "(\(okSensors) more sensor\(okSensors == 1 ? "" : "s") ok)\n"
+            out += "(" + counted.map { noun, count in "\(count) more \(noun)\(count == 1 ? "" : "s")" }.joined(separator: ", ") + " ok)\n"
         }
         return out
     }
+
+    /// Kinds whose ok components are counted, not listed, with what one is called.
+    static let countedWhenOk: [(kind: ComponentKind, noun: String)] = [(.sensor, "sensor"), (.memory, "memory component")]
 
     func paint(_ text: String, _ state: HealthState) -> String {
         guard color else { return text }

@@ -16,7 +16,8 @@ struct SnapshotFoldTests {
     @Test func snapshotHoldsOnlyEnabledDomainsWithTheirReadersInTheirOrder() {
         let fold = SnapshotFold(collectors: Set(Collector.allCases))
         let snapshot = fold.snapshot
-        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg", "pcie"])
+        #expect(snapshot.readers.map(\.name) == ["links", "arrays", "sensors", "disks", "smart", "kmsg", "memory", "cpu", "pcie"])
+        #expect(snapshot.memory == MemorySnapshot() && snapshot.cpu == CPUSnapshot())
         #expect(snapshot.links == [:] && snapshot.arrays == [] && snapshot.sensors == [] && snapshot.disks == [:])
         #expect(snapshot.smart == [:] && snapshot.kernelDiskErrors == KernelDiskErrors())
         #expect(FoldFixtures.fold().snapshot == HostSnapshot())
