@@ -291,6 +291,19 @@ def scenario(agent, bed, trials):
         check(f"{address(nic)} Mellanox ConnectX-6" in text and "capable of 16.0 GT/s x16" in text,
               f"hostctl events: {text[-600:]}")
 
+    def baseline_records_the_trained_link():
+        # The drift baseline declares what matters (the NIC, the NVMe drives, the GPU) with the
+        # link each trained at; bridges and the VF are not declared.
+        rc, text = agent.hostctl("baseline", "record")
+        check(rc == 0 and "pcie_devices:" in text, f"baseline record exit {rc}: {text[:400]}")
+        section = text.split("pcie_devices:", 1)[1]
+        lines = section.splitlines()
+        at = next((i for i, l in enumerate(lines) if address(nic) in l), None)
+        check(at is not None, f"the NIC is not declared: {section[:600]}")
+        entry = "\n".join(lines[at:at + 8])
+        check("link_width: 8" in entry and "15b3:101b" in entry and "16.0 GT/s" in entry, f"NIC entry {entry!r}")
+        check(address("00:01.0") not in section and address("86:02.0") not in section, "a bridge or the VF is declared")
+
     def hot_remove_and_add_follow_udev():
         bed.remove(bed.intel)
         wait_gone(agent, intel)
@@ -351,6 +364,7 @@ def scenario(agent, bed, trials):
         ("pcie_restart_forgives_no_error", restart_forgives_nothing),
         ("pcie_metrics_follow_and_pass_promtool", metrics_follow_and_pass_promtool),
         ("pcie_hostctl_status_events_and_journal", hostctl_and_journal_show_it),
+        ("pcie_baseline_records_the_trained_link", baseline_records_the_trained_link),
         ("pcie_hot_remove_and_add_follow_udev", hot_remove_and_add_follow_udev),
         ("pcie_kmsg_aer_lines_attributed_within_50ms", kernel_log_lines_are_attributed_within_50ms),
     ]

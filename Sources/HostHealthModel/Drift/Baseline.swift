@@ -68,6 +68,7 @@ package struct DriftKind: RawRepresentable, Sendable, Hashable, Comparable, Cust
     package static let array = DriftKind(rawValue: "array")
     package static let link = DriftKind(rawValue: "link")
     package static let sensorChip = DriftKind(rawValue: "sensor_chip")
+    package static let pcieDevice = DriftKind(rawValue: "pcie_device")
 
     package var description: String { rawValue }
 

@@ -63,7 +63,7 @@ package struct DriftField: Sendable, Equatable {
 
 /// The domains a baseline can declare.
 package enum DriftDomains {
-    package static let all: [any DriftDomain] = [DiskDrift(), ArrayDrift(), LinkDrift(), SensorChipDrift()]
+    package static let all: [any DriftDomain] = [DiskDrift(), ArrayDrift(), LinkDrift(), SensorChipDrift(), PCIeDeviceDrift()]
 
     package static func domain(_ kind: DriftKind) -> (any DriftDomain)? {
         all.first { $0.kind == kind }

@@ -148,3 +148,41 @@ package struct SensorChipDrift: DriftDomain {
         }
     }
 }
+
+/// PCIe functions that matter (network, storage, GPU, accelerator; not bridges nor virtual
+/// functions) by bus address, with their ids and the link they trained at: a card that came
+/// back at x8 where x16 was declared, or at Gen3 where Gen4 was, is drift even when the slot
+/// would allow no more today. A GPU's rate follows its load and is never compared.
+package struct PCIeDeviceDrift: DriftDomain {
+    package var kind: DriftKind { .pcieDevice }
+    package var section: String { "pcie_devices" }
+    package var collector: Collector { .pcie }
+    package var fields: [DriftField] {
+        [DriftField("ids"), DriftField("serial"), DriftField("link_speed"), DriftField("link_width", .integer)]
+    }
+
+    package init() {}
+
+    package func observe(_ snapshot: HostSnapshot) -> [ObservedItem]? {
+        guard let devices = snapshot.pcie else { return nil }
+        return devices.values.map { device in
+            var attributes: [String: String] = [:]
+            var unknown = Set<String>()
+            if let vendor = device.vendorID, let product = device.deviceID {
+                attributes["ids"] = "\(PCIeDevice.hex(vendor)):\(PCIeDevice.hex(product))"
+            }
+            // Read only as root: unprivileged, a missing serial is not a change.
+            if let serial = device.serialNumber, !serial.isEmpty { attributes["serial"] = serial } else { unknown.insert("serial") }
+            if let speed = device.link.current.transfersPerSecond, !device.category.rateVariesWithLoad {
+                attributes["link_speed"] = PCIeLinkState.speedText(speed)
+            } else {
+                unknown.insert("link_speed")
+            }
+            if let width = device.link.current.width, width > 0 { attributes["link_width"] = String(width) } else { unknown.insert("link_width") }
+            return ObservedItem(
+                item: BaselineItem(kind: kind, id: device.address, attributes: attributes, name: device.name,
+                                   component: ComponentID(kind: .pcie, key: device.address)),
+                unknown: unknown, declarable: device.category.linkMatters && !device.isVirtualFunction)
+        }
+    }
+}

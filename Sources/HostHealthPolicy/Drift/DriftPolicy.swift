@@ -265,8 +265,8 @@ package struct DriftPolicy: Sendable {
         if result.note.isEmpty { result.note = result.status.rawValue }
     }
 
-    /// The defaults: a missing disk, array, member or link degrades, as do a link below its
-    /// declared speed or duplex, an array's shape, a stalled or late replacement and a
+    /// The defaults: a missing disk, array, member, link or PCIe device degrades, as do a link
+    /// below its declared speed or duplex, a PCIe link trained below its declared width or rate, an array's shape, a stalled or late replacement and a
     /// replaced disk under immutable intent; the rest (MTU, labels, unexpected, moved) warn.
     package static func defaultEffect(_ item: DriftItem) -> DriftEffect {
         switch item.status {
@@ -287,11 +287,20 @@ package struct DriftPolicy: Sendable {
                     if let from = change.from.flatMap(Int.init), let to = change.to.flatMap(Int.init), to >= from { continue }
                     effect = .degrade
                 case "duplex": effect = .degrade
+                case "link_width", "link_speed":
+                    // A PCIe link that trained lower than declared; higher is no harm.
+                    if let from = change.from.flatMap(Self.leadingNumber), let to = change.to.flatMap(Self.leadingNumber), to >= from { continue }
+                    effect = .degrade
                 default: continue
                 }
             }
             return effect
         }
+    }
+
+    /// `16.0` of `16.0 GT/s`, `8` of `8`.
+    static func leadingNumber(_ text: String) -> Double? {
+        Double(text.prefix { $0.isNumber || $0 == "." })
     }
 
     /// Declared attributes that differ; what the readers could not see is not a change, and
@@ -331,6 +340,7 @@ package struct DriftPolicy: Sendable {
         case .array: ComponentID(kind: .array, key: item.id)
         case .link: ComponentID(kind: .link, key: item.id)
         case .sensorChip: ComponentID(kind: .sensor, key: item.id)
+        case .pcieDevice: ComponentID(kind: .pcie, key: item.id)
         default: nil
         }
     }
