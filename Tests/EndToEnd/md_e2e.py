@@ -269,6 +269,25 @@ class HAProxy:
         stop_process(self.proc)
 
 
+def run_steps(agent, steps, tail_lines=8):
+    """Runs a scenario's steps in order and prints PASS/FAIL per step; stops at the first
+    failure (later steps build on this one), with the agent's last log lines. Returns
+    (passed, failed)."""
+    passed = failed = 0
+    for name, step in steps:
+        try:
+            step()
+            print(f"PASS {name}")
+            passed += 1
+        except Fail as error:
+            print(f"FAIL {name}: {error}")
+            log(agent.tail(tail_lines))
+            failed += 1
+            break
+        sys.stdout.flush()
+    return passed, failed
+
+
 def promtool_findings(body):
     result = subprocess.run([PROMTOOL, "check", "metrics"], input=body, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, timeout=30)
@@ -630,18 +649,7 @@ def run_drift(bin_dir):
                                                               "--no-collector.kmsg"))
     passed = failed = 0
     try:
-        steps = drift_scenario(agent, bed, workdir)
-        for name, step in steps:
-            try:
-                step()
-                print(f"PASS {name}")
-                passed += 1
-            except Fail as error:
-                print(f"FAIL {name}: {error}")
-                log(agent.tail(20))
-                failed += 1
-                break
-            sys.stdout.flush()
+        passed, failed = run_steps(agent, drift_scenario(agent, bed, workdir), tail_lines=20)
         agent.stop()
         if not failed:
             try:
@@ -676,18 +684,8 @@ def main():
         print(f"FAIL haproxy: {HAPROXY} is not installed (apt-get install haproxy)")
     passed, failed = 0, int(haproxy is None)
     try:
-        for name, step in scenario(agent, bed, args.trials, haproxy):
-            try:
-                step()
-                print(f"PASS {name}")
-                passed += 1
-            except Fail as error:
-                print(f"FAIL {name}: {error}")
-                log(agent.tail())
-                failed += 1
-                # Later steps build on this one.
-                break
-            sys.stdout.flush()
+        passed, failed = run_steps(agent, scenario(agent, bed, args.trials, haproxy))
+        failed += int(haproxy is None)
     finally:
         if haproxy is not None:
             haproxy.stop()

@@ -381,17 +381,7 @@ def main():
     agent = Running(bin_dir, bed, workdir)
     passed, failed = 0, 0
     try:
-        for name, step in scenario(agent, bed, args.trials):
-            try:
-                step()
-                print(f"PASS {name}")
-                passed += 1
-            except Fail as error:
-                print(f"FAIL {name}: {error}")
-                log(agent.tail())
-                failed += 1
-                break
-            sys.stdout.flush()
+        passed, failed = md_e2e.run_steps(agent, scenario(agent, bed, args.trials))
     finally:
         agent.stop()
         subprocess.run(["rm", "-rf", workdir])
