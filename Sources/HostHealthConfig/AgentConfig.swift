@@ -18,6 +18,8 @@ package struct AgentConfig: Sendable, Equatable {
     /// The declared intent (`baseline.yaml`), loaded beside the file by `BaselineLoader`;
     /// nil: no drift judgement.
     package var baseline: LoadedBaseline?
+    /// The pool and its drain budget; nil: the host acts on its own verdict alone.
+    package var fleet: FleetConfig?
 
     package init(
         links: LinkConfig = LinkConfig(), health: HealthOutputConfig = HealthOutputConfig(),

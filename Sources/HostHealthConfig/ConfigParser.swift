@@ -39,6 +39,7 @@ package struct ConfigParser: Sendable {
             .field("cpu", \.cpu) { (parser, node, _) throws(ConfigError) in try parser.cpu(node) },
             .field("hooks", \.hooks) { (parser, node, _) throws(ConfigError) in try parser.hooks(node) },
             .field("policy", \.policy) { (parser, node, _) throws(ConfigError) in try parser.policy(node) },
+            .field("fleet", \.fleet) { (parser, node, _) throws(ConfigError) in try parser.fleet(node) },
         ])
     }
 
