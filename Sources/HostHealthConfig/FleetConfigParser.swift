@@ -5,7 +5,9 @@ extension ConfigParser {
     static var fleetKeys: ConfigSection<FleetConfig> {
         ConfigSection([
             .field("etcd", \.endpoints) { (parser, node, path) throws(ConfigError) in try parser.etcdEndpoints(node, path: path) },
-            .field("pool", \.pool) { (parser, node, path) throws(ConfigError) in try parser.fleetWord(node, path: path) },
+            .field("pool", \.pool) { (parser, node, path) throws(ConfigError) in
+                node.isNull ? "" : try parser.fleetWord(node, path: path)
+            },
             .field("max_draining", \.maxDraining) { (parser, node, path) throws(ConfigError) in try parser.drainLimit(node, path: path) },
             .field("lease_ttl", \.leaseTTLSeconds) { (parser, node, path) throws(ConfigError) in
                 // etcd grants at least 5 s (its minimum TTL is about 1.5 election timeouts);
@@ -18,9 +20,15 @@ extension ConfigParser {
                 Double(try parser.percent(node, path: path, range: 1...100)) / 100
             },
             .field("static_for", \.staticForSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
-            .field("member", \.member) { (parser, node, path) throws(ConfigError) -> String? in try parser.fleetWord(node, path: path) },
-            .field("zone", \.zone) { (parser, node, path) throws(ConfigError) -> String? in try parser.fleetLabel(node, path: path) },
-            .field("rack", \.rack) { (parser, node, path) throws(ConfigError) -> String? in try parser.fleetLabel(node, path: path) },
+            .field("member", \.member) { (parser, node, path) throws(ConfigError) -> String? in
+                node.isNull ? nil : try parser.fleetWord(node, path: path)
+            },
+            .field("zone", \.zone) { (parser, node, path) throws(ConfigError) -> String? in
+                node.isNull ? nil : try parser.fleetLabel(node, path: path)
+            },
+            .field("rack", \.rack) { (parser, node, path) throws(ConfigError) -> String? in
+                node.isNull ? nil : try parser.fleetLabel(node, path: path)
+            },
             .field("key_prefix", \.keyPrefix) { (parser, node, path) throws(ConfigError) in
                 guard let text = node.scalar, text.hasPrefix("/"), !text.hasSuffix("/"), !text.contains(where: \.isWhitespace) else {
                     throw parser.error(node, path, "expected a key prefix such as /hosthealth (a leading '/', none at the end)")
@@ -47,10 +55,14 @@ extension ConfigParser {
     }
 
     /// `fleet:` — `etcd` and `pool` are needed; see `FleetConfig` for the defaults and why.
+    /// A section that only states the defaults (no etcd, no pool: the shipped file
+    /// uncommented) is no fleet; one that sets anything else without them is refused.
     func fleet(_ node: YAMLNode) throws(ConfigError) -> FleetConfig? {
         if node.isNull { return nil }
-        var fleet = FleetConfig(endpoints: [], pool: "")
+        let off = FleetConfig(endpoints: [], pool: "")
+        var fleet = off
         try Self.fleetKeys.apply(node, path: "fleet", to: &fleet, with: self)
+        if fleet == off { return nil }
         guard !fleet.endpoints.isEmpty else {
             throw error(node, "fleet.etcd", "needs etcd's client URLs, e.g. etcd: [http://10.0.0.1:2379]")
         }
@@ -78,6 +90,7 @@ extension ConfigParser {
 
     func etcdEndpoints(_ node: YAMLNode, path: String) throws(ConfigError) -> [EtcdEndpoint] {
         let items: [YAMLNode]
+        if node.isNull { return [] }
         switch node.value {
         case .sequence(let list): items = list
         case .scalar: items = [node]

@@ -87,8 +87,22 @@ import Testing
     static let candidates = [
         "7s", "7d", "7", "0.25", "true", "false", "[eth9]", "[\"chip-*/temp9\"]", "/usr/bin/true", "product",
         "{max_changes: 7}", "{max_errors: 7}", "{degraded: 429}", "{link: {ignore: true}}",
-        "{\"link:eth1\": {ignore: true}}", "7/7d", "{for: 7s}",
+        "{\"link:eth1\": {ignore: true}}", "7/7d", "{for: 7s}", "7%", "[https://etcd9:2379]",
+        "{insecure_skip_verify: true}",
     ]
+
+    /// Settings a section needs before any other of its keys means anything: each key is
+    /// probed beside them (in place of its own line, for these keys themselves).
+    static let companions: [String: [String: String]] = [
+        "fleet": ["etcd": "[https://127.0.0.1:2379]", "pool": "web"]
+    ]
+
+    /// The section with `key` set to `value`, beside its companions.
+    static func probe(_ section: String, _ key: String?, _ value: String) -> String {
+        var lines = (companions[section] ?? [:]).sorted { $0.key < $1.key }.filter { $0.key != key }.map { "  \($0.key): \($0.value)\n" }
+        if let key { lines.append("  \(key): \(value)\n") }
+        return "\(section):\n" + lines.joined()
+    }
 
     /// Each section's keys come from one table: every key the parser accepts must also be
     /// applied, so some ordinary value of it changes the parsed configuration. A key accepted
@@ -100,9 +114,11 @@ import Testing
         for section in sections {
             let keys = Self.acceptedKeys(in: section)
             #expect(!keys.isEmpty, "\(section) lists no keys")
+            let baseline = Self.companions[section] == nil ? AgentConfig() : (try? ConfigParser(file: "probe").parse(Self.probe(section, nil, "")))
+            #expect(baseline != nil, "\(section)'s companions are refused: \(Self.probe(section, nil, ""))")
             ignored += keys.filter { key in
                 !Self.candidates.contains { value in
-                    (try? ConfigParser(file: "probe").parse("\(section):\n  \(key): \(value)\n")).map { $0 != AgentConfig() } ?? false
+                    (try? ConfigParser(file: "probe").parse(Self.probe(section, key, value))).map { $0 != baseline } ?? false
                 }
             }.map { "\(section).\($0)" }
         }

@@ -9,6 +9,8 @@ struct FleetConfigParserTests {
     @Test func noSectionIsNoFleet() throws {
         #expect(try parser.parse("links: {}").fleet == nil)
         #expect(try parser.parse("fleet:").fleet == nil)
+        // The shipped file uncommented: only the defaults, no etcd and no pool.
+        #expect(try parser.parse("fleet: {etcd: [], pool: null, max_draining: 25%, lease_ttl: 30s, member: null}").fleet == nil)
     }
 
     @Test func theLeastIsEtcdAndPoolWithDocumentedDefaults() throws {
@@ -81,6 +83,8 @@ struct FleetConfigParserTests {
         ("fleet: {etcd: [http://e], pool: web, tls_config: {ca_file: /ca}}", "fleet.tls_config", "every etcd URL is http://"),
         ("fleet: {etcd: [https://e], pool: web, tls_config: {cert_file: /c}}", "fleet.tls_config", "both cert_file and key_file"),
         ("fleet: {etcd: [https://e, http://f], pool: web}", "fleet.etcd", "mixes http:// and https://"),
+        ("fleet: {etcd: [], max_draining: 3}", "fleet.etcd", "needs etcd's client URLs"),
+        ("fleet: {etcd: [http://e], pool: null}", "fleet.pool", "needs the pool's name"),
         ("fleet: {etcd: [http://e], pool: web, drain: 3}", "fleet.drain", "unknown key"),
     ])
     func badSettingsAreRefusedByKey(text: String, key: String, reason: String) {
