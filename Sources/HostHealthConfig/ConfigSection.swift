@@ -23,13 +23,14 @@ struct ConfigKey<Settings> {
         }
     }
 
-    /// A key whose value `parse` reads into an optional `field`, which stays nil when absent.
+    /// A key whose value `parse` reads into an optional `field`, which stays nil when absent
+    /// or empty (`member:`, as the shipped file shows a setting with no default).
     static func field<Value>(
         _ name: String, _ field: WritableKeyPath<Settings, Value?>,
         _ parse: @escaping (_ parser: ConfigParser, _ node: YAMLNode, _ path: String) throws(ConfigError) -> Value
     ) -> ConfigKey {
         ConfigKey(name) { (parser, node, path, settings) throws(ConfigError) in
-            settings[keyPath: field] = try parse(parser, node, path)
+            settings[keyPath: field] = node.isNull ? nil : try parse(parser, node, path)
         }
     }
 }

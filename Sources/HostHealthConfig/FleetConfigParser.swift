@@ -20,15 +20,9 @@ extension ConfigParser {
                 Double(try parser.percent(node, path: path, range: 1...100)) / 100
             },
             .field("static_for", \.staticForSeconds) { (parser, node, path) throws(ConfigError) in try parser.duration(node, path: path, allowZero: true) },
-            .field("member", \.member) { (parser, node, path) throws(ConfigError) -> String? in
-                node.isNull ? nil : try parser.fleetWord(node, path: path)
-            },
-            .field("zone", \.zone) { (parser, node, path) throws(ConfigError) -> String? in
-                node.isNull ? nil : try parser.fleetLabel(node, path: path)
-            },
-            .field("rack", \.rack) { (parser, node, path) throws(ConfigError) -> String? in
-                node.isNull ? nil : try parser.fleetLabel(node, path: path)
-            },
+            .field("member", \.member) { (parser, node, path) throws(ConfigError) in try parser.fleetWord(node, path: path) },
+            .field("zone", \.zone) { (parser, node, path) throws(ConfigError) in try parser.fleetLabel(node, path: path) },
+            .field("rack", \.rack) { (parser, node, path) throws(ConfigError) in try parser.fleetLabel(node, path: path) },
             .field("key_prefix", \.keyPrefix) { (parser, node, path) throws(ConfigError) in
                 guard let text = node.scalar, text.hasPrefix("/"), !text.hasSuffix("/"), !text.contains(where: \.isWhitespace) else {
                     throw parser.error(node, path, "expected a key prefix such as /hosthealth (a leading '/', none at the end)")
