@@ -22,7 +22,7 @@ package struct FleetConfig: Sendable, Equatable {
     package var staticForSeconds: Double
     /// This host's name in the pool; nil: the host name (`uname -n`).
     package var member: String?
-    /// Labels for the fleet rules (`hosthealth_host_info`), so a shared cause shows as one.
+    /// Labels written with this host's member key in etcd (`zone=…,rack=…`).
     package var zone: String?
     package var rack: String?
     /// Every key the agent writes starts with this (`/hosthealth`).

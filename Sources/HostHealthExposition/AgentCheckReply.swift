@@ -12,18 +12,26 @@ package enum AgentCheckReply {
         if let reason = host.maintenance {
             return "maint #" + sanitize(reason) + "\n"
         }
+        if let held = host.heldBack {
+            // `ready` undoes a drain this host's agent set before the budget held it back.
+            return "up ready \(percent(held.weight))%\n"
+        }
         switch host.state {
         case .ok:
             return "up ready 100%\n"
         case .converging:
-            let percent = max(1, min(100, Int((host.capacity * 100).rounded())))
-            return "up ready \(percent)%\n"
+            return "up ready \(percent(host.capacity))%\n"
         case .degraded:
             return "up drain\n"
         case .failed, .unknown:
             let reason = host.reasons.first ?? host.state.rawValue
             return "down #" + sanitize(reason) + "\n"
         }
+    }
+
+    /// A share as HAProxy's weight: 1–100 (0% would drain).
+    static func percent(_ share: Double) -> Int {
+        max(1, min(100, Int((share * 100).rounded())))
     }
 
     /// A reason fits on the line: no newlines, bounded length (HAProxy logs it).

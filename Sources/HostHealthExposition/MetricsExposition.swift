@@ -33,6 +33,7 @@ package enum MetricsExposition {
         writer.sample("hosthealth_host_state_since_timestamp_seconds", [:], report.wallTime(report.host.since).secondsSinceEpoch.rounded(.down))
 
         MaintenanceExposition.render(report.host, into: &writer)
+        FleetExposition.render(report, into: &writer)
 
         writer.family("hosthealth_component_state", .gauge, help: "Component health state as a state set: 1 for the current state, 0 for the others.")
         for component in report.components {

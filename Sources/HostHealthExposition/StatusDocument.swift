@@ -11,13 +11,16 @@ package struct StatusDocument: Sendable, Codable, Equatable {
         package var since: String
         package var maintenance: String?
         package var reasons: [String]
+        /// The pool's drain budget; absent without a `fleet:` section.
+        package var fleet: Fleet?
 
-        package init(state: HealthState, capacity: Double, since: String, maintenance: String?, reasons: [String]) {
+        package init(state: HealthState, capacity: Double, since: String, maintenance: String?, reasons: [String], fleet: Fleet? = nil) {
             self.state = state
             self.capacity = capacity
             self.since = since
             self.maintenance = maintenance
             self.reasons = reasons
+            self.fleet = fleet
         }
 
         // `maintenance` is written as null when absent: consumers rely on the key.
@@ -28,6 +31,49 @@ package struct StatusDocument: Sendable, Codable, Equatable {
             try container.encode(since, forKey: .since)
             try container.encode(maintenance, forKey: .maintenance)
             try container.encode(reasons, forKey: .reasons)
+            try container.encodeIfPresent(fleet, forKey: .fleet)
+        }
+    }
+
+    /// The host's standing in its pool's drain budget.
+    package struct Fleet: Sendable, Codable, Equatable {
+        package var pool: String
+        /// `idle`, `pending`, `granted`, `denied` or `unavailable` (etcd does not answer).
+        package var budget: String
+        package var draining: Int?
+        package var slots: Int?
+        package var members: Int?
+        /// Why a worse verdict does not act yet; the host serves at `weight` meanwhile.
+        package var heldBack: String?
+        package var weight: Double?
+        package var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case pool, budget, draining, slots, members
+            case heldBack = "held_back"
+            case weight, error
+        }
+
+        package init(_ standing: FleetStanding, held: HeldBack?) {
+            pool = standing.pool
+            budget = standing.shownState
+            draining = standing.count?.draining
+            slots = standing.count?.slots
+            members = standing.count?.members
+            heldBack = held?.reason
+            weight = held?.weight
+            error = standing.error
+        }
+
+        func write(to object: inout JSONWriter) {
+            object.key("budget"); object.string(budget)
+            object.key("draining"); object.optional(draining) { $0.number(Double($1)) }
+            object.key("error"); object.optional(error) { $0.string($1) }
+            object.key("held_back"); object.optional(heldBack) { $0.string($1) }
+            object.key("members"); object.optional(members) { $0.number(Double($1)) }
+            object.key("pool"); object.string(pool)
+            object.key("slots"); object.optional(slots) { $0.number(Double($1)) }
+            object.key("weight"); object.optional(weight) { $0.number($1) }
         }
     }
 
@@ -94,7 +140,8 @@ package struct StatusDocument: Sendable, Codable, Equatable {
     package init(report: HealthReport, details: [ComponentID: String] = [:]) {
         host = Host(
             state: report.host.state, capacity: report.host.capacity, since: report.wallTime(report.host.since).rfc3339,
-            maintenance: report.host.maintenance, reasons: report.host.reasons)
+            maintenance: report.host.maintenance, reasons: report.host.reasons,
+            fleet: report.fleet.map { Fleet($0, held: report.host.heldBack) })
         var drift: [ComponentID: Drift] = [:]
         for item in report.drift?.items ?? [] {
             guard let id = item.component, drift[id] == nil || item.deviates else { continue }
@@ -124,9 +171,12 @@ package struct HealthDocument: Sendable, Codable, Equatable {
     package var components: [String: HealthState]
     /// The operator's reason while the host is in maintenance (then the code is 503).
     package var maintenance: String?
+    /// Why the drain budget holds a worse verdict back (then the code is as for `ok`).
+    package var heldBack: String?
 
     package init(report: HealthReport) {
         maintenance = report.host.maintenance
+        heldBack = report.host.heldBack?.reason
         state = report.host.state
         capacity = report.host.capacity
         since = report.wallTime(report.host.since).rfc3339
@@ -169,6 +219,9 @@ extension StatusDocument {
             root.key("host")
             root.object { hostObject in
                 hostObject.key("capacity"); hostObject.number(host.capacity)
+                if let fleet = host.fleet {
+                    hostObject.key("fleet"); hostObject.object { fleet.write(to: &$0) }
+                }
                 hostObject.key("maintenance"); hostObject.optional(host.maintenance) { $0.string($1) }
                 hostObject.key("reasons"); hostObject.array { list in host.reasons.forEach { list.string($0) } }
                 hostObject.key("since"); hostObject.string(host.since)
@@ -191,6 +244,7 @@ extension HealthDocument {
                     map.key(id); map.string(state.rawValue)
                 }
             }
+            if let heldBack { root.key("held_back"); root.string(heldBack) }
             root.key("maintenance"); root.optional(maintenance) { $0.string($1) }
             root.key("reasons"); root.array { list in reasons.forEach { list.string($0) } }
             root.key("since"); root.string(since)

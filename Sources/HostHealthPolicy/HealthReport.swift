@@ -10,6 +10,9 @@ package struct HostHealth: Sendable, Equatable {
     /// The reason given to `hostctl maintenance on`: an operator's drain, whatever `state`
     /// says. Agent-check answers `maint`, `/health` 503.
     package var maintenance: String?
+    /// The pool's drain budget holds this worse verdict back: the host keeps serving at the
+    /// floor weight (agent-check `up ready NN%`, `/health` as for `ok`) and says why.
+    package var heldBack: HeldBack?
 
     package init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {
         self.state = state
@@ -33,6 +36,8 @@ package struct HealthReport: Sendable, Equatable {
     /// Drift against the baseline; nil when none is loaded (no drift judgement).
     package var drift: DriftReport?
     package var baseline: BaselineReference?
+    /// The pool's drain budget as the fleet service last saw it; nil without a `fleet:` section.
+    package var fleet: FleetStanding?
 
     package init(host: HostHealth, components: [ComponentHealth], evaluatedAt: Timestamp, wallClockOffset: Double = 0) {
         self.host = host

@@ -19,7 +19,9 @@ package actor HealthEngine {
     package var collectors: Set<Collector> { fold.collectors }
     package private(set) var report: HealthReport {
         didSet {
-            if report.host != oldValue.host || report.components != oldValue.components { verdictGeneration &+= 1 }
+            if report.host != oldValue.host || report.components != oldValue.components || report.fleet != oldValue.fleet {
+                verdictGeneration &+= 1
+            }
         }
     }
     /// Grows whenever a verdict changes (see `report`): a key for what is rendered from it.
@@ -43,6 +45,13 @@ package actor HealthEngine {
     /// Called with the error windows whenever an evaluation changed them, for the state
     /// directory; must not block.
     private let onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)?
+    /// The pool's drain budget as the fleet service last had it; nil without `fleet:`.
+    private var fleetStanding: FleetStanding?
+    /// The `fleet:` section the agent started with (it changes only with a restart).
+    private var fleet: FleetConfig?
+    /// What the host's own verdict asks of the budget, and who is told when it changes.
+    package private(set) var drainWish: DrainWish = .none
+    private var onWish: (@Sendable (DrainWish) -> Void)?
     private var rendered = RenderCache<RenderedPart, ByteBuffer>()
     private var linkOrder = RenderCache<Collector, LinkOrder>()
 
@@ -321,6 +330,7 @@ package actor HealthEngine {
         if abs(offset - shownOffset) > 0.5 { shownOffset = offset }
         var report = result.report
         report.wallClockOffset = offset
+        nextChange = judgeFleet(&report, now: now).map { min($0, nextChange ?? $0) } ?? nextChange
         self.report = report
         lastFullEvaluation = now
         if !result.transitions.isEmpty {
@@ -336,6 +346,58 @@ package actor HealthEngine {
                 "event": "\(transition.event ?? "")",
             ])
         }
+    }
+
+    // MARK: - Fleet
+
+    /// Joins a drain budget: `observer` hears every change of what the verdict asks of it.
+    package func joinFleet(_ fleet: FleetConfig, observer: @escaping @Sendable (DrainWish) -> Void) {
+        self.fleet = fleet
+        fleetStanding = FleetStanding(pool: fleet.pool, answer: .pending)
+        onWish = observer
+        evaluate()
+    }
+
+    /// The fleet service's latest answer to `wish`. One that granted an earlier wish does not
+    /// grant a new one: the host waits for the pool's answer to that.
+    package func setFleetStanding(_ standing: FleetStanding, for wish: DrainWish) {
+        var standing = standing
+        if wish != drainWish, standing.answer == .granted { standing.answer = .pending }
+        guard standing != fleetStanding else { return }
+        fleetStanding = standing
+        var report = self.report
+        let now = clock()
+        if let until = judgeFleet(&report, now: now) { nextChange = min(until, nextChange ?? until) }
+        self.report = report
+    }
+
+    /// Puts the budget's standing on the report: what the verdict asks, and whether the
+    /// budget holds it back. Tells the fleet service when the wish changed. The time the
+    /// static hold ends, when it runs.
+    private func judgeFleet(_ report: inout HealthReport, now: Timestamp) -> Timestamp? {
+        guard var standing = fleetStanding, let fleet else { return nil }
+        let wish = DrainWish(report.host)
+        if wish != drainWish {
+            // A new wish waits for its own answer; giving one back needs none.
+            if wish != .none, standing.answer == .granted || standing.answer == .idle { standing.answer = .pending }
+            drainWish = wish
+            fleetStanding = standing
+            onWish?(wish)
+        }
+        let held = standing.held(wish, now: now, staticFor: fleet.staticForSeconds, weight: fleet.deniedWeight)
+        let previous = self.report.host.heldBack
+        if held?.reason != previous?.reason {
+            if let held {
+                logger.notice("fleet: verdict held back by the drain budget; serving at the floor weight", metadata: [
+                    "state": "\(report.host.state.rawValue)", "reason": "\(held.reason)", "weight": "\(held.weight)",
+                ])
+            } else {
+                logger.notice("fleet: verdict no longer held back", metadata: ["state": "\(report.host.state.rawValue)"])
+            }
+        }
+        report.host.heldBack = held
+        report.fleet = standing
+        return held == nil ? nil : standing.heldUntil(staticFor: fleet.staticForSeconds)
     }
 
     // MARK: - Drift

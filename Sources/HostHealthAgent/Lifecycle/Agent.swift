@@ -120,6 +120,7 @@ package struct Agent: Sendable {
                 reason: "TLS cannot be served on the Unix socket \(unix) given to --web.listen-address; use a TCP address")
         }
 
+        let fleetAtStart = config.fleet
         var services: [any Service] = [
             JournalService(journal: journal, hooks: hooks, queue: transitions, logger: logger),
         ]
@@ -196,10 +197,21 @@ package struct Agent: Sendable {
                 name: "cpu", engine: engine, intervalSeconds: config.cpu.intervalSeconds, logger: logger, read: { CPUReader().read() })
             : nil
         if let cpuService { services.append(cpuService) }
+        if let fleet = config.fleet {
+            let service = FleetService(
+                config: fleet, member: fleet.member ?? FileWriter.hostName,
+                transport: try EtcdGateway(config: fleet, configFile: loader.path), engine: engine, logger: logger)
+            await engine.joinFleet(fleet) { service.wishChanged($0) }
+            services.append(service)
+        }
         services.append(HeartbeatService(engine: engine, notifier: notifier, logger: logger))
         services.append(ReloadService(
             loader: loader, engine: engine, notifier: notifier, logger: logger,
-            onReload: { config in
+            onReload: { [logger] newConfig in
+                let config = newConfig
+                if config.fleet != fleetAtStart {
+                    logger.warning("fleet: the fleet section changed; it takes effect at the next restart")
+                }
                 collector?.setResyncInterval(config.links.resyncIntervalSeconds)
                 arrayWatcher?.setIdleInterval(config.arrays.resyncIntervalSeconds)
                 pcieWatcher?.configure(pollIntervalSeconds: config.pcie.pollIntervalSeconds, pciIDsPath: config.pcie.pciIDsPath)
