@@ -5,6 +5,7 @@ package import HostHealthModel
 package struct AgentConfig: Sendable, Equatable {
     package var links: LinkConfig
     package var health: HealthOutputConfig
+    package var agentCheck = AgentCheckConfig()
     package var arrays: ArrayConfig
     package var disks = DiskConfig()
     package var smart = SmartConfig()
@@ -87,10 +88,20 @@ package struct HealthOutputConfig: Sendable, Equatable {
 
     /// `/health` status code while an operator has the host in maintenance, whatever its state.
     package var maintenanceStatusCode: Int
+    /// `degraded` answers 200 with `x-envoy-degraded`: Envoy's degraded host, which takes
+    /// traffic only when the healthy hosts run short.
+    package var envoyDegraded: Bool
+    /// `unknown` answers with the code of the last known state (and says so) instead of its own.
+    package var holdUnknown: Bool
 
-    package init(statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes, maintenanceStatusCode: Int = 503) {
+    package init(
+        statusCodes: [HealthState: Int] = HealthOutputConfig.defaultStatusCodes, maintenanceStatusCode: Int = 503,
+        envoyDegraded: Bool = false, holdUnknown: Bool = false
+    ) {
         self.statusCodes = statusCodes
         self.maintenanceStatusCode = maintenanceStatusCode
+        self.envoyDegraded = envoyDegraded
+        self.holdUnknown = holdUnknown
     }
 
     package func statusCode(for state: HealthState) -> Int {

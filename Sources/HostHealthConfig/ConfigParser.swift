@@ -29,6 +29,9 @@ package struct ConfigParser: Sendable {
         ConfigSection([
             .field("links", \.links) { (parser, node, _) throws(ConfigError) in try parser.links(node) },
             .field("health", \.health) { (parser, node, _) throws(ConfigError) in try parser.health(node) },
+            ConfigKey("agent_check") { (parser, node, path, config) throws(ConfigError) in
+                if !node.isNull { try agentCheckKeys.apply(node, path: path, to: &config.agentCheck, with: parser) }
+            },
             .field("arrays", \.arrays) { (parser, node, _) throws(ConfigError) in try parser.arrays(node) },
             .field("disks", \.disks) { (parser, node, _) throws(ConfigError) in try parser.disks(node) },
             .field("smart", \.smart) { (parser, node, _) throws(ConfigError) in try parser.smart(node) },
@@ -122,7 +125,39 @@ package struct ConfigParser: Sendable {
                     }
                 }
             },
+            .field("envoy_degraded", \.envoyDegraded) { (parser, node, path) throws(ConfigError) in try parser.boolean(node, path: path) },
+            .field("unknown", \.holdUnknown) { (parser, node, path) throws(ConfigError) in
+                try parser.holdOr("fail", node, path: path)
+            },
         ])
+    }
+
+    /// `agent_check:` — `degraded: drain | NN%`, `unknown: down | hold`.
+    static var agentCheckKeys: ConfigSection<AgentCheckConfig> {
+        ConfigSection([
+            ConfigKey("degraded") { (parser, node, path, settings) throws(ConfigError) in
+                if node.scalar == "drain" {
+                    settings.degradedWeight = nil
+                    return
+                }
+                guard node.scalar?.hasSuffix("%") == true else {
+                    throw parser.error(node, path, "expected drain or a weight such as 25%")
+                }
+                settings.degradedWeight = Double(try parser.percent(node, path: path, range: 1...100)) / 100
+            },
+            .field("unknown", \.holdUnknown) { (parser, node, path) throws(ConfigError) in
+                try parser.holdOr("down", node, path: path)
+            },
+        ])
+    }
+
+    /// `hold` (true) or the output's own answer for `unknown` (false).
+    func holdOr(_ own: String, _ node: YAMLNode, path: String) throws(ConfigError) -> Bool {
+        switch node.scalar {
+        case own: return false
+        case "hold": return true
+        default: throw error(node, path, "expected \(own) or hold")
+        }
     }
 
     func health(_ node: YAMLNode) throws(ConfigError) -> HealthOutputConfig {

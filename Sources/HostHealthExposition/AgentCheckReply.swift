@@ -1,6 +1,6 @@
 internal import HostHealthModel
 package import HostHealthPolicy
-internal import HostHealthConfig
+package import HostHealthConfig
 
 /// The line HAProxy's agent-check reads: one per connection, `\n`-terminated.
 ///
@@ -8,13 +8,21 @@ internal import HostHealthConfig
 /// `ready` from the agent undoes a `drain` or `down` the agent itself set, so recovery must
 /// say them explicitly.
 package enum AgentCheckReply {
-    package static func line(for host: HostHealth) -> String {
+    package static func line(for host: HostHealth, config: AgentCheckConfig = AgentCheckConfig()) -> String {
         if let reason = host.maintenance {
             return "maint #" + sanitize(reason) + "\n"
         }
         if let held = host.heldBack {
             // `ready` undoes a drain this host's agent set before the budget held it back.
             return "up ready \(percent(held.weight))%\n"
+        }
+        var host = host
+        if host.state == .unknown, config.holdUnknown, let known = host.lastKnown {
+            host.state = known.state
+            host.capacity = known.capacity
+        }
+        if host.state == .degraded, let weight = config.degradedWeight {
+            return "up ready \(percent(weight))%\n"
         }
         switch host.state {
         case .ok:

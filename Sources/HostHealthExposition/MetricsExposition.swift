@@ -34,6 +34,7 @@ package enum MetricsExposition {
 
         MaintenanceExposition.render(report.host, into: &writer)
         FleetExposition.render(report, into: &writer)
+        UnknownHoldExposition.render(report.host, into: &writer)
 
         writer.family("hosthealth_component_state", .gauge, help: "Component health state as a state set: 1 for the current state, 0 for the others.")
         for component in report.components {

@@ -13,6 +13,8 @@ package struct HostHealth: Sendable, Equatable {
     /// The pool's drain budget holds this worse verdict back: the host keeps serving at the
     /// floor weight (agent-check `up ready NN%`, `/health` as for `ok`) and says why.
     package var heldBack: HeldBack?
+    /// While `unknown`: the last state known before it, for outputs configured to hold it.
+    package var lastKnown: KnownVerdict?
 
     package init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {
         self.state = state
@@ -20,6 +22,17 @@ package struct HostHealth: Sendable, Equatable {
         self.since = since
         self.reasons = reasons
         self.maintenance = maintenance
+    }
+}
+
+/// A verdict an output can keep serving while the host is `unknown`.
+package struct KnownVerdict: Sendable, Equatable {
+    package var state: HealthState
+    package var capacity: Double
+
+    package init(state: HealthState, capacity: Double) {
+        self.state = state
+        self.capacity = capacity
     }
 }
 

@@ -24,8 +24,11 @@ final class NotifySocket: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
         guard bound == 0 else { throw Failure(operation: "bind", errno: errno) }
-        // A message the agent owes comes within milliseconds; after 5 s the test fails, not hangs.
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // A message the agent owes comes within milliseconds, but in the whole suite other tests
+        // can hold both of the test process's pool threads for seconds (a one-line policy test
+        // was seen to take 16 s there, and this wait ran out at 5 s): after 30 s the test
+        // fails, not hangs.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -39,7 +42,7 @@ final class NotifySocket: Sendable {
         return SystemdNotifier(environment: { environment[$0] ?? nil })
     }
 
-    /// The next message, received on a pool thread; nil when none came within 5 s.
+    /// The next message, received on a pool thread; nil when none came within 30 s.
     func next() async -> String? {
         try? await NIOThreadPool.singleton.runIfActive { [descriptor] () -> String? in
             var buffer = [UInt8](repeating: 0, count: 4096)

@@ -87,7 +87,7 @@ import Testing
     static let candidates = [
         "7s", "7d", "7", "0.25", "true", "false", "[eth9]", "[\"chip-*/temp9\"]", "/usr/bin/true", "product",
         "{max_changes: 7}", "{max_errors: 7}", "{degraded: 429}", "{link: {ignore: true}}",
-        "{\"link:eth1\": {ignore: true}}", "7/7d", "{for: 7s}", "7%", "[https://etcd9:2379]",
+        "{\"link:eth1\": {ignore: true}}", "7/7d", "{for: 7s}", "7%", "[https://etcd9:2379]", "hold",
         "{insecure_skip_verify: true}",
     ]
 

@@ -1,3 +1,4 @@
+import HostHealthConfig
 import TestFixtures
 import HostHealthModel
 import HostHealthPolicy
@@ -74,5 +75,56 @@ struct AgentCheckReplyTests {
             #expect(reply.hasSuffix("\n"))
             #expect(reply.count { $0 == "\n" } == 1, "\(state)")
         }
+    }
+}
+
+/// Softer agent-check and `/health` answers, where the consumer allows them.
+@Suite struct GradedSignalTests {
+    func host(_ state: HealthState, lastKnown: KnownVerdict? = nil) -> HostHealth {
+        var host = HostHealth(state: state, capacity: state == .ok ? 1 : 0, since: Fixture.t0, reasons: ["why"])
+        host.lastKnown = lastKnown
+        return host
+    }
+
+    @Test func degradedAsAWeightStaysInThePool() {
+        let config = AgentCheckConfig(degradedWeight: 0.25)
+        #expect(AgentCheckReply.line(for: host(.degraded), config: config) == "up ready 25%\n")
+        #expect(AgentCheckReply.line(for: host(.failed), config: config) == "down #why\n", "failed still goes down")
+    }
+
+    @Test func unknownHeldServesTheLastKnownAnswer() {
+        let config = AgentCheckConfig(holdUnknown: true)
+        #expect(AgentCheckReply.line(for: host(.unknown, lastKnown: KnownVerdict(state: .ok, capacity: 1)), config: config) == "up ready 100%\n")
+        #expect(AgentCheckReply.line(for: host(.unknown), config: config) == "down #why\n", "nothing known yet: down")
+        #expect(AgentCheckReply.line(for: host(.unknown, lastKnown: KnownVerdict(state: .ok, capacity: 1))) == "down #why\n", "not held by default")
+    }
+
+    @Test func envoyDegradedIs200WithTheHeader() {
+        let health = HealthOutputConfig(envoyDegraded: true)
+        #expect(health.statusCode(for: host(.degraded)) == 200)
+        #expect(health.envoyDegradedHeader(for: host(.degraded)))
+        #expect(!health.envoyDegradedHeader(for: host(.failed)))
+        #expect(health.statusCode(for: host(.failed)) == 503)
+        #expect(!HealthOutputConfig().envoyDegradedHeader(for: host(.degraded)))
+    }
+
+    @Test func healthHoldsUnknownWithTheLastKnownStatesCode() {
+        let health = HealthOutputConfig(holdUnknown: true)
+        #expect(health.statusCode(for: host(.unknown, lastKnown: KnownVerdict(state: .ok, capacity: 1))) == 200)
+        #expect(health.statusCode(for: host(.unknown)) == 503)
+    }
+
+    @Test func onlyAnswersThatTakeTheHostOutAskTheFleetForASlot() {
+        var config = AgentConfig()
+        #expect(config.takesOutOfService(host(.degraded)))
+        #expect(!config.takesOutOfService(host(.converging)))
+        config.agentCheck.degradedWeight = 0.5
+        #expect(config.takesOutOfService(host(.degraded)), "/health still answers 503")
+        config.health.envoyDegraded = true
+        #expect(!config.takesOutOfService(host(.degraded)))
+        config.health.statusCodes[.degraded] = 429
+        config.health.envoyDegraded = false
+        #expect(!config.takesOutOfService(host(.degraded)), "429 is Consul's warning: still in service")
+        #expect(config.takesOutOfService(host(.failed)))
     }
 }

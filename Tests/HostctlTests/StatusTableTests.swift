@@ -1,6 +1,7 @@
 @testable import hostctl
 import HostHealthModel
 import HostHealthExposition
+import Foundation
 import Testing
 
 @Suite("StatusTable: what `hostctl status` prints, and its exit codes")
@@ -57,6 +58,16 @@ struct StatusTableTests {
     var allStates: [StatusDocument] { [okHost, convergingHost, degradedHost, failedHost, unknownHost] }
 
     // MARK: - One table per host state
+
+    @Test func aHeldBackDrainShowsThePoolAndWhy() throws {
+        var failed = document(.failed, capacity: 0, reasons: ["link eth0: failed, required link has no carrier"], [link("eth0", .failed)])
+        failed.host.fleet = try JSONDecoderShim.fleet(
+            #"{"pool":"web","budget":"denied","draining":3,"slots":3,"members":12,"held_back":"drain budget of pool web exhausted (3/3 draining of 12)","weight":0.5}"#)
+        let text = StatusTable(color: false).render(failed)
+        #expect(text.contains("FLEET pool web: denied (3/3 draining of 12)\n"))
+        #expect(text.contains("  - held back, serving at 50%: drain budget of pool web exhausted (3/3 draining of 12)\n"))
+        #expect(!StatusTable(color: false).render(okHost).contains("FLEET"), "no fleet section, no line")
+    }
 
     @Test func okHostIsOneLineAndItsLinks() {
         #expect(StatusTable(color: false).render(okHost) == """
@@ -223,5 +234,12 @@ struct StatusTableCountedKindsTests {
         #expect(table.contains("cpu     package0  ok\n"))
         #expect(!table.contains("DIMM_A1"))
         #expect(table.hasSuffix("(1 more sensor, 3 more memory components ok)\n"))
+    }
+}
+
+/// A fleet standing as an agent serves it.
+enum JSONDecoderShim {
+    static func fleet(_ json: String) throws -> StatusDocument.Fleet {
+        try JSONDecoder().decode(StatusDocument.Fleet.self, from: Data(json.utf8))
     }
 }

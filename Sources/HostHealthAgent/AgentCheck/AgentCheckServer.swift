@@ -58,7 +58,7 @@ final class AgentCheckServer: Service {
             // Protected until the line is out; lingering after it, it is what a full limit
             // evicts first.
             self.limiter.enter(ticket, .answering)
-            let line = AgentCheckReply.line(for: await self.engine.report.host)
+            let line = await self.engine.agentCheckLine()
             do {
                 try await connection.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(string: line))

@@ -45,6 +45,8 @@ package actor HealthEngine {
     /// Called with the error windows whenever an evaluation changed them, for the state
     /// directory; must not block.
     private let onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)?
+    /// The host's last verdict that was not `unknown`, for outputs that hold it.
+    private var lastKnown: KnownVerdict?
     /// The pool's drain budget as the fleet service last had it; nil without `fleet:`.
     private var fleetStanding: FleetStanding?
     /// The `fleet:` section the agent started with (it changes only with a restart).
@@ -271,9 +273,15 @@ package actor HealthEngine {
         return parts
     }
 
-    /// The `/health` status code and body, from one and the same verdict.
-    package func health() -> (statusCode: Int, body: ByteBuffer) {
-        (config.health.statusCode(for: report.host), document(.health))
+    /// The `/health` status code and body, from one and the same verdict, and whether it is
+    /// marked `x-envoy-degraded`.
+    package func health() -> (statusCode: Int, body: ByteBuffer, envoyDegraded: Bool) {
+        (config.health.statusCode(for: report.host), document(.health), config.health.envoyDegradedHeader(for: report.host))
+    }
+
+    /// The agent-check line for the current verdict.
+    package func agentCheckLine() -> String {
+        AgentCheckReply.line(for: report.host, config: config.agentCheck)
     }
 
     /// The `/health` or `/status` JSON for the current verdict.
@@ -330,6 +338,11 @@ package actor HealthEngine {
         if abs(offset - shownOffset) > 0.5 { shownOffset = offset }
         var report = result.report
         report.wallClockOffset = offset
+        if report.host.state != .unknown {
+            lastKnown = KnownVerdict(state: report.host.state, capacity: report.host.capacity)
+        } else if config.health.holdUnknown || config.agentCheck.holdUnknown {
+            report.host.lastKnown = lastKnown
+        }
         nextChange = judgeFleet(&report, now: now).map { min($0, nextChange ?? $0) } ?? nextChange
         self.report = report
         lastFullEvaluation = now
@@ -376,7 +389,7 @@ package actor HealthEngine {
     /// static hold ends, when it runs.
     private func judgeFleet(_ report: inout HealthReport, now: Timestamp) -> Timestamp? {
         guard var standing = fleetStanding, let fleet else { return nil }
-        let wish = DrainWish(report.host)
+        let wish = DrainWish(report.host, takesOut: config.takesOutOfService(report.host))
         if wish != drainWish {
             // A new wish waits for its own answer; giving one back needs none.
             if wish != .none, standing.answer == .granted || standing.answer == .idle { standing.answer = .pending }

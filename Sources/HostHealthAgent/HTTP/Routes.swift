@@ -64,8 +64,11 @@ package struct Routes: Sendable {
             let outputs = OutputStatus(journal: await journal.status, hookRuns: await hooks?.configuredRuns)
             return HTTPResponse(status: .ok, contentType: format.contentType, parts: await engine.metrics(format: format, outputs: outputs))
         case "/health":
-            let (code, body) = await engine.health()
-            return json(body, status: HTTPResponseStatus(statusCode: code))
+            let (code, body, envoyDegraded) = await engine.health()
+            var response = json(body, status: HTTPResponseStatus(statusCode: code))
+            // Envoy's active health check reads this header as a degraded (last-resort) host.
+            if envoyDegraded { response.headers.append(("x-envoy-degraded", "")) }
+            return response
         case "/status":
             return json(await engine.document(.status), status: .ok)
         case "/events":

@@ -9,17 +9,16 @@ package enum DrainWish: String, Sendable, Equatable {
     case automatic
     case maintenance
 
-    /// From the host's own verdict, before the budget: `converging` still serves, so it asks
-    /// for nothing.
+    /// From the host's own verdict, before the budget, with the outputs as shipped: `degraded`
+    /// drains, `failed` and `unknown` go down; `converging` still serves.
     package init(_ host: HostHealth) {
-        if host.maintenance != nil {
-            self = .maintenance
-        } else {
-            switch host.state {
-            case .ok, .converging: self = .none
-            case .degraded, .failed, .unknown: self = .automatic
-            }
-        }
+        self.init(host, takesOut: host.state == .degraded || host.state == .failed || host.state == .unknown)
+    }
+
+    /// - Parameter takesOut: whether the outputs, as configured, take the host out of service
+    ///   for its verdict (a `degraded` sent as a weight does not).
+    package init(_ host: HostHealth, takesOut: Bool) {
+        self = host.maintenance != nil ? .maintenance : takesOut ? .automatic : .none
     }
 }
 

@@ -25,6 +25,17 @@ package struct StatusTable: Sendable {
         for reason in host.reasons {
             out += "  - \(reason)\n"
         }
+        if let fleet = host.fleet {
+            out += "FLEET pool \(fleet.pool): \(fleet.budget)"
+            if let draining = fleet.draining, let slots = fleet.slots, let members = fleet.members {
+                out += " (\(draining)/\(slots) draining of \(members))"
+            }
+            out += "\n"
+            if let held = fleet.heldBack {
+                out += "  - held back, serving at \(percent(fleet.weight ?? 0)): \(held)\n"
+            }
+            if let error = fleet.error, fleet.budget == "unavailable" { out += "  - etcd: \(error)\n" }
+        }
         // A host has dozens of sensors and DIMMs: the ones that are ok are only counted.
         let counted = Self.countedWhenOk.map { kind, noun in
             (noun, document.components.count { $0.kind == kind.rawValue && $0.state == .ok })

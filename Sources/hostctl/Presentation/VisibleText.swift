@@ -10,6 +10,10 @@ extension StatusDocument {
         var document = self
         document.host.since = TextFormat.visible(host.since)
         document.host.maintenance = host.maintenance.map(TextFormat.visible)
+        document.host.fleet?.heldBack = host.fleet?.heldBack.map(TextFormat.visible)
+        document.host.fleet?.error = host.fleet?.error.map(TextFormat.visible)
+        document.host.fleet?.pool = TextFormat.visible(host.fleet?.pool ?? "")
+        document.host.fleet?.budget = TextFormat.visible(host.fleet?.budget ?? "")
         document.host.reasons = host.reasons.map(TextFormat.visible)
         document.components = components.map { component in
             var component = component

@@ -155,3 +155,40 @@ import Testing
         #expect(!status.contains(#""fleet""#))
     }
 }
+
+/// The engine with the softer outputs: what it serves and what it asks the pool for.
+@Suite struct EngineGradedSignalTests {
+    let clock = TestClock()
+
+    @Test func unknownHeldKeepsServingAndIsShownInTheScrape() async {
+        var config = AgentConfig(links: LinkConfig(required: [RequiredLink(pattern: LinkPattern("eth0"))], recoverAfterSeconds: 0, staleAfterSeconds: 5))
+        config.agentCheck.holdUnknown = true
+        config.health.holdUnknown = true
+        let engine = makeEngine(config, clock: clock)
+        await engine.apply(dump([link("eth0", index: 2)]))
+        await engine.readerFailed(.links, "netlink socket closed")
+        clock.advance(10)  // the link data turns stale: unknown
+        await engine.tick()
+        #expect(await engine.report.host.state == .unknown)
+        #expect(await engine.agentCheckLine() == "up ready 100%\n")
+        #expect(await engine.health().statusCode == 200)
+        let metrics = await engine.metrics(format: .text).map { String(buffer: $0) }.joined()
+        #expect(metrics.contains(#"hosthealth_unknown_held{last_known="ok"} 1"#))
+    }
+
+    @Test func degradedSentAsAWeightAsksThePoolForNothing() async {
+        var config = AgentConfig(links: LinkConfig(required: [RequiredLink(pattern: LinkPattern("eth0"), minSpeedMbps: 25_000)], recoverAfterSeconds: 0))
+        config.agentCheck.degradedWeight = 0.5
+        config.health.envoyDegraded = true
+        let engine = makeEngine(config, clock: clock)
+        let fleet = FleetConfig(endpoints: [EtcdEndpoint(tls: false, host: "127.0.0.1", port: 2379)], pool: "web")
+        await engine.joinFleet(fleet) { _ in }
+        await engine.apply(dump([link("eth0", index: 2, speed: 10_000)]))
+        #expect(await engine.report.host.state == .degraded)
+        #expect(await engine.drainWish == DrainWish.none)
+        #expect(await engine.report.host.heldBack == nil)
+        #expect(await engine.agentCheckLine() == "up ready 50%\n")
+        let health = await engine.health()
+        #expect(health.statusCode == 200 && health.envoyDegraded)
+    }
+}
