@@ -22,11 +22,21 @@ package enum MetricsExposition {
 
         writer.family("hosthealth_build_info", .info, help: "Version of the hosthealth agent; always 1.")
         writer.sample("hosthealth_build_info", ["version": agent.version], 1)
+        writer.family(
+            "hosthealth_host_info", .info,
+            help: "What hosts that fail together may share: kernel, agent version, and the fleet's pool, zone and rack (empty without a fleet section); always 1.")
+        writer.sample(
+            "hosthealth_host_info",
+            ["kernel": agent.kernel, "pool": agent.pool, "rack": agent.rack, "version": agent.version, "zone": agent.zone], 1)
 
         writer.family("hosthealth_host_state", .gauge, help: "Host health state as a state set: 1 for the current state, 0 for the others.")
         for state in HealthState.allCases {
             writer.sample("hosthealth_host_state", ["state": state.rawValue], report.host.state == state ? 1 : 0)
         }
+        writer.family(
+            "hosthealth_host_serving", .gauge,
+            help: "1 while the outputs keep the host in service (agent-check up, /health not taking it out), 0 while they drain it, take it down or hold it in maintenance.")
+        writer.sample("hosthealth_host_serving", [:], report.host.inService ? 1 : 0)
         writer.family("hosthealth_host_capacity_ratio", .gauge, help: "Share of full traffic the host can take (1 ok, 0 drain).")
         writer.sample("hosthealth_host_capacity_ratio", [:], report.host.capacity)
         writer.family("hosthealth_host_state_since_timestamp_seconds", .gauge, help: "When the host entered its current state, in Unix seconds.")

@@ -15,6 +15,9 @@ package struct HostHealth: Sendable, Equatable {
     package var heldBack: HeldBack?
     /// While `unknown`: the last state known before it, for outputs configured to hold it.
     package var lastKnown: KnownVerdict?
+    /// Whether the outputs, as configured, keep the host in service: set by the agent from its
+    /// output settings; until then, as shipped (`ok` and `converging` serve).
+    package var inService: Bool
 
     package init(state: HealthState, capacity: Double, since: Timestamp, reasons: [String], maintenance: String? = nil) {
         self.state = state
@@ -22,6 +25,7 @@ package struct HostHealth: Sendable, Equatable {
         self.since = since
         self.reasons = reasons
         self.maintenance = maintenance
+        inService = maintenance == nil && (state == .ok || state == .converging)
     }
 }
 

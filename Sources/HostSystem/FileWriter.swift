@@ -33,11 +33,4 @@ package enum FileWriter {
         }
         return .success(())
     }
-
-    /// This host's name, for who recorded a baseline.
-    package static var hostName: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

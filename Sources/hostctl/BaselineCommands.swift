@@ -30,7 +30,7 @@ struct BaselineCommand: AsyncParsableCommand {
 
         func run() async throws {
             let text: String
-            let by = "hostctl \(AgentInfo.releaseVersion) on \(FileWriter.hostName)"
+            let by = "hostctl \(AgentInfo.releaseVersion) on \(HostIdentity.name)"
             if source.direct {
                 let config = try source.loadConfig()
                 let (baseline, leftOut) = DirectCollection.record(config: config, by: by)

@@ -7,13 +7,14 @@ Run from the repository root, as root, with the system Python (standard library 
 
 A network namespace `hhfleet-<pid>` gets `lo` and 12 veth pairs `fl<N>a` <-> `fl<N>b`; agent N
 requires `fl<N>a`, so taking `fl<N>b` down fails exactly that host. etcd (Debian's
-etcd-server 3.4), the agents and HAProxy (one backend of the 12, agent-check on each) listen on
+etcd-server 3.4), the agents, HAProxy, Prometheus and Alertmanager (one backend of the 12, agent-check on each) listen on
 127.0.0.1 inside it. The pool `web` allows `max_draining: 25%` with a 6 s lease.
 
 The story, one PASS/FAIL line per step:
   1. all 12 register; idle, the agents send etcd lease keep-alives only (measured per minute);
   2. 8 hosts lose their link at once: exactly 3 drain (HAProxy DOWN), 5 keep serving at 50%
-     with the budget's reason, and nothing flaps;
+     with the budget's reason, and nothing flaps; a real Prometheus with the shipped rules
+     sends one HostHealthCorrelated to a real Alertmanager, which inhibits the 8 host alerts;
   3. a drained host recovers: its slot goes to a waiting one;
   4. `kill -9` of a draining agent: its slot is free within the lease TTL;
   5. etcd stopped: every agent fails static, nothing flaps past the TTL;
@@ -36,11 +37,13 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import (HAPROXY, PYTHON, Agent, Context, Fail, check, agent_check_line,  # noqa: E402
+from e2e import (HAPROXY, PROMETHEUS, PYTHON, Agent, Context, Fail, check, agent_check_line,  # noqa: E402
                  haproxy_weights, haproxy_servers, log, remove_namespace, run, tail, wait_until,
                  write_haproxy_config)
 
 ETCD = "/usr/bin/etcd"
+ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTS = 12
 FAILING = 8
 LEASE_TTL = 6
@@ -258,6 +261,72 @@ def step_eight_fail_three_drain(story):
     story.held = held
 
 
+def step_alerts_see_one_cause(story):
+    """A real Prometheus scrapes the 12 agents with the shipped rules and sends to a real
+    Alertmanager with the shipped configuration: one HostHealthCorrelated for pool web, and
+    the per-host HostHealthFailed alerts of that pool inhibited behind it."""
+    ctx = story.ctx
+    adir = ctx.tempdir("alertmanager")
+    am_port, am_cluster = ctx.free_port(), ctx.free_port()
+    am = ctx.spawn([ALERTMANAGER, f"--config.file={REPO}/alertmanager/hosthealth.yml",
+                    f"--storage.path={adir}/data", f"--web.listen-address=127.0.0.1:{am_port}",
+                    f"--cluster.listen-address=127.0.0.1:{am_cluster}"],
+                   os.path.join(adir, "alertmanager.log"), label="alertmanager")
+    pdir = ctx.tempdir("prometheus")
+    prom_port = ctx.free_port()
+    config = os.path.join(pdir, "prometheus.yml")
+    targets = ", ".join(f"'127.0.0.1:{a.web_port}'" for a in story.agents)
+    with open(config, "w") as f:
+        f.write(f"""\
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files: ['{REPO}/prometheus/hosthealth.rules.yml']
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['127.0.0.1:{am_port}']
+scrape_configs:
+  - job_name: hosthealth
+    static_configs:
+      - targets: [{targets}]
+""")
+    prom = ctx.spawn([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={pdir}/data",
+                      f"--web.listen-address=127.0.0.1:{prom_port}"], os.path.join(pdir, "prometheus.log"), label="prometheus")
+    started = time.monotonic()
+
+    def alerts():
+        for proc, name in ((am, "alertmanager"), (prom, "prometheus")):
+            if proc.poll() is not None:
+                raise Fail(f"{name} exited {proc.returncode}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{am_port}/api/v2/alerts", timeout=2) as response:
+            return json.loads(response.read())
+
+    def probe():
+        current = alerts()
+        correlated = [a for a in current if a["labels"].get("alertname") == "HostHealthCorrelated"]
+        failed = [a for a in current if a["labels"].get("alertname") == "HostHealthFailed"]
+        inhibited = [a for a in failed if a["status"]["state"] == "suppressed" and a["status"].get("inhibitedBy")]
+        return (len(correlated) == 1 and len(failed) == FAILING and len(inhibited) == FAILING), \
+            (len(correlated), len(failed), len(inhibited), [a["labels"].get("alertname") for a in current])
+    # Both alerts hold for 1m before they fire.
+    ok, value, took = wait_until(probe, 150, 0.5)
+    check(ok, f"want 1 HostHealthCorrelated and {FAILING} HostHealthFailed, all inhibited: (correlated, failed, inhibited, names) = {value}")
+    current = alerts()
+    correlated = next(a for a in current if a["labels"].get("alertname") == "HostHealthCorrelated")
+    check(correlated["labels"].get("pool") == "web" and correlated["status"]["state"] == "active", f"correlated alert {correlated}")
+    check(correlated["annotations"].get("summary") == f"pool web: {FAILING} hosts unwell at once", f"summary {correlated['annotations']}")
+    held = [a for a in current if a["labels"].get("alertname") == "HostHealthFleetBudgetHeld"]
+    check(all(a["status"]["state"] != "active" for a in held), f"held-back alerts not inhibited: {held}")
+    log(f"#   Alertmanager had the correlated alert and {FAILING} inhibited host alerts {took:.0f}s after Prometheus started")
+    print(f"FIGURE Prometheus + Alertmanager: one correlated page, {FAILING} host alerts inhibited, "
+          f"{time.monotonic() - started:.0f}s after start (rules hold 1m)")
+    for proc in (prom, am):
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
 def step_recovery_hands_the_slot_on(story):
     recovered = story.drained[0]
     run(["ip", "link", "set", pair(recovered)[1], "up"])
@@ -345,6 +414,7 @@ def step_memory_figure(story):
 STEPS = [
     ("fleet_twelve_agents_register_and_idle_with_keepalives_only", step_register),
     ("fleet_eight_fail_at_once_exactly_three_drain", step_eight_fail_three_drain),
+    ("fleet_prometheus_and_alertmanager_page_once_for_the_pool", step_alerts_see_one_cause),
     ("fleet_recovered_host_hands_its_slot_to_a_waiting_one", step_recovery_hands_the_slot_on),
     ("fleet_kill_9_frees_the_slot_within_the_lease_ttl", step_kill_frees_the_slot),
     ("fleet_etcd_stopped_every_agent_fails_static", step_etcd_down_fails_static),
@@ -389,7 +459,7 @@ def outer(args):
         print("FAIL setup: must run as root (creates a network namespace)")
         print("0 passed, 1 failed")
         return 1
-    for tool in (ETCD, HAPROXY):
+    for tool in (ETCD, HAPROXY, PROMETHEUS, ALERTMANAGER):
         if not os.access(tool, os.X_OK):
             print(f"FAIL setup: {tool} is not installed (scripts/install-deps --test installs it)")
             print("0 passed, 1 failed")

@@ -295,6 +295,9 @@ def normalise(body, window):
         if line and not line.startswith("#"):
             name, labels, value, _ = parse_sample(line)
             labels = dict(labels)
+            if name == "hosthealth_host_info":
+                # The machine's kernel, not the agent's output.
+                line = re.sub(r'kernel="[^"]*"', 'kernel="KERNEL"', line)
             rule = next((r for r in NORMALISED if r[0].fullmatch(name) and r[1].items() <= labels.items()), None)
             number = float(value)
             if rule is not None and math.isfinite(number) and rule[2](number, window):

@@ -343,7 +343,7 @@ package actor HealthEngine {
         } else if config.health.holdUnknown || config.agentCheck.holdUnknown {
             report.host.lastKnown = lastKnown
         }
-        nextChange = judgeFleet(&report, now: now).map { min($0, nextChange ?? $0) } ?? nextChange
+        nextChange = judgeOutputs(&report, now: now).map { min($0, nextChange ?? $0) } ?? nextChange
         self.report = report
         lastFullEvaluation = now
         if !result.transitions.isEmpty {
@@ -380,8 +380,17 @@ package actor HealthEngine {
         fleetStanding = standing
         var report = self.report
         let now = clock()
-        if let until = judgeFleet(&report, now: now) { nextChange = min(until, nextChange ?? until) }
+        if let until = judgeOutputs(&report, now: now) { nextChange = min(until, nextChange ?? until) }
         self.report = report
+    }
+
+    /// What the outputs make of the policy's verdict: the budget's standing, and whether the
+    /// host stays in service. When the static hold ends, when it runs.
+    private func judgeOutputs(_ report: inout HealthReport, now: Timestamp) -> Timestamp? {
+        let until = judgeFleet(&report, now: now)
+        let host = report.host
+        report.host.inService = host.maintenance == nil && (host.heldBack != nil || !config.takesOutOfService(host))
+        return until
     }
 
     /// Puts the budget's standing on the report: what the verdict asks, and whether the

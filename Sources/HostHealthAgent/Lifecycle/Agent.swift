@@ -89,7 +89,11 @@ package struct Agent: Sendable {
         defer { windowStore.shutdown() }
         let bootID = EventWindowStore.currentBootID()
         let engine = HealthEngine(
-            config: config, agent: AgentInfo(version: Self.version), collectors: options.collectors,
+            config: config,
+            agent: AgentInfo(
+                version: Self.version, kernel: HostIdentity.kernelRelease, pool: config.fleet?.pool ?? "",
+                zone: config.fleet?.zone ?? "", rack: config.fleet?.rack ?? ""),
+            collectors: options.collectors,
             logger: logger, refreshStatistics: refresh, onTransitions: { batch, host in
                 guard let dropped = transitions.submit(JournalService.Batch(records: journal.remember(batch), host: host)) else { return }
                 logger.warning("journal: not taking transitions (is the state disk hung?); dropping the oldest waiting", metadata: [
@@ -199,7 +203,7 @@ package struct Agent: Sendable {
         if let cpuService { services.append(cpuService) }
         if let fleet = config.fleet {
             let service = FleetService(
-                config: fleet, member: fleet.member ?? FileWriter.hostName,
+                config: fleet, member: fleet.member ?? HostIdentity.name,
                 transport: try EtcdGateway(config: fleet, configFile: loader.path), engine: engine, logger: logger)
             await engine.joinFleet(fleet) { service.wishChanged($0) }
             services.append(service)
