@@ -34,6 +34,7 @@ import time
 import metric_reference
 
 PYTHON = "/usr/bin/python3"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMTOOL = "/usr/bin/promtool"
 PROMETHEUS = "/usr/bin/prometheus"
 HAPROXY = "/usr/sbin/haproxy"
@@ -755,6 +756,71 @@ def test_agent_check_against_real_haproxy(ctx):
     ok, value, took = wait_until(server_is("s1", "UP", 100), 10, interval=0.1)
     check(ok, f"s1 did not come back UP with weight 100 within 10s of maintenance off: {value}")
     log(f"#   HAProxy marked s1 UP again {took:.2f}s after hostctl maintenance off")
+
+
+def test_shipped_haproxy_fallback_serves_when_every_host_drains(ctx):
+    """haproxy/hosthealth-fallback.cfg as shipped, with this run's addresses: every agent says
+    down at once (their one required link is gone), and the frontend still answers, from the
+    fallback backend; the hosts come back and `app` serves again."""
+    agents = [Agent(ctx, CONFIG_REQUIRED, name=f"fallback-{n}").start() for n in range(3)]
+    for agent in agents:
+        agent.wait_health(200, "ok", 5)
+    shipped = open(os.path.join(REPO, "haproxy", "hosthealth-fallback.cfg")).read()
+    hdir = ctx.tempdir("haproxy-fallback")
+    stats = os.path.join(hdir, "haproxy.sock")
+    front = ctx.free_port()
+    text = shipped.replace("global\n", f"global\n    stats socket {stats} mode 600 level admin\n", 1)
+    text = text.replace("bind :80", f"bind 127.0.0.1:{front}").replace("inter 2s", "inter 200ms")
+    for n, agent in enumerate(agents):
+        shipped_address = f"10.0.0.{5 + n}:80"
+        text = text.replace(f"{shipped_address} agent-port 9777", f"127.0.0.1:{agent.web_port} agent-port {agent.check_port}")
+        text = text.replace(shipped_address, f"127.0.0.1:{agent.web_port}")
+    check("10.0.0." not in text and "agent-port 9777" not in text, "the shipped example's addresses were not all replaced")
+    config = os.path.join(hdir, "haproxy.cfg")
+    with open(config, "w") as f:
+        f.write(text)
+    validation = run([HAPROXY, "-c", "-f", config], check_rc=False)
+    check(validation.returncode == 0, f"haproxy -c rejected the shipped example: {validation.stdout} {validation.stderr}")
+    ctx.spawn([HAPROXY, "-f", config, "-db"], os.path.join(hdir, "haproxy.log"), label="haproxy")
+
+    def backend_sessions():
+        text = haproxy_command(stats, "show stat")
+        lines = [l for l in text.splitlines() if l.strip()]
+        header = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(header, l.split(","))) for l in lines[1:]]
+        return {r["pxname"]: int(r["stot"] or 0) for r in rows if r.get("svname") == "BACKEND"}
+
+    def app_status():
+        text = haproxy_command(stats, "show stat")
+        lines = [l for l in text.splitlines() if l.strip()]
+        header = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(header, l.split(","))) for l in lines[1:]]
+        # "DOWN (agent)": the agent's verdict took it out.
+        return sorted(r["status"].split(" ")[0] for r in rows if r.get("pxname") == "app" and r.get("svname") not in ("BACKEND", "FRONTEND"))
+
+    def served_by(backend):
+        before = backend_sessions()
+        status, _, _ = http_get(front, "/", timeout=3)
+        after = backend_sessions()
+        return status == 200 and after[backend] == before[backend] + 1, (status, before, after)
+
+    ok, value, _ = wait_until(lambda: (app_status() == ["UP"] * 3, app_status()), 10, 0.1)
+    check(ok, f"app's servers never all UP: {value}")
+    ok, value, _ = wait_until(lambda: served_by("app"), 5, 0.1)
+    check(ok, f"with every host ok, `app` did not serve: {value}")
+
+    set_link(PEER, "down")
+    ok, value, took = wait_until(lambda: (app_status() == ["DOWN"] * 3, app_status()), 10, 0.05)
+    check(ok, f"the agents' down did not take app's servers down: {value}")
+    ok, value, _ = wait_until(lambda: served_by("app_fallback"), 5, 0.1)
+    check(ok, f"every host down by its agent: the fallback did not serve (a 503 for everyone): {value}")
+    log(f"#   every app server DOWN {took:.2f}s after the link went; the fallback served")
+
+    set_link(PEER, "up")
+    ok, value, _ = wait_until(lambda: (app_status() == ["UP"] * 3, app_status()), 15, 0.1)
+    check(ok, f"app's servers did not come back: {value}")
+    ok, value, _ = wait_until(lambda: served_by("app"), 5, 0.1)
+    check(ok, f"recovered: `app` did not serve again: {value}")
 
 
 # --- Prometheus ---------------------------------------------------------------------------------
@@ -1981,6 +2047,7 @@ def test_link_drift_mtu_warns_and_a_deleted_link_is_missing(ctx):
 
 TESTS = [
     ("metrics_pass_promtool", test_metrics_pass_promtool),
+    ("shipped_haproxy_fallback_serves_when_every_host_drains", test_shipped_haproxy_fallback_serves_when_every_host_drains),
     ("openmetrics_when_asked", test_openmetrics_when_asked),
     ("health_codes_follow_state", test_health_codes_follow_state),
     ("degraded_maps_to_configured_code", test_degraded_maps_to_configured_code),
