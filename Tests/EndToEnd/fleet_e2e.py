@@ -28,6 +28,7 @@ import base64
 import json
 import os
 import shutil
+import ssl
 import signal
 import statistics
 import subprocess
@@ -78,15 +79,19 @@ class Etcd:
         self.port = ctx.free_port()
         self.peer = ctx.free_port()
         self.proc = None
+        self.tls = None   # a directory with ca.pem, server.pem/key, client.pem/key: TLS and client certs
 
     def start(self):
-        url = f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls else "http"
+        url = f"{scheme}://127.0.0.1:{self.port}"
         peer = f"http://127.0.0.1:{self.peer}"
+        tls = ["--cert-file", f"{self.tls}/server.pem", "--key-file", f"{self.tls}/server.key",
+               "--client-cert-auth", "--trusted-ca-file", f"{self.tls}/ca.pem"] if self.tls else []
         self.proc = self.ctx.spawn([
             ETCD, "--name", "default", "--data-dir", os.path.join(self.dir, "data"),
             "--listen-client-urls", url, "--advertise-client-urls", url,
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", f"default={peer}", "--log-level", "warn",
+            "--initial-cluster", f"default={peer}", "--log-level", "warn", *tls,
         ], os.path.join(self.dir, "etcd.log"), label="etcd")
         ok, value, _ = wait_until(lambda: (self.call("/v3/kv/range", {"key": b64("x")}) is not None, None), 20, 0.1)
         check(ok, f"etcd did not answer within 20s: {value} {tail(os.path.join(self.dir, 'etcd.log'), 5)}")
@@ -96,10 +101,18 @@ class Etcd:
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=15)
 
+    def context(self):
+        if not self.tls:
+            return None
+        context = ssl.create_default_context(cafile=f"{self.tls}/ca.pem")
+        context.load_cert_chain(f"{self.tls}/client.pem", f"{self.tls}/client.key")
+        return context
+
     def call(self, path, body):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
+        scheme = "https" if self.tls else "http"
+        request = urllib.request.Request(f"{scheme}://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=2) as response:
+        with urllib.request.urlopen(request, timeout=2, context=self.context()) as response:
             return json.loads(response.read())
 
     def keys(self, prefix):
@@ -402,6 +415,66 @@ def step_etcd_back_converges(story):
     log(f"#   converged {took:.1f}s after etcd came back")
 
 
+def make_certificates(directory):
+    """A CA, a server certificate for 127.0.0.1 (IP SAN) and for the name etcd.e2e.test, a
+    client certificate, and a CA that signed none of them."""
+    def openssl(*args):
+        run(["openssl", *args], timeout=30)
+    for ca in ("ca", "other-ca"):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", f"/CN=hosthealth e2e {ca}", "-keyout", f"{directory}/{ca}.key", "-out", f"{directory}/{ca}.pem")
+    # etcd 3.4's JSON gateway dials etcd itself with the server certificate: with
+    # --client-cert-auth that certificate must allow clientAuth too, or the gateway answers 503.
+    for name, extension in (("server", "subjectAltName=IP:127.0.0.1,DNS:etcd.e2e.test\nextendedKeyUsage=serverAuth,clientAuth"),
+                            ("client", "extendedKeyUsage=clientAuth")):
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", f"/CN={name}",
+                "-keyout", f"{directory}/{name}.key", "-out", f"{directory}/{name}.csr")
+        with open(f"{directory}/{name}.ext", "w") as f:
+            f.write(extension + "\n")
+        openssl("x509", "-req", "-in", f"{directory}/{name}.csr", "-CA", f"{directory}/ca.pem", "-CAkey", f"{directory}/ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", f"{directory}/{name}.ext", "-out", f"{directory}/{name}.pem")
+
+
+def step_tls_with_client_certificates(story):
+    """etcd with --client-cert-auth: an agent with the CA and a client certificate registers;
+    one that trusts another CA does not, and says the budget is unavailable and why."""
+    ctx = story.ctx
+    certs = ctx.tempdir("certs")
+    make_certificates(certs)
+    etcd = Etcd(ctx)
+    etcd.tls = certs
+    etcd.start()
+    good = Agent(ctx, f"""\
+fleet:
+  etcd: [https://127.0.0.1:{etcd.port}]
+  pool: tls
+  member: good
+  tls_config:
+    ca_file: {certs}/ca.pem
+    cert_file: {certs}/client.pem
+    key_file: {certs}/client.key
+    server_name: etcd.e2e.test
+""", name="tls-good", extra_args=story.agents[0].extra_args).start()
+    bad = Agent(ctx, f"""\
+fleet:
+  etcd: [https://127.0.0.1:{etcd.port}]
+  pool: tls
+  member: bad
+  tls_config:
+    ca_file: {certs}/other-ca.pem
+    cert_file: {certs}/client.pem
+    key_file: {certs}/client.key
+""", name="tls-bad", extra_args=story.agents[0].extra_args).start()
+    ok, value, _ = wait_until(lambda: (sorted(etcd.keys("/hosthealth/pools/tls/members/")) == ["/hosthealth/pools/tls/members/good"],
+                                       sorted(etcd.keys("/hosthealth/pools/tls/members/"))), 15, 0.2)
+    check(ok, f"over TLS with a client certificate, want only 'good' registered: {value}")
+    ok, value, _ = wait_until(lambda: (fleet_of(bad).get("budget") == "unavailable", fleet_of(bad)), 10, 0.2)
+    check(ok, f"an agent that trusts another CA must say the budget is unavailable: {value}")
+    check("certificate" in (fleet_of(bad).get("error") or "").lower() or "handshake" in (fleet_of(bad).get("error") or "").lower(),
+          f"the error should name the TLS failure: {fleet_of(bad).get('error')}")
+    check(fleet_of(good).get("budget") == "idle", f"the good agent: {fleet_of(good)}")
+
+
 def step_memory_figure(story):
     alive = [a for a in story.agents if a.alive()]
     with_fleet = statistics.median(rss_anon_kib(a.proc.pid) for a in alive)
@@ -419,6 +492,7 @@ STEPS = [
     ("fleet_kill_9_frees_the_slot_within_the_lease_ttl", step_kill_frees_the_slot),
     ("fleet_etcd_stopped_every_agent_fails_static", step_etcd_down_fails_static),
     ("fleet_etcd_back_the_pool_converges", step_etcd_back_converges),
+    ("fleet_etcd_over_tls_with_client_certificates", step_tls_with_client_certificates),
     ("fleet_memory_figure", step_memory_figure),
 ]
 
