@@ -23,11 +23,6 @@ final class FleetService: Service {
         case timer
     }
 
-    /// While denied or etcd is unreachable: first retry after this, doubling to `maxRetry`,
-    /// each spread ±50% so a pool that lost etcd together does not come back in step.
-    static let firstRetrySeconds = 1.0
-    static let maxRetrySeconds = 10.0
-
     init(
         config: FleetConfig, member: String, transport: any EtcdTransport, engine: HealthEngine, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = BootClock.now
@@ -71,24 +66,18 @@ final class FleetService: Service {
 
     /// Until shutdown: answers every wish and renews the lease; the session, to leave with.
     private func loop() async -> DrainBudgetSession {
-        var loop = Loop(session: initialSession, wish: await engine.drainWish, standing: FleetStanding(pool: config.pool))
-        loop.settleAt = clock()
-        let renewEvery = max(1, Double(loop.session.leaseTTL) / 3)
+        var loop = Loop(
+            session: initialSession, wish: await engine.drainWish, standing: FleetStanding(pool: config.pool),
+            schedule: FleetSchedule(now: clock(), leaseTTL: initialSession.leaseTTL))
         for await event in wakes {
             if Task.isCancelled { break }
             let now = clock()
             if case .wish(let wish) = event, wish != loop.wish {
                 loop.wish = wish
-                loop.settleAt = now
-                loop.retry = Self.firstRetrySeconds
+                loop.schedule.lookNow(now)
             }
-            if let at = loop.settleAt, now >= at {
-                await settle(&loop, now: now)
-                loop.renewAt = now + renewEvery
-            } else if now >= loop.renewAt {
-                await renew(&loop, now: now)
-                loop.renewAt = now + renewEvery
-            }
+            if loop.schedule.renewDue(now: now) { await renew(&loop, now: now) }
+            if loop.schedule.settleDue(now: now) { await settle(&loop, now: now) }
         }
         return loop.session
     }
@@ -97,10 +86,7 @@ final class FleetService: Service {
         var session: DrainBudgetSession
         var wish: DrainWish
         var standing: FleetStanding
-        /// When to look at the pool again; nil while the answer stands (granted, or idle).
-        var settleAt: Timestamp?
-        var renewAt = Timestamp(secondsSinceEpoch: 0)
-        var retry = FleetService.firstRetrySeconds
+        var schedule: FleetSchedule
     }
 
     private func settle(_ loop: inout Loop, now: Timestamp) async {
@@ -110,10 +96,9 @@ final class FleetService: Service {
             let before = loop.standing
             loop.standing = FleetStanding(pool: config.pool, answer: answer, count: count)
             if answer == .denied {
-                scheduleRetry(&loop, now: now)
+                loop.schedule.retryLater(now: now)
             } else {
-                loop.settleAt = nil
-                loop.retry = Self.firstRetrySeconds
+                loop.schedule.answered()
             }
             if before.answer != answer || before.unreachableSince != nil {
                 logger.notice("fleet: drain budget \(answer.rawValue)", metadata: [
@@ -123,7 +108,7 @@ final class FleetService: Service {
             }
         } catch {
             unreachable(&loop, now: now, error)
-            scheduleRetry(&loop, now: now)
+            loop.schedule.retryLater(now: now)
         }
         await engine.setFleetStanding(loop.standing, for: wish)
     }
@@ -135,12 +120,12 @@ final class FleetService: Service {
             try await loop.session.keepAlive()
             if hadLease != nil, loop.session.lease != hadLease {
                 logger.warning("fleet: etcd no longer knew this host's lease; registered anew", metadata: ["pool": "\(config.pool)"])
-                loop.settleAt = now
+                loop.schedule.lookNow(now)
             }
-            if loop.standing.unreachableSince != nil { loop.settleAt = now }
+            if loop.standing.unreachableSince != nil { loop.schedule.lookNow(now) }
         } catch {
             unreachable(&loop, now: now, error)
-            scheduleRetry(&loop, now: now)
+            if loop.schedule.settleAt == nil { loop.schedule.retryLater(now: now) }
             await engine.setFleetStanding(loop.standing, for: loop.wish)
         }
     }
@@ -153,10 +138,5 @@ final class FleetService: Service {
         }
         loop.standing.unreachableSince = loop.standing.unreachableSince ?? now
         loop.standing.error = "\(error)"
-    }
-
-    private func scheduleRetry(_ loop: inout Loop, now: Timestamp) {
-        loop.settleAt = now + loop.retry * Double.random(in: 0.5...1.5)
-        loop.retry = min(Self.maxRetrySeconds, loop.retry * 2)
     }
 }
