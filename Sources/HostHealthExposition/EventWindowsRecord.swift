@@ -1,12 +1,16 @@
 package import HostHealthModel
 package import HostHealthPolicy
 
-/// How the error windows (`HealthMemory.windows`) are kept in the state directory
-/// (`error-windows.json`), so that a restart never forgives a DIMM:
+/// How the error windows (`HealthMemory.windows`) and the drift deadlines' starts
+/// (`DriftMemory.deviatingSince`) are kept in the state directory (`error-windows.json`), so
+/// that a restart never forgives a DIMM, nor a replacement that stalled:
 ///
 ///     {"v":1,"boot_id":"6f0e…","saved_boot":5123.25,"saved_wall":1795816440.5,
 ///      "windows":{"memory:DIMM_A1/corrected":{"buckets":[[5100.5,3]],"counter":12,
-///                 "events_seen":2,"unconfirmed":0,"total":15}}}
+///                 "events_seen":2,"unconfirmed":0,"total":15}},
+///      "drift_since":{"disk|pci-0000:3b:00.0-sas-phy4":5000.5}}
+///
+/// `drift_since` is absent in files of agents before it (read as none).
 ///
 /// Instants are on the engine's clock (CLOCK_BOOTTIME) of the boot named by `boot_id`; with
 /// the wall clock at the save they are carried onto the next boot's clock (`restored`).
@@ -16,12 +20,15 @@ package struct EventWindowsRecord: Sendable, Equatable {
     package var savedAt: Timestamp
     package var savedAtWall: Timestamp
     package var windows: EventWindows
+    /// Since when each drift item's tolerated deviation runs: its deadline counts from there.
+    package var driftSince: [String: Timestamp]
 
-    package init(bootID: String?, savedAt: Timestamp, savedAtWall: Timestamp, windows: EventWindows) {
+    package init(bootID: String?, savedAt: Timestamp, savedAtWall: Timestamp, windows: EventWindows, driftSince: [String: Timestamp] = [:]) {
         self.bootID = bootID
         self.savedAt = savedAt
         self.savedAtWall = savedAtWall
         self.windows = windows
+        self.driftSince = driftSince
     }
 
     package func json() -> [UInt8] {
@@ -29,6 +36,12 @@ package struct EventWindowsRecord: Sendable, Equatable {
         writer.object { root in
             root.key("v"); root.number(1)
             root.key("boot_id"); root.optional(bootID) { $0.string($1) }
+            root.key("drift_since")
+            root.object { object in
+                for (key, since) in driftSince.sorted(by: { $0.key < $1.key }) {
+                    object.key(key); object.number(since.secondsSinceEpoch)
+                }
+            }
             root.key("saved_boot"); root.number(savedAt.secondsSinceEpoch)
             root.key("saved_wall"); root.number(savedAtWall.secondsSinceEpoch)
             root.key("windows")
@@ -87,17 +100,38 @@ package struct EventWindowsRecord: Sendable, Equatable {
                 buckets: Array(buckets.suffix(EventWindow.maxBuckets)), counter: count(counter), eventsSeen: seen,
                 unconfirmed: unconfirmed, unconfirmedSince: since, total: total)
         }
+        var driftSince: [String: Timestamp] = [:]
+        if let since = value["drift_since"] {
+            guard let members = since.members else { return nil }
+            for (key, at) in members {
+                guard let at = at.double, at.isFinite else { return nil }
+                driftSince[key] = Timestamp(secondsSinceEpoch: at)
+            }
+        }
         self.init(
             bootID: value["boot_id"]?.string, savedAt: Timestamp(secondsSinceEpoch: savedAt),
-            savedAtWall: Timestamp(secondsSinceEpoch: savedAtWall), windows: windows)
+            savedAtWall: Timestamp(secondsSinceEpoch: savedAtWall), windows: windows, driftSince: driftSince)
     }
 
     /// The windows as this boot reads them at `now` (engine clock) and `wall`: carried over an
     /// agent restart, or over a reboot when the boot id differs (or either is unknown and the
     /// engine's clock is behind the saved instant, which only a reboot does).
     package func restored(bootID current: String?, now: Timestamp, wall: Timestamp) -> EventWindows {
-        let rebooted = if let bootID, let current { bootID != current } else { now < savedAt }
-        let shift = (savedAtWall - savedAt) - (wall - now)
+        let (rebooted, shift) = carry(bootID: current, now: now, wall: wall)
         return windows.mapValues { $0.carriedOver(rebooted: rebooted, shift: shift, now: now) }
+    }
+
+    /// The drift deadlines' starts on this boot's clock: the same instants, by the wall clock
+    /// over a reboot; never later than `now`.
+    package func restoredDriftSince(bootID current: String?, now: Timestamp, wall: Timestamp) -> [String: Timestamp] {
+        let (rebooted, shift) = carry(bootID: current, now: now, wall: wall)
+        return driftSince.mapValues { min(now, rebooted ? $0 + shift : $0) }
+    }
+
+    /// Whether the record is of another boot, and how far its instants move onto this one's
+    /// clock (by the wall clock at the save and now).
+    private func carry(bootID current: String?, now: Timestamp, wall: Timestamp) -> (rebooted: Bool, shift: Double) {
+        let rebooted = if let bootID, let current { bootID != current } else { now < savedAt }
+        return (rebooted, (savedAtWall - savedAt) - (wall - now))
     }
 }

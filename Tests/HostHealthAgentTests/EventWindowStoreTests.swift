@@ -40,7 +40,7 @@ struct EventWindowStoreTests {
         await waitForWrites(store, 1)
         for _ in 0..<50 { try? await Task.sleep(for: .milliseconds(2)) }
         store.shutdown()
-        let loaded = EventWindowStore(directory: directory, logger: logger).load(bootID: "boot", now: t0 + 5, wall: t0 + 5 + 1e9)
+        let loaded = EventWindowStore(directory: directory, logger: logger).load(bootID: "boot", now: t0 + 5, wall: t0 + 5 + 1e9).windows
         #expect(loaded["memory:DIMM_A1/corrected"]?.counter == 9, "the latest save wins")
         #expect(loaded["memory:DIMM_A1/corrected"]?.count(window: 86_400, at: t0 + 5) == 9)
         #expect(!FileManager.default.fileExists(atPath: directory + "/error-windows.json.tmp"))
@@ -51,9 +51,9 @@ struct EventWindowStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = EventWindowStore(directory: directory, logger: logger)
         defer { store.shutdown() }
-        #expect(store.load(bootID: "boot", now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 2)).isEmpty)
+        #expect(store.load(bootID: "boot", now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 2)).windows.isEmpty)
         try Data("{\"v\":1,\"windows\":".utf8).write(to: URL(fileURLWithPath: directory + "/error-windows.json"))
-        #expect(store.load(bootID: "boot", now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 2)).isEmpty)
+        #expect(store.load(bootID: "boot", now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 2)).windows.isEmpty)
         #expect(FileManager.default.fileExists(atPath: directory + "/error-windows.json.bad"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/error-windows.json"))
     }
@@ -61,7 +61,7 @@ struct EventWindowStoreTests {
     @Test func withoutAStateDirectoryNothingIsWritten() {
         let store = EventWindowStore(directory: nil, logger: logger)
         store.save(EventWindowsRecord(bootID: nil, savedAt: Timestamp(secondsSinceEpoch: 1), savedAtWall: Timestamp(secondsSinceEpoch: 1), windows: [:]))
-        #expect(store.load(bootID: nil, now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 1)).isEmpty)
+        #expect(store.load(bootID: nil, now: Timestamp(secondsSinceEpoch: 1), wall: Timestamp(secondsSinceEpoch: 1)).windows.isEmpty)
     }
 
     @Test func thisHostHasABootID() {
@@ -73,7 +73,7 @@ struct EventWindowStoreTests {
         let engine = HealthEngine(
             config: AgentConfig(), agent: AgentInfo(version: "test"), collectors: [], logger: logger,
             clock: { Timestamp(secondsSinceEpoch: 10) }, wallClock: { Timestamp(secondsSinceEpoch: 1e9) },
-            onWindows: { windows, _, _ in seen.set(windows) })
+            onWindows: { windows, _, _, _ in seen.set(windows) })
         await engine.restoreWindows(windows(3, at: Timestamp(secondsSinceEpoch: 5)))
         await engine.tick()
         #expect(await engine.windows["memory:DIMM_A1/corrected"]?.counter == 3, "an evaluation keeps what was restored")

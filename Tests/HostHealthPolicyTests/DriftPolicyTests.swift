@@ -102,6 +102,28 @@ struct DriftPolicyTests {
         #expect(report.item("disk:wwn-0xa2")?.deadline == t0 + 72 * 3600, "the deadline counts from the first sighting")
     }
 
+    @Test func aDeadlineRestoredAfterARestartIsKeptNotStartedAgain() {
+        // The agent restarted 70 h into a replacement: the state directory gave back its start.
+        var restored = DriftMemory()
+        restored.deviatingSince = ["disk:wwn-0xa2": t0 + -70 * 3600]
+        let disks = [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)]
+        let rebuild = RebuildState.advancing(progress: 0.5, etaSeconds: nil)
+        let (now, _) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild, memory: restored)
+        #expect(now.item("disk:wwn-0xa2")?.deadline == t0 + 2 * 3600)
+        let (later, _) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild, memory: restored, at: 3 * 3600)
+        #expect(later.item("disk:wwn-0xa2")?.status == .changed, "past the deadline that began before the restart")
+    }
+
+    @Test func aReaderThatCannotVouchKeepsTheDeadlinesOfItsItems() {
+        let disks = [disk("wwn-0xa1", slot1), disk("wwn-0xb2", slot2)]
+        let rebuild = RebuildState.advancing(progress: 0.5, etaSeconds: nil)
+        let (_, first) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild)
+        let (_, blind) = judge(declared, disks: [], arrays: [replacedArray], rebuild: rebuild, unobserved: [.disk: "disks reader stale"], memory: first, at: 3600)
+        #expect(blind.deviatingSince["disk:wwn-0xa2"] == t0)
+        let (back, _) = judge(declared, disks: disks, arrays: [replacedArray], rebuild: rebuild, memory: blind, at: 7200)
+        #expect(back.item("disk:wwn-0xa2")?.deadline == t0 + 72 * 3600, "not restarted by the reader's gap")
+    }
+
     @Test func convergeWithinOfTheItemSetsItsDeadline() {
         var baseline = declared
         baseline.items[baseline.items.firstIndex { $0.id == "wwn-0xa2" }!].rule.convergeWithinSeconds = 3600

@@ -125,6 +125,23 @@ struct EventWindowsRecordTests {
         #expect(read == record)
     }
 
+    @Test func driftDeadlinesTravelWithTheWindows() throws {
+        let record = EventWindowsRecord(
+            bootID: "b1", savedAt: t0, savedAtWall: Timestamp(secondsSinceEpoch: 1e9), windows: sample(),
+            driftSince: ["disk:wwn-5000c500b2": t0 + -3_600])
+        let read = try #require(EventWindowsRecord(json: record.json()))
+        #expect(read == record)
+        // The same boot: the same instant on the same clock.
+        #expect(read.restoredDriftSince(bootID: "b1", now: t0 + 5, wall: Timestamp(secondsSinceEpoch: 1e9 + 5)) == ["disk:wwn-5000c500b2": t0 + -3_600])
+        // A reboot: 3,600 s before the save by the wall clock, 100 s after it now.
+        let rebooted = read.restoredDriftSince(bootID: "b2", now: Timestamp(secondsSinceEpoch: 30), wall: Timestamp(secondsSinceEpoch: 1e9 + 100))
+        #expect(rebooted == ["disk:wwn-5000c500b2": Timestamp(secondsSinceEpoch: 30 - 3_700)])
+        // A file of an agent before drift_since reads as none; a damaged one is refused whole.
+        let old = Array(#"{"v":1,"saved_boot":1,"saved_wall":2,"windows":{}}"#.utf8)
+        #expect(EventWindowsRecord(json: old)?.driftSince == [:])
+        #expect(EventWindowsRecord(json: Array(#"{"v":1,"saved_boot":1,"saved_wall":2,"windows":{},"drift_since":{"x":"y"}}"#.utf8)) == nil)
+    }
+
     @Test func damagedRecordsAreRefusedWhole() {
         #expect(EventWindowsRecord(json: Array("{\"v\":1,\"saved_boot\":1,\"saved_wall\":2,\"windows\":{\"x\":{\"buckets\":[[1,\"two\"]]}}}".utf8)) == nil)
         #expect(EventWindowsRecord(json: Array("{\"v\":2}".utf8)) == nil)

@@ -59,6 +59,25 @@ struct StatusTableTests {
 
     // MARK: - One table per host state
 
+    @Test func aDriftedComponentShowsItsDriftEvenWhenOk() throws {
+        var eth1 = link("eth1", .ok)
+        eth1.drift = try JSONDecoderShim.drift(#"{"status":"changed","changes":[{"path":"mtu","from":"9000","to":"1500"}]}"#)
+        var sda = StatusDocument.Component(kind: "disk", id: "disk:wwn-5000c500b2", name: "sda", state: .converging, reason: "rebuilding md0")
+        sda.drift = try JSONDecoderShim.drift(
+            #"{"status":"replaced","changes":[{"path":"wwn","from":"5000c500a1","to":"5000c500b2"},{"path":"serial","from":"A","to":"B"}],"deadline":"2026-12-07T10:00:00Z"}"#)
+        var eth0 = link("eth0", .ok)
+        eth0.drift = try JSONDecoderShim.drift(#"{"status":"in_sync","changes":[]}"#)
+        let host = document(.converging, capacity: 0.5, [eth0, eth1, sda])
+        let text = StatusTable(color: false).render(host)
+        #expect(text.contains("drift changed: mtu 9000 → 1500"))
+        #expect(text.contains("rebuilding md0; drift replaced: wwn 5000c500a1 → 5000c500b2 (+1 more), within 2026-12-07T10:00:00Z"))
+        #expect(!text.contains("drift in_sync"))
+        let problems = StatusTable(color: false, problemsOnly: true).render(host)
+        #expect(problems.contains("eth1"), "an ok component that drifted is a problem to show")
+        #expect(!problems.contains("eth0 "), "in sync and ok: counted, not shown")
+        #expect(problems.contains("(1 more ok)"))
+    }
+
     @Test func aHeldBackDrainShowsThePoolAndWhy() throws {
         var failed = document(.failed, capacity: 0, reasons: ["link eth0: failed, required link has no carrier"], [link("eth0", .failed)])
         failed.host.fleet = try JSONDecoderShim.fleet(
@@ -239,6 +258,10 @@ struct StatusTableCountedKindsTests {
 
 /// A fleet standing as an agent serves it.
 enum JSONDecoderShim {
+    static func drift(_ json: String) throws -> StatusDocument.Drift {
+        try JSONDecoder().decode(StatusDocument.Drift.self, from: Data(json.utf8))
+    }
+
     static func fleet(_ json: String) throws -> StatusDocument.Fleet {
         try JSONDecoder().decode(StatusDocument.Fleet.self, from: Data(json.utf8))
     }

@@ -44,7 +44,7 @@ package actor HealthEngine {
     private let onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)?
     /// Called with the error windows whenever an evaluation changed them, for the state
     /// directory; must not block.
-    private let onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)?
+    private let onWindows: (@Sendable (_ windows: EventWindows, _ driftSince: [String: Timestamp], _ at: Timestamp, _ wall: Timestamp) -> Void)?
     /// The host's last verdict that was not `unknown`, for outputs that hold it.
     private var lastKnown: KnownVerdict?
     /// The pool's drain budget as the fleet service last had it; nil without `fleet:`.
@@ -91,7 +91,7 @@ package actor HealthEngine {
         wallClock: @escaping @Sendable () -> Timestamp = WallClock.now,
         refreshStatistics: (@Sendable () async throws -> LinkUpdate)? = nil,
         onTransitions: (@Sendable (_ transitions: [Transition], _ host: HostHealth) -> Void)? = nil,
-        onWindows: (@Sendable (_ windows: EventWindows, _ at: Timestamp, _ wall: Timestamp) -> Void)? = nil
+        onWindows: (@Sendable (_ windows: EventWindows, _ driftSince: [String: Timestamp], _ at: Timestamp, _ wall: Timestamp) -> Void)? = nil
     ) {
         self.onTransitions = onTransitions
         self.onWindows = onWindows
@@ -235,6 +235,12 @@ package actor HealthEngine {
         memory.windows = windows
     }
 
+    /// Restores when each drift item's tolerated deviation began (already on this boot's
+    /// clock): a restart must not give a stalled replacement a new deadline.
+    package func restoreDriftSince(_ since: [String: Timestamp]) {
+        memory.drift.deviatingSince = since
+    }
+
     /// The error windows as the last evaluation left them.
     package var windows: EventWindows { memory.windows }
 
@@ -330,8 +336,9 @@ package actor HealthEngine {
         if awaitingFirstReads { return }
         let result = HealthPolicy(config: config).evaluate(previous: memory, snapshot: fold.snapshot, now: now)
         let windowsChanged = result.memory.windows != memory.windows
+            || result.memory.drift.deviatingSince != memory.drift.deviatingSince
         memory = result.memory
-        if windowsChanged { onWindows?(memory.windows, now, wallClock()) }
+        if windowsChanged { onWindows?(memory.windows, memory.drift.deviatingSince, now, wallClock()) }
         nextChange = result.nextChange
         let offset = wallClock() - now
         // The system clock was stepped: the times shown from caches must follow.

@@ -100,10 +100,12 @@ package struct Agent: Sendable {
                     "dropped": "\(dropped)", "waiting": "\(TransitionQueue.defaultLimit) batches",
                 ])
             },
-            onWindows: { windows, now, wall in
-                windowStore.save(EventWindowsRecord(bootID: bootID, savedAt: now, savedAtWall: wall, windows: windows))
+            onWindows: { windows, driftSince, now, wall in
+                windowStore.save(EventWindowsRecord(bootID: bootID, savedAt: now, savedAtWall: wall, windows: windows, driftSince: driftSince))
             })
-        await engine.restoreWindows(windowStore.load(bootID: bootID, now: BootClock.now(), wall: WallClock.now()))
+        let restored = windowStore.load(bootID: bootID, now: BootClock.now(), wall: WallClock.now())
+        await engine.restoreWindows(restored.windows)
+        await engine.restoreDriftSince(restored.driftSince)
         let routes = Routes(engine: engine, journal: journal, hooks: hooks)
         // Maintenance is persisted on a thread of its own: a journal write hung in fdatasync (a
         // failing disk) must not hold up `hostctl maintenance on`, which is needed just then.

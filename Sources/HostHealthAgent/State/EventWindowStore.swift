@@ -7,9 +7,9 @@ internal import Logging
 internal import NIOPosix
 internal import Synchronization
 
-/// Keeps the error windows (`HealthMemory.windows`) in the state directory,
-/// `error-windows.json`, so that rates judged over hours survive a restart: a restart must not
-/// forgive a DIMM. Loaded once at start; saved after every evaluation that changed them, on a
+/// Keeps the error windows (`HealthMemory.windows`) and the drift deadlines' starts in the
+/// state directory, `error-windows.json`, so that rates judged over hours and a replacement's
+/// deadline survive a restart: a restart must not forgive a DIMM, nor a stalled rebuild. Loaded once at start; saved after every evaluation that changed them, on a
 /// thread of its own (write to a temporary file, fsync, rename, fsync the directory), never
 /// waited for: while a write is under way (a state disk hung in fsync), newer windows replace
 /// the waiting ones and only the latest is written. A missing file is a first start; one that
@@ -49,30 +49,37 @@ final class EventWindowStore: Sendable {
         SysfsAttribute.text("/proc/sys/kernel/random/boot_id").map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The windows saved before the restart, as this boot reads them; empty when there are none
-    /// or they cannot be read (logged).
-    func load(bootID: String?, now: Timestamp, wall: Timestamp) -> EventWindows {
-        guard let path else { return [:] }
+    /// What was saved before the restart, as this boot reads it.
+    struct Restored: Equatable {
+        var windows: EventWindows = [:]
+        var driftSince: [String: Timestamp] = [:]
+    }
+
+    /// The windows and drift starts saved before the restart, as this boot reads them; empty
+    /// when there are none or they cannot be read (logged).
+    func load(bootID: String?, now: Timestamp, wall: Timestamp) -> Restored {
+        guard let path else { return Restored() }
         switch FileContents.read(path, limit: 16 << 20) {
         case .failure(.noSuchFileOrDirectory):
-            return [:]
+            return Restored()
         case .failure(let code):
             logger.error("error windows unreadable; rates start without their history", metadata: ["file": "\(path)", "error": "\(code)"])
-            return [:]
+            return Restored()
         case .success(let bytes):
             guard let record = EventWindowsRecord(json: bytes) else {
                 logger.error("error windows file is damaged; set aside, rates start without their history", metadata: [
                     "file": "\(path)", "moved_to": "\(path).bad",
                 ])
                 rename(path, path + ".bad")
-                return [:]
+                return Restored()
             }
             let windows = record.restored(bootID: bootID, now: now, wall: wall)
             let rebooted = record.bootID != bootID
             logger.info("error windows restored", metadata: [
-                "windows": "\(windows.count)", "from": rebooted ? "the previous boot" : "this boot",
+                "windows": "\(windows.count)", "drift_deadlines": "\(record.driftSince.count)",
+                "from": rebooted ? "the previous boot" : "this boot",
             ])
-            return windows
+            return Restored(windows: windows, driftSince: record.restoredDriftSince(bootID: bootID, now: now, wall: wall))
         }
     }
 

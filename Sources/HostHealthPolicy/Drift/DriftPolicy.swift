@@ -83,6 +83,10 @@ package struct DriftPolicy: Sendable {
             guard let actual = observed[kind], unobserved[kind] == nil else {
                 let why = unobserved[kind] ?? "the \(DriftDomains.domain(kind)?.collector.rawValue ?? kind.rawValue) reader is not running"
                 report.unobserved[kind] = why
+                // Nor does it restart a deadline: what was deviating keeps its start.
+                for (key, since) in memory.deviatingSince where key.hasPrefix(kind.rawValue + ":") {
+                    next.deviatingSince[key] = since
+                }
                 for item in declared {
                     report.items.append(DriftItem(
                         kind: kind, id: item.id, status: .unknown, intent: intent(item), declared: item, actual: nil,

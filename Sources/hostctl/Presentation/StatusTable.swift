@@ -41,11 +41,15 @@ package struct StatusTable: Sendable {
             (noun, document.components.count { $0.kind == kind.rawValue && $0.state == .ok })
         }.filter { $0.1 > 0 }
         let okSensors = counted.reduce(0) { $0 + $1.1 }
+        // A component that drifted from the baseline is shown even when its state is ok (an
+        // MTU change only warns): the operator asked what differs.
         let components = document.components
-            .filter { !problemsOnly || $0.state != .ok }
-            .filter { component in component.state != .ok || !Self.countedWhenOk.contains { $0.kind.rawValue == component.kind } }
+            .filter { !problemsOnly || $0.state != .ok || Self.drifted($0) }
+            .filter { component in
+                component.state != .ok || Self.drifted(component) || !Self.countedWhenOk.contains { $0.kind.rawValue == component.kind }
+            }
             .sorted { $0.state != $1.state ? $0.state > $1.state : ($0.kind, $0.name) < ($1.kind, $1.name) }
-        let okCount = document.components.count { $0.state == .ok }
+        let okCount = document.components.count { $0.state == .ok && !Self.drifted($0) }
         if components.isEmpty {
             out += problemsOnly && okCount > 0 || okSensors > 0 ? "\nall \(okCount) components ok\n" : "\nno components\n"
             return out
@@ -64,6 +68,15 @@ package struct StatusTable: Sendable {
                 detail += "  " + bar(progress) + " " + percent(progress)
                 if let eta = component.etaSeconds { detail += " ETA " + TextFormat.duration(eta) }
             }
+            if let drift = component.drift, Self.drifted(component) {
+                var shown = "drift \(drift.status)"
+                if let change = drift.changes.first {
+                    shown += ": \(change.path) \(change.from ?? "none") → \(change.to ?? "none")"
+                    if drift.changes.count > 1 { shown += " (+\(drift.changes.count - 1) more)" }
+                }
+                if let deadline = drift.deadline { shown += ", within \(deadline)" }
+                detail += detail.isEmpty ? shown : "; " + shown
+            }
             if !detail.isEmpty { line += "  " + detail }
             while line.last == " " { line.removeLast() }
             out += line + "\n"
@@ -75,6 +88,12 @@ package struct StatusTable: Sendable {
             out += "(" + counted.map { noun, count in "\(count) more \(noun)\(count == 1 ? "" : "s")" }.joined(separator: ", ") + " ok)\n"
         }
         return out
+    }
+
+    /// Whether the component differs from the baseline (`hostctl diff` says more).
+    static func drifted(_ component: StatusDocument.Component) -> Bool {
+        guard let status = component.drift?.status else { return false }
+        return status != "in_sync"
     }
 
     /// Kinds whose ok components are counted, not listed, with what one is called.

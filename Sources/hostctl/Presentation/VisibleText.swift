@@ -23,6 +23,18 @@ extension StatusDocument {
             component.reason = TextFormat.visible(component.reason)
             component.since = component.since.map(TextFormat.visible)
             component.detail = component.detail.map(TextFormat.visible)
+            if var drift = component.drift {
+                drift.status = TextFormat.visible(drift.status)
+                drift.changes = drift.changes.map { change in
+                    var change = change
+                    change.path = TextFormat.visible(change.path)
+                    change.from = change.from.map(TextFormat.visible)
+                    change.to = change.to.map(TextFormat.visible)
+                    return change
+                }
+                drift.deadline = drift.deadline.map(TextFormat.visible)
+                component.drift = drift
+            }
             return component
         }
         return document
