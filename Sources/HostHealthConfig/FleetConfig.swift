@@ -121,9 +121,13 @@ package struct EtcdEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.init(tls: scheme, host: String(host), port: port)
     }
 
+    /// `HOST:PORT`, an IPv6 address in brackets: the HTTP `Host` header.
+    package var authority: String {
+        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+    }
+
     package var description: String {
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return "\(tls ? "https" : "http")://\(shown):\(port)"
+        "\(tls ? "https" : "http")://\(authority)"
     }
 }
 

@@ -8,32 +8,37 @@ package import HostHealthConfig
 /// `ready` from the agent undoes a `drain` or `down` the agent itself set, so recovery must
 /// say them explicitly.
 package enum AgentCheckReply {
+    /// What the agent tells HAProxy, before it is written as a line.
+    enum Answer: Equatable {
+        case maint(reason: String)
+        case up(percent: Int)
+        case drain
+        case down(reason: String)
+    }
+
     package static func line(for host: HostHealth, config: AgentCheckConfig = AgentCheckConfig()) -> String {
-        if let reason = host.maintenance {
-            return "maint #" + sanitize(reason) + "\n"
+        switch answer(for: host, config: config) {
+        case .maint(let reason): "maint #" + sanitize(reason) + "\n"
+        case .up(let percent): "up ready \(percent)%\n"
+        case .drain: "up drain\n"
+        case .down(let reason): "down #" + sanitize(reason) + "\n"
         }
-        if let held = host.heldBack {
-            // `ready` undoes a drain this host's agent set before the budget held it back.
-            return "up ready \(percent(held.weight))%\n"
-        }
+    }
+
+    static func answer(for host: HostHealth, config: AgentCheckConfig) -> Answer {
+        if let reason = host.maintenance { return .maint(reason: reason) }
+        // `ready` undoes a drain this host's agent set before the budget held it back.
+        if let held = host.heldBack { return .up(percent: percent(held.weight)) }
         var host = host
         if host.state == .unknown, config.holdUnknown, let known = host.lastKnown {
             host.state = known.state
             host.capacity = known.capacity
         }
-        if host.state == .degraded, let weight = config.degradedWeight {
-            return "up ready \(percent(weight))%\n"
-        }
         switch host.state {
-        case .ok:
-            return "up ready 100%\n"
-        case .converging:
-            return "up ready \(percent(host.capacity))%\n"
-        case .degraded:
-            return "up drain\n"
-        case .failed, .unknown:
-            let reason = host.reasons.first ?? host.state.rawValue
-            return "down #" + sanitize(reason) + "\n"
+        case .ok: return .up(percent: 100)
+        case .converging: return .up(percent: percent(host.capacity))
+        case .degraded: return config.degradedWeight.map { .up(percent: percent($0)) } ?? .drain
+        case .failed, .unknown: return .down(reason: host.reasons.first ?? host.state.rawValue)
         }
     }
 

@@ -30,15 +30,3 @@ extension HealthOutputConfig {
         return !(200..<300).contains(code) && code != 429
     }
 }
-
-extension AgentConfig {
-    /// Whether the outputs, as configured, take the host out of service for its own verdict
-    /// (maintenance and the drain budget aside): what asks the fleet for a slot.
-    package func takesOutOfService(_ host: HostHealth) -> Bool {
-        var judged = host
-        judged.maintenance = nil
-        judged.heldBack = nil
-        let line = AgentCheckReply.line(for: judged, config: agentCheck)
-        return health.takesOut(judged) || !line.hasPrefix("up ready")
-    }
-}

@@ -1,3 +1,5 @@
+import HostHealthConfig
+import HostHealthExposition
 import HostHealthModel
 import HostHealthPolicy
 import TestFixtures
@@ -17,18 +19,23 @@ import Testing
             unreachableSince: unreachableFor.map { now + -$0 })
     }
 
+    /// The wish with the outputs as shipped.
+    func wish(_ host: HostHealth) -> DrainWish {
+        DrainWish(host, takesOut: AgentConfig().takesOutOfService(host))
+    }
+
     func held(_ standing: FleetStanding, _ wish: DrainWish = .automatic) -> HeldBack? {
         standing.held(wish, now: now, staticFor: 600, weight: 0.5)
     }
 
     @Test func onlyVerdictsThatTakeTheHostOutAskForASlot() {
-        #expect(DrainWish(host(.ok)) == .none)
-        #expect(DrainWish(host(.converging)) == .none, "a rebuild still serves")
-        #expect(DrainWish(host(.degraded)) == .automatic)
-        #expect(DrainWish(host(.failed)) == .automatic)
-        #expect(DrainWish(host(.unknown)) == .automatic)
-        #expect(DrainWish(host(.ok, maintenance: "swap")) == .maintenance)
-        #expect(DrainWish(host(.failed, maintenance: "swap")) == .maintenance)
+        #expect(wish(host(.ok)) == .none)
+        #expect(wish(host(.converging)) == .none, "a rebuild still serves")
+        #expect(wish(host(.degraded)) == .automatic)
+        #expect(wish(host(.failed)) == .automatic)
+        #expect(wish(host(.unknown)) == .automatic)
+        #expect(wish(host(.ok, maintenance: "swap")) == .maintenance)
+        #expect(wish(host(.failed, maintenance: "swap")) == .maintenance)
     }
 
     @Test func aDeniedDrainServesAtTheFloorAndSaysWhy() {

@@ -394,18 +394,18 @@ package actor HealthEngine {
     /// What the outputs make of the policy's verdict: the budget's standing, and whether the
     /// host stays in service. When the static hold ends, when it runs.
     private func judgeOutputs(_ report: inout HealthReport, now: Timestamp) -> Timestamp? {
-        let until = judgeFleet(&report, now: now)
-        let host = report.host
-        report.host.inService = host.maintenance == nil && (host.heldBack != nil || !config.takesOutOfService(host))
+        let takesOut = config.takesOutOfService(report.host)
+        let until = judgeFleet(&report, takesOut: takesOut, now: now)
+        report.host.inService = report.host.maintenance == nil && (report.host.heldBack != nil || !takesOut)
         return until
     }
 
     /// Puts the budget's standing on the report: what the verdict asks, and whether the
     /// budget holds it back. Tells the fleet service when the wish changed. The time the
     /// static hold ends, when it runs.
-    private func judgeFleet(_ report: inout HealthReport, now: Timestamp) -> Timestamp? {
+    private func judgeFleet(_ report: inout HealthReport, takesOut: Bool, now: Timestamp) -> Timestamp? {
         guard var standing = fleetStanding, let fleet else { return nil }
-        let wish = DrainWish(report.host, takesOut: config.takesOutOfService(report.host))
+        let wish = DrainWish(report.host, takesOut: takesOut)
         if wish != drainWish {
             // A new wish waits for its own answer; giving one back needs none.
             if wish != .none, standing.answer == .granted || standing.answer == .idle { standing.answer = .pending }

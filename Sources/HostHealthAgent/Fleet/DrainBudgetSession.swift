@@ -86,12 +86,12 @@ struct DrainBudgetSession {
                 try await transport.delete(slotKey(index))
             }
             if pool.maintenanceMine { try await transport.delete(maintenanceKey) }
-            pool.forget(self: true)
+            pool.releaseAll()
             return (.idle, pool.count(limit))
         case .automatic, .maintenance:
             if wish == .automatic, pool.maintenanceMine {
                 try await transport.delete(maintenanceKey)
-                pool.forget(maintenance: true)
+                pool.leaveMaintenance()
             }
             if !pool.mine.isEmpty { return (.granted, pool.count(limit)) }
             // Maintenance in the maintenance list already counts; automatic drains leave room
@@ -105,7 +105,7 @@ struct DrainBudgetSession {
                 if try await transport.createIfAbsent(slotKey(index), member, lease: lease) {
                     if pool.maintenanceMine {
                         try await transport.delete(maintenanceKey)
-                        pool.forget(maintenance: true)
+                        pool.leaveMaintenance()
                     }
                     pool.taken.insert(index)
                     pool.mine.insert(index)
@@ -153,15 +153,17 @@ struct DrainBudgetSession {
         var maintenanceOnly = 0
         var maintenanceMine = false
 
-        mutating func forget(self wholly: Bool = false, maintenance: Bool = false) {
-            if wholly {
-                taken.subtract(mine)
-                mine = []
-            }
-            if (wholly || maintenance) && maintenanceMine {
-                maintenanceOnly -= 1
-                maintenanceMine = false
-            }
+        /// This host's slots and maintenance entry given back.
+        mutating func releaseAll() {
+            taken.subtract(mine)
+            mine = []
+            leaveMaintenance()
+        }
+
+        mutating func leaveMaintenance() {
+            guard maintenanceMine else { return }
+            maintenanceOnly -= 1
+            maintenanceMine = false
         }
 
         func count(_ limit: FleetConfig.DrainLimit) -> PoolCount {

@@ -162,7 +162,7 @@ struct EtcdGateway: EtcdTransport {
         defer { watchdog.cancel() }
         return try await channel.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
-            head.headers.add(name: "Host", value: endpoint.description.dropFirst(endpoint.tls ? 8 : 7).description)
+            head.headers.add(name: "Host", value: endpoint.authority)
             head.headers.add(name: "Content-Type", value: "application/json")
             head.headers.add(name: "Content-Length", value: "\(body.utf8.count)")
             head.headers.add(name: "Connection", value: "close")

@@ -9,12 +9,7 @@ package enum DrainWish: String, Sendable, Equatable {
     case automatic
     case maintenance
 
-    /// From the host's own verdict, before the budget, with the outputs as shipped: `degraded`
-    /// drains, `failed` and `unknown` go down; `converging` still serves.
-    package init(_ host: HostHealth) {
-        self.init(host, takesOut: host.state == .degraded || host.state == .failed || host.state == .unknown)
-    }
-
+    /// From the host's own verdict, before the budget.
     /// - Parameter takesOut: whether the outputs, as configured, take the host out of service
     ///   for its verdict (a `degraded` sent as a weight does not).
     package init(_ host: HostHealth, takesOut: Bool) {
